@@ -1,0 +1,68 @@
+// What the proxy observes per request (produced by dispatch, aggregated by the store into
+// per-minute rollups) and the per-route evidence read back from those rollups (judged by
+// readiness). Nothing here may carry a path, query, header value or body: route ids only.
+
+export type Mode = 'legacy' | 'shadow' | 'canary' | 'new';
+export type Side = 'legacy' | 'new';
+/** Status class of an upstream outcome; 'timeout' and 'error' when there was no response. */
+export type StatusClass = '1xx' | '2xx' | '3xx' | '4xx' | '5xx' | 'timeout' | 'error';
+
+/** Why a request was not mirrored. */
+export type SkipReason =
+  | 'unsafe-method'
+  | 'body-over-cap'
+  | 'queue-full'
+  | 'sampled-out'
+  | 'no-ack'
+  | 'budget-full'
+  | 'write-mirroring-stopped';
+
+/** Why a request served by the new side was answered by legacy instead. */
+export type FallbackReason = 'connect-refused' | 'timeout' | 'status-5xx' | 'breaker-open' | 'error';
+
+export type ExchangeObservation =
+  /** A client request answered: by which side, how, how fast (to upstream response headers). */
+  | { readonly type: 'served'; readonly route: string; readonly mode: Mode; readonly side: Side; readonly status: StatusClass; readonly latencyMs: number; readonly fallback?: FallbackReason }
+  /** A copy sent by Ficus (shadow, reverse mirror, noise probe): the side it went to and its outcome. */
+  | { readonly type: 'mirrored'; readonly route: string; readonly side: Side; readonly status: StatusClass; readonly latencyMs: number }
+  /** A comparison finished: verdict and the status classes of control (served) and candidate. */
+  | { readonly type: 'compared'; readonly route: string; readonly verdict: 'match' | 'mismatch' | 'uncomparable'; readonly legacyStatus: StatusClass; readonly newStatus: StatusClass }
+  | { readonly type: 'skipped'; readonly route: string; readonly reason: SkipReason };
+
+export interface LatencySummary {
+  readonly count: number;
+  /** Milliseconds; null when count is 0. */
+  readonly p50: number | null;
+  readonly p95: number | null;
+  readonly p99: number | null;
+}
+
+/** Per-route evidence over a window, summed over all replicas' rollups. */
+export interface RouteEvidence {
+  readonly route: string;
+  readonly since: string; // ISO time of the window start
+  readonly served: Readonly<Record<Side, number>>;
+  readonly fallbacks: Readonly<Partial<Record<FallbackReason, number>>>;
+  readonly compared: number;
+  readonly matched: number;
+  readonly mismatched: number;
+  readonly uncomparable: number;
+  readonly skipped: Readonly<Partial<Record<SkipReason, number>>>;
+  /** Latency of each side, from served and mirrored calls together. */
+  readonly latency: Readonly<Record<Side, LatencySummary>>;
+  /** legacy status class → new status class → count, over compared pairs. */
+  readonly statusMatrix: Readonly<Partial<Record<StatusClass, Partial<Record<StatusClass, number>>>>>;
+}
+
+export interface ReadinessPolicy {
+  readonly minComparisons: number;      // default 100
+  readonly maxMismatchRate: number;     // default 0.001 (Wilson 95% upper bound must be below)
+  readonly latencyBudgetMs: number;     // default 50: new p99 ≤ legacy p99 + budget
+}
+
+export interface Readiness {
+  readonly ready: boolean;
+  /** Plain-language reasons it is not ready (empty when ready). No data, route-level facts only. */
+  readonly reasons: readonly string[];
+  readonly mismatchUpperBound: number | null;
+}

@@ -1,0 +1,58 @@
+// Shared contract of the comparison room. Dispatch produces CapturedResponses, compare produces
+// Differences (which may hold values: they never leave the process), and only DifferenceRecords —
+// templated pointers, kinds, JSON types and keyed HMACs — reach the store, logs or the API.
+
+/** What was teed of one upstream response for comparison (at most the route's body cap). */
+export interface CapturedResponse {
+  readonly status: number;
+  /** Header names lowercased; repeated headers joined with ", " (set-cookie joined with "\n"). */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The body bytes as received (still Content-Encoded), at most the cap. */
+  readonly body: Buffer;
+  /** True when the body was longer than the cap: such a pair is not compared. */
+  readonly truncated: boolean;
+}
+
+export type DifferenceKind = 'changed' | 'added' | 'removed' | 'type' | 'status' | 'header';
+
+/** JSON type of a value as the comparison saw it; 'absent' when one side has no value there. */
+export type JsonType = 'null' | 'boolean' | 'number' | 'string' | 'array' | 'object' | 'absent' | 'text' | 'binary';
+
+/** One difference between control (the side that served the client) and candidate. In memory only. */
+export interface Difference {
+  /** Concrete JSON Pointer (RFC 6901), e.g. /entry/3/resource/id; '' for the whole body. */
+  readonly pointer: string;
+  readonly kind: DifferenceKind;
+  readonly controlType: JsonType;
+  readonly candidateType: JsonType;
+  /** Values are kept only to be HMAC'd; never logged, stored or exported. */
+  readonly controlValue?: unknown;
+  readonly candidateValue?: unknown;
+}
+
+export type ComparisonVerdict = 'match' | 'mismatch' | 'uncomparable';
+
+export interface Comparison {
+  readonly verdict: ComparisonVerdict;
+  readonly differences: readonly Difference[];
+  /** Why a pair could not be compared (e.g. 'truncated', 'decode-failed'); never contains data. */
+  readonly reason?: string;
+}
+
+/** Where a difference was observed: a shadow comparison, or two legacy responses (noise learning). */
+export type DifferenceSource = 'shadow' | 'noise';
+
+/** The PHI-safe form of a difference: what the store, the API and the dashboard see. */
+export interface DifferenceRecord {
+  readonly route: string;
+  readonly source: DifferenceSource;
+  /** JSON Pointer template: array indices and identifier-like keys replaced by '*'. */
+  readonly pointer: string;
+  readonly kind: DifferenceKind;
+  readonly controlType: JsonType;
+  readonly candidateType: JsonType;
+  /** HMAC-SHA256 (hex) of the canonical JSON of each value, under the key named by keyId. */
+  readonly controlHmac: string | null;
+  readonly candidateHmac: string | null;
+  readonly keyId: string;
+}
