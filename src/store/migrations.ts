@@ -1,0 +1,89 @@
+// Migrations live in code (not files read at run time) so the build, the Docker image and
+// `node src/main.ts` all carry the same set. Append new ones; never edit a released one.
+import type { Kysely } from 'kysely';
+import type { Migration, MigrationProvider } from 'kysely/migration';
+
+const initial: Migration = {
+  async up(db: Kysely<any>): Promise<void> {
+    await db.schema
+      .createTable('ficus_difference')
+      .addColumn('route', 'text', (c) => c.notNull())
+      .addColumn('source', 'text', (c) => c.notNull())
+      .addColumn('pointer', 'text', (c) => c.notNull())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('control_type', 'text', (c) => c.notNull())
+      .addColumn('candidate_type', 'text', (c) => c.notNull())
+      .addColumn('count', 'bigint', (c) => c.notNull())
+      .addColumn('first_seen_ms', 'bigint', (c) => c.notNull())
+      .addColumn('last_seen_ms', 'bigint', (c) => c.notNull())
+      .addColumn('trace_ids', 'text', (c) => c.notNull())
+      .addColumn('control_hmac', 'text')
+      .addColumn('candidate_hmac', 'text')
+      .addColumn('key_id', 'text', (c) => c.notNull())
+      .addColumn('accepted', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('accepted_reason', 'text')
+      .addColumn('accepted_by', 'text')
+      .addColumn('accepted_at_ms', 'bigint')
+      .addPrimaryKeyConstraint('ficus_difference_pk', ['route', 'source', 'pointer', 'kind', 'control_type', 'candidate_type'])
+      .execute();
+    await db.schema.createIndex('ficus_difference_last_seen').on('ficus_difference').column('last_seen_ms').execute();
+
+    await db.schema
+      .createTable('ficus_stats_counter')
+      .addColumn('route', 'text', (c) => c.notNull())
+      .addColumn('minute_ms', 'bigint', (c) => c.notNull())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('value', 'bigint', (c) => c.notNull())
+      .addPrimaryKeyConstraint('ficus_stats_counter_pk', ['route', 'minute_ms', 'name'])
+      .execute();
+    await db.schema.createIndex('ficus_stats_counter_minute').on('ficus_stats_counter').column('minute_ms').execute();
+
+    await db.schema
+      .createTable('ficus_stats_latency')
+      .addColumn('route', 'text', (c) => c.notNull())
+      .addColumn('minute_ms', 'bigint', (c) => c.notNull())
+      .addColumn('side', 'text', (c) => c.notNull())
+      .addColumn('count', 'bigint', (c) => c.notNull())
+      .addColumn('histogram', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('ficus_stats_latency_pk', ['route', 'minute_ms', 'side'])
+      .execute();
+    await db.schema.createIndex('ficus_stats_latency_minute').on('ficus_stats_latency').column('minute_ms').execute();
+
+    await db.schema
+      .createTable('ficus_audit_log')
+      .addColumn('seq', 'bigint', (c) => c.primaryKey())
+      .addColumn('at_ms', 'bigint', (c) => c.notNull())
+      .addColumn('actor', 'text', (c) => c.notNull())
+      .addColumn('action', 'text', (c) => c.notNull())
+      .addColumn('route', 'text')
+      .addColumn('details', 'text')
+      .addColumn('reason', 'text')
+      .addColumn('source', 'text', (c) => c.notNull())
+      .addColumn('prev_hash', 'text', (c) => c.notNull())
+      .addColumn('hash', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('ficus_audit_log_route').on('ficus_audit_log').columns(['route', 'seq']).execute();
+
+    await db.schema
+      .createTable('ficus_audit_anchor')
+      .addColumn('id', 'integer', (c) => c.primaryKey())
+      .addColumn('seq', 'bigint', (c) => c.notNull())
+      .addColumn('prev_hash', 'text', (c) => c.notNull())
+      .execute();
+  },
+  async down(db: Kysely<any>): Promise<void> {
+    for (const table of ['ficus_audit_anchor', 'ficus_audit_log', 'ficus_stats_latency', 'ficus_stats_counter', 'ficus_difference']) {
+      await db.schema.dropTable(table).execute();
+    }
+  },
+};
+
+export const storeMigrations: Readonly<Record<string, Migration>> = {
+  '0001_initial': initial,
+};
+
+export const storeMigrationProvider: MigrationProvider = {
+  async getMigrations() {
+    return { ...storeMigrations };
+  },
+};

@@ -1,0 +1,73 @@
+// Table shapes as kysely sees them. Times are epoch milliseconds in bigint/integer columns so both
+// engines compare and sum them the same way (pg's int8/numeric are parsed to numbers on open).
+// JSON is stored as text: SQLite has no JSON type and nothing here is queried inside the JSON.
+import type { Generated } from 'kysely';
+
+export interface DifferenceTable {
+  route: string;
+  source: string;
+  pointer: string;
+  kind: string;
+  control_type: string;
+  candidate_type: string;
+  count: number;
+  first_seen_ms: number;
+  last_seen_ms: number;
+  /** JSON array of the most recent trace ids, newest first (at most 5). */
+  trace_ids: string;
+  control_hmac: string | null;
+  candidate_hmac: string | null;
+  key_id: string;
+  /** 0/1: accepted is a marker for the dashboard; accepted rows keep counting and stay listed. */
+  accepted: Generated<number>;
+  accepted_reason: string | null;
+  accepted_by: string | null;
+  accepted_at_ms: number | null;
+}
+
+/** One named counter of one route for one minute, e.g. `served:new`, `status:2xx:5xx`. */
+export interface StatsCounterTable {
+  route: string;
+  minute_ms: number;
+  name: string;
+  value: number;
+}
+
+/** Mergeable latency histogram of one side of one route for one minute. */
+export interface StatsLatencyTable {
+  route: string;
+  minute_ms: number;
+  side: string;
+  count: number;
+  /** Compact bucket→count JSON, see histogram.ts. */
+  histogram: string;
+}
+
+export interface AuditLogTable {
+  seq: number;
+  at_ms: number;
+  actor: string;
+  action: string;
+  route: string | null;
+  /** Canonical JSON (sorted keys) of the details object, exactly as hashed. */
+  details: string | null;
+  reason: string | null;
+  source: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** One row (id 1) once the head of the log has been purged: where verification starts. */
+export interface AuditAnchorTable {
+  id: number;
+  seq: number;
+  prev_hash: string;
+}
+
+export interface StoreSchema {
+  ficus_difference: DifferenceTable;
+  ficus_stats_counter: StatsCounterTable;
+  ficus_stats_latency: StatsLatencyTable;
+  ficus_audit_log: AuditLogTable;
+  ficus_audit_anchor: AuditAnchorTable;
+}
