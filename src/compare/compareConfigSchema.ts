@@ -1,0 +1,59 @@
+// The `compare:` block of a route file. Everything syntactic (pointer syntax, tolerance ranges) is
+// checked here, so a route loader that embeds this schema reports the offending key by itself;
+// compileCompareRules adds only what needs I/O (loading the route's comparator module).
+import { z } from 'zod';
+import { parsePointer, parseRelativePointer } from './pointer.ts';
+
+/** Body difference kinds an ignore rule can be restricted to. */
+export const BODY_DIFFERENCE_KINDS = ['changed', 'added', 'removed', 'type'] as const;
+export type BodyDifferenceKind = (typeof BODY_DIFFERENCE_KINDS)[number];
+
+const pointerSchema = z.string().superRefine((value, ctx) => {
+  const parsed = parsePointer(value);
+  if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
+});
+
+const relativePointerSchema = z.string().superRefine((value, ctx) => {
+  const parsed = parseRelativePointer(value);
+  if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
+});
+
+const fractionSchema = z.number().min(0).max(1);
+const toleranceSchema = z.number().finite().nonnegative();
+
+const ignoreEntrySchema = z.union([
+  pointerSchema,
+  z.strictObject({ pointer: pointerSchema, kinds: z.array(z.enum(BODY_DIFFERENCE_KINDS)).min(1) }),
+]);
+
+const arrayPolicySchema = z.union([
+  z.enum(['ordered', 'unordered']),
+  z.strictObject({ keyed: relativePointerSchema }),
+]);
+
+export const compareConfigSchema = z.strictObject({
+  /** Fraction of eligible requests mirrored; dispatch applies it. */
+  sample: fractionSchema.optional(),
+  /** Response headers compared (names case-insensitive). Default: content-type. */
+  headers: z.array(z.string().min(1)).optional(),
+  ignore: z.array(ignoreEntrySchema).optional(),
+  arrays: z.record(pointerSchema, arrayPolicySchema).optional(),
+  tolerance: z
+    .strictObject({
+      /** Absolute tolerance per pointer. */
+      numeric: z.record(pointerSchema, toleranceSchema).optional(),
+      /** Milliseconds per pointer; both sides must parse as dates. */
+      timestamp: z.record(pointerSchema, toleranceSchema).optional(),
+    })
+    .optional(),
+  /** Pointers compared for presence and JSON type only. */
+  shape: z.array(pointerSchema).optional(),
+  /** Module path, resolved from the route file's directory. */
+  comparator: z.string().min(1).optional(),
+  /** Opt-in legacy-twice sampling for noise learning; dispatch applies it. */
+  noise: z.strictObject({ sample: fractionSchema }).optional(),
+});
+
+export type CompareConfig = z.infer<typeof compareConfigSchema>;
+export type ArrayPolicyConfig = z.infer<typeof arrayPolicySchema>;
+export type IgnoreEntryConfig = z.infer<typeof ignoreEntrySchema>;

@@ -1,0 +1,105 @@
+// Compares what legacy (control) and the new service (candidate) answered to the same request.
+// Order: truncation, status, allowlisted headers, then the body behind equality gates, because
+// nearly every pair in a healthy shadow is equal and the structural diff is the expensive part.
+//
+// Pointers outside the body: status differences are at '/status' (kind 'status'), header
+// differences at '/headers/<lowercased name>' (kind 'header'); the kind keeps them apart from body
+// pointers of the same spelling.
+import equal from 'fast-deep-equal';
+import type { CompareRules } from './compileCompareRules.ts';
+import { decodeBody, type DecodedBody } from './decodeBody.ts';
+import { diffJson } from './diffJson.ts';
+import { jsonTypeOf } from './jsonTypeOf.ts';
+import { normalizeJson } from './normalizeJson.ts';
+import { escapeSegment } from './pointer.ts';
+import type { CapturedResponse, Comparison, Difference, JsonType } from './types.ts';
+
+export const STATUS_POINTER = '/status';
+export const headerPointer = (name: string): string => `/headers/${escapeSegment(name.toLowerCase())}`;
+
+export function compareResponses(control: CapturedResponse, candidate: CapturedResponse, rules: CompareRules): Comparison {
+  if (control.truncated || candidate.truncated) return uncomparable('truncated');
+  if (control.status !== candidate.status) {
+    // Bodies of different statuses are different documents (an error page against a resource);
+    // their diff would bury the one fact that matters.
+    return verdictOf([{ pointer: STATUS_POINTER, kind: 'status', controlType: 'number', candidateType: 'number', controlValue: control.status, candidateValue: candidate.status }]);
+  }
+  const differences = compareHeaders(control, candidate, rules.headers);
+  if (isSameBytes(control, candidate)) return verdictOf(differences);
+  const controlBody = decodeBody(control);
+  const candidateBody = decodeBody(candidate);
+  if (controlBody.kind === 'uncomparable') return uncomparable(controlBody.reason);
+  if (candidateBody.kind === 'uncomparable') return uncomparable(candidateBody.reason);
+  const body = compareBodies(controlBody, candidateBody, rules);
+  if ('uncomparable' in body) return uncomparable(body.uncomparable);
+  return verdictOf([...differences, ...body.differences]);
+}
+
+function isSameBytes(control: CapturedResponse, candidate: CapturedResponse): boolean {
+  // Equal bytes mean equal bodies only when both were encoded and typed the same way.
+  return control.headers['content-encoding'] === candidate.headers['content-encoding']
+    && control.headers['content-type'] === candidate.headers['content-type']
+    && control.body.equals(candidate.body);
+}
+
+/** Two legacy answers to the same request (noise learning): the same comparison, first as control. */
+export function compareLegacyPair(first: CapturedResponse, second: CapturedResponse, rules: CompareRules): Comparison {
+  return compareResponses(first, second, rules);
+}
+
+function compareHeaders(control: CapturedResponse, candidate: CapturedResponse, names: readonly string[]): Difference[] {
+  const differences: Difference[] = [];
+  for (const name of names) {
+    const a = control.headers[name]?.trim();
+    const b = candidate.headers[name]?.trim();
+    if (a === b) continue;
+    differences.push({ pointer: headerPointer(name), kind: 'header', controlType: a === undefined ? 'absent' : 'string', candidateType: b === undefined ? 'absent' : 'string', controlValue: a, candidateValue: b });
+  }
+  return differences;
+}
+
+type BodyOutcome = { readonly differences: readonly Difference[] } | { readonly uncomparable: string };
+
+function compareBodies(control: DecodedBody, candidate: DecodedBody, rules: CompareRules): BodyOutcome {
+  if (rules.comparator && control.kind !== 'binary' && candidate.kind !== 'binary') {
+    // Like scientist's compare block: the route's own code may throw; that makes the pair
+    // uncomparable, never an exception in the caller.
+    try {
+      const found: unknown = rules.comparator(bodyValue(control), bodyValue(candidate));
+      return Array.isArray(found) ? { differences: found as Difference[] } : { uncomparable: 'comparator-error' };
+    } catch {
+      return { uncomparable: 'comparator-error' };
+    }
+  }
+  if (control.kind === 'json' && candidate.kind === 'json') return { differences: compareJson(control.value, candidate.value, rules) };
+  if (control.kind !== candidate.kind) {
+    return { differences: [{ pointer: '', kind: 'type', controlType: bodyType(control), candidateType: bodyType(candidate), controlValue: bodyValue(control), candidateValue: bodyValue(candidate) }] };
+  }
+  const a = bodyValue(control);
+  const b = bodyValue(candidate);
+  return { differences: a === b ? [] : [{ pointer: '', kind: 'changed', controlType: bodyType(control), candidateType: bodyType(candidate), controlValue: a, candidateValue: b }] };
+}
+
+function compareJson(control: unknown, candidate: unknown, rules: CompareRules): readonly Difference[] {
+  // Gates, cheapest first: equal decoded values (whitespace, key order, encoding differ), then equal
+  // normal forms (the differences are all in ignored, reordered or shape-only places).
+  if (equal(control, candidate)) return [];
+  if (equal(normalizeJson(control, [rules.root]), normalizeJson(candidate, [rules.root]))) return [];
+  return diffJson(control, candidate, rules.root);
+}
+
+function bodyValue(body: DecodedBody): unknown {
+  return body.kind === 'json' ? body.value : body.kind === 'text' ? body.text : body.sha256;
+}
+
+function bodyType(body: DecodedBody): JsonType {
+  return body.kind === 'json' ? jsonTypeOf(body.value) : body.kind;
+}
+
+function verdictOf(differences: readonly Difference[]): Comparison {
+  return Object.freeze({ verdict: differences.length === 0 ? 'match' : 'mismatch', differences: Object.freeze([...differences]) });
+}
+
+function uncomparable(reason: string): Comparison {
+  return Object.freeze({ verdict: 'uncomparable', differences: Object.freeze([]), reason });
+}

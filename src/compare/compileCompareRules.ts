@@ -1,0 +1,110 @@
+// Two phases, as in skipper's filters: a route's `compare:` block is validated and compiled once
+// when routes load (and on reload), so the per-comparison path never parses pointers or imports.
+import { pathToFileURL } from 'node:url';
+import path from 'node:path';
+import type { z } from 'zod';
+import { BODY_DIFFERENCE_KINDS, compareConfigSchema, type CompareConfig } from './compareConfigSchema.ts';
+import { parsePointer, parseRelativePointer } from './pointer.ts';
+import { addRule, createRuleNode, type RuleNode } from './ruleTrie.ts';
+import type { Difference } from './types.ts';
+
+/**
+ * A route's own body comparator: receives the decoded bodies (the parsed JSON value, or the text of
+ * a text body) and returns the differences; it replaces the structural body comparison.
+ */
+export type RouteComparator = (control: unknown, candidate: unknown) => readonly Difference[];
+
+export interface CompareRules {
+  /** Lowercased header names to compare. */
+  readonly headers: readonly string[];
+  readonly root: RuleNode;
+  readonly comparator: RouteComparator | null;
+  /** Passed through for dispatch. */
+  readonly sample: number;
+  readonly noiseSample: number;
+}
+
+export class CompareConfigError extends Error {
+  readonly code = 'COMPARE_CONFIG';
+  /** Key path of the offending setting, starting at 'compare', e.g. ['compare','arrays','/entry']. */
+  readonly path: readonly (string | number)[];
+  constructor(message: string, path: readonly (string | number)[], options?: { cause?: unknown }) {
+    super(`${path.join('.')}: ${message}`, options);
+    this.name = 'CompareConfigError';
+    this.path = path;
+  }
+}
+
+export const DEFAULT_COMPARED_HEADERS: readonly string[] = Object.freeze(['content-type']);
+
+/** Validates a raw `compare:` block (undefined = defaults) and compiles it; throws CompareConfigError. */
+export async function compileCompareRules(config: unknown, options: { readonly baseDir: string }): Promise<CompareRules> {
+  const parsed = compareConfigSchema.safeParse(config ?? {});
+  if (!parsed.success) throw toConfigError(parsed.error);
+  const valid = parsed.data;
+  return Object.freeze({
+    headers: Object.freeze((valid.headers ?? DEFAULT_COMPARED_HEADERS).map((name) => name.toLowerCase())),
+    root: buildRuleTrie(valid),
+    comparator: valid.comparator ? await loadComparator(valid.comparator, options.baseDir) : null,
+    sample: valid.sample ?? 1,
+    noiseSample: valid.noise?.sample ?? 0,
+  });
+}
+
+function buildRuleTrie(config: CompareConfig): RuleNode {
+  const root = createRuleNode();
+  const segmentsOf = (pointer: string): readonly string[] => {
+    const parsed = parsePointer(pointer);
+    if (!parsed.ok) throw new Error(`unreachable: schema accepted ${pointer}`);
+    return parsed.segments;
+  };
+  for (const entry of config.ignore ?? []) {
+    const pointer = typeof entry === 'string' ? entry : entry.pointer;
+    const kinds = typeof entry === 'string' ? BODY_DIFFERENCE_KINDS : entry.kinds;
+    addRule(root, segmentsOf(pointer), (node) => {
+      node.ignore ??= new Set();
+      for (const kind of kinds) node.ignore.add(kind);
+    });
+  }
+  for (const [pointer, policy] of Object.entries(config.arrays ?? {})) {
+    addRule(root, segmentsOf(pointer), (node) => {
+      if (typeof policy === 'string') node.array = { kind: policy };
+      else {
+        const key = parseRelativePointer(policy.keyed);
+        if (!key.ok) throw new Error(`unreachable: schema accepted ${policy.keyed}`);
+        node.array = { kind: 'keyed', key: key.segments };
+      }
+    });
+  }
+  for (const [pointer, tolerance] of Object.entries(config.tolerance?.numeric ?? {})) {
+    addRule(root, segmentsOf(pointer), (node) => { node.numericTolerance = tolerance; });
+  }
+  for (const [pointer, tolerance] of Object.entries(config.tolerance?.timestamp ?? {})) {
+    addRule(root, segmentsOf(pointer), (node) => { node.timestampToleranceMs = tolerance; });
+  }
+  for (const pointer of config.shape ?? []) addRule(root, segmentsOf(pointer), (node) => { node.shape = true; });
+  return root;
+}
+
+async function loadComparator(specifier: string, baseDir: string): Promise<RouteComparator> {
+  const where = ['compare', 'comparator'];
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(pathToFileURL(path.resolve(baseDir, specifier)).href)) as Record<string, unknown>;
+  } catch (cause) {
+    throw new CompareConfigError(`cannot load comparator module ${JSON.stringify(specifier)}`, where, { cause });
+  }
+  const compare = typeof module['compare'] === 'function' ? module['compare'] : module['default'];
+  if (typeof compare !== 'function') {
+    throw new CompareConfigError(`comparator module ${JSON.stringify(specifier)} exports neither a default function nor compare()`, where);
+  }
+  return compare as RouteComparator;
+}
+
+function toConfigError(error: z.ZodError): CompareConfigError {
+  // One error naming the first problem; every problem is kept in the cause for a loader that lists all.
+  const issue = error.issues[0]!;
+  const nested = 'issues' in issue && Array.isArray(issue.issues) ? (issue.issues[0] as { message?: string } | undefined) : undefined;
+  const message = nested?.message ? `${issue.message}: ${nested.message}` : issue.message;
+  return new CompareConfigError(message, ['compare', ...issue.path.map((key) => (typeof key === 'symbol' ? String(key) : key))], { cause: error });
+}

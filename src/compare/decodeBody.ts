@@ -1,0 +1,104 @@
+// Turns captured bytes into something comparable: undo Content-Encoding, then pick JSON, text or an
+// opaque hash by Content-Type. Decoding runs off the request path but still under a cap, because a
+// capped compressed body can expand a thousandfold (a "zip bomb" needs no malice, just a big list).
+import { createHash } from 'node:crypto';
+import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
+import type { CapturedResponse } from './types.ts';
+
+export type DecodedBody =
+  | { readonly kind: 'json'; readonly value: unknown }
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'binary'; readonly sha256: string };
+
+export type DecodeFailure = { readonly kind: 'uncomparable'; readonly reason: 'decode-failed' | 'unsupported-encoding' | 'decoded-too-large' };
+
+export type BodyDecoding = DecodedBody | DecodeFailure;
+
+export const DEFAULT_MAX_DECODED_BYTES = 32 * 1024 * 1024;
+
+export function decodeBody(
+  captured: Pick<CapturedResponse, 'headers' | 'body'>,
+  options: { readonly maxDecodedBytes?: number } = {},
+): BodyDecoding {
+  const bytes = decodeContent(captured.body, captured.headers['content-encoding'], options.maxDecodedBytes ?? DEFAULT_MAX_DECODED_BYTES);
+  if (!Buffer.isBuffer(bytes)) return bytes;
+  const media = parseContentType(captured.headers['content-type']);
+  if (isJsonMediaType(media.type)) {
+    // An empty body (204, HEAD, an error page without content) is not JSON; compare it as text.
+    if (bytes.length === 0) return { kind: 'text', text: '' };
+    try {
+      return { kind: 'json', value: JSON.parse(stripBom(bytes.toString('utf8'))) as unknown };
+    } catch {
+      return { kind: 'uncomparable', reason: 'decode-failed' };
+    }
+  }
+  if (media.type.startsWith('text/') || media.type === 'application/hl7-v2') return decodeText(bytes, media.charset);
+  return hashBody(bytes);
+}
+
+function decodeContent(body: Buffer, encodingHeader: string | undefined, maxOutputLength: number): Buffer | DecodeFailure {
+  // RFC 9110 §8.4: codings are listed in the order applied, so they are undone last first.
+  const codings = (encodingHeader ?? '').split(',').map((c) => c.trim().toLowerCase()).filter((c) => c && c !== 'identity');
+  let bytes = body;
+  for (const coding of codings.reverse()) {
+    const decode = DECODERS[coding];
+    if (!decode) return { kind: 'uncomparable', reason: 'unsupported-encoding' };
+    try {
+      bytes = decode(bytes, maxOutputLength);
+    } catch (error) {
+      const tooLarge = (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError;
+      return { kind: 'uncomparable', reason: tooLarge ? 'decoded-too-large' : 'decode-failed' };
+    }
+  }
+  return bytes;
+}
+
+const DECODERS: Readonly<Record<string, (bytes: Buffer, maxOutputLength: number) => Buffer>> = {
+  gzip: (bytes, maxOutputLength) => gunzipSync(bytes, { maxOutputLength }),
+  'x-gzip': (bytes, maxOutputLength) => gunzipSync(bytes, { maxOutputLength }),
+  br: (bytes, maxOutputLength) => brotliDecompressSync(bytes, { maxOutputLength }),
+  // "deflate" means zlib-wrapped (RFC 9110 §8.4.1.2), but some servers send raw deflate.
+  deflate: (bytes, maxOutputLength) => {
+    try {
+      return inflateSync(bytes, { maxOutputLength });
+    } catch (error) {
+      if (error instanceof RangeError) throw error;
+      return inflateRawSync(bytes, { maxOutputLength });
+    }
+  },
+};
+
+function parseContentType(header: string | undefined): { type: string; charset: string | null } {
+  const [type = '', ...params] = (header ?? '').split(';');
+  let charset: string | null = null;
+  for (const param of params) {
+    const [name, value] = param.split('=');
+    if (name?.trim().toLowerCase() === 'charset' && value) charset = value.trim().replace(/^"|"$/g, '').toLowerCase();
+  }
+  return { type: type.trim().toLowerCase(), charset };
+}
+
+function isJsonMediaType(type: string): boolean {
+  return type === 'application/json' || type.endsWith('+json');
+}
+
+const LATIN1_LABELS = new Set(['iso-8859-1', 'iso8859-1', 'latin1', 'l1', 'iso_8859-1']);
+
+function decodeText(bytes: Buffer, charset: string | null): BodyDecoding {
+  // WHATWG maps the label iso-8859-1 to windows-1252; HL7 v2 feeds mean true ISO-8859-1.
+  if (charset && LATIN1_LABELS.has(charset)) return { kind: 'text', text: bytes.toString('latin1') };
+  try {
+    return { kind: 'text', text: new TextDecoder(charset ?? 'utf-8', { fatal: true }).decode(bytes) };
+  } catch {
+    // Unknown charset or invalid bytes: text comparison is equality anyway, so compare the bytes.
+    return hashBody(bytes);
+  }
+}
+
+function hashBody(bytes: Buffer): DecodedBody {
+  return { kind: 'binary', sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}

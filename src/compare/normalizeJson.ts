@@ -1,0 +1,47 @@
+// Rewrites a decoded JSON value so that values the rules consider equal become deep-equal: fully
+// ignored locations dropped, unordered arrays sorted, keyed arrays sorted by their key, shape-only
+// locations replaced by their type. It feeds the equality gate (one fast-deep-equal instead of a
+// walk that builds pointers) and the element matching of unordered and keyed arrays. Tolerances
+// and kind-restricted ignores cannot be expressed as a normal form; the structural diff applies them.
+import { BODY_DIFFERENCE_KINDS } from './compareConfigSchema.ts';
+import { canonicalJson } from './canonicalJson.ts';
+import { jsonTypeOf } from './jsonTypeOf.ts';
+import { readAt } from './pointer.ts';
+import { descend, NO_STATES, resolveRules, type RuleNode } from './ruleTrie.ts';
+
+// Tokens start with U+0000, which real JSON text values practically never hold: they only need to
+// never equal real data by accident.
+const IGNORED = '\u0000ignored';
+const shapeToken = (value: unknown): string => `\u0000shape:${jsonTypeOf(value)}`;
+
+/** True when every body difference kind is ignored at this location and below. */
+export function isFullyIgnored(ignore: ReadonlySet<string> | null): boolean {
+  return ignore !== null && ignore.size >= BODY_DIFFERENCE_KINDS.length;
+}
+
+export function normalizeJson(value: unknown, states: readonly RuleNode[]): unknown {
+  if (states === NO_STATES) return value;
+  const rules = resolveRules(states);
+  if (isFullyIgnored(rules.ignore)) return IGNORED;
+  if (rules.shape) return shapeToken(value);
+  if (Array.isArray(value)) {
+    const elements = value.map((element, index) => normalizeJson(element, descend(states, String(index))));
+    const policy = rules.array;
+    if (!policy || policy.kind === 'ordered') return elements;
+    const sortKeys = elements.map((element, index) =>
+      policy.kind === 'keyed' ? `${canonicalJson(readAt(value[index], policy.key))}\u0000${canonicalJson(element)}` : canonicalJson(element),
+    );
+    return elements.map((element, index) => ({ element, key: sortKeys[index]! }))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      .map((entry) => entry.element);
+  }
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, child] of Object.entries(value)) {
+      const normal = normalizeJson(child, descend(states, key));
+      if (normal !== IGNORED) out[key] = normal;
+    }
+    return out;
+  }
+  return value;
+}
