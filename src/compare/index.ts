@@ -1,0 +1,11 @@
+// The comparison room's public surface; other rooms import from here.
+export type * from './types.ts';
+export { compareConfigSchema, BODY_DIFFERENCE_KINDS, type BodyDifferenceKind, type CompareConfig } from './compareConfigSchema.ts';
+export { compileCompareRules, CompareConfigError, DEFAULT_COMPARED_HEADERS, type CompareRules, type RouteComparator } from './compileCompareRules.ts';
+export { decodeBody, type BodyDecoding, type DecodedBody, type DecodeFailure } from './decodeBody.ts';
+export { compareResponses, compareLegacyPair, headerPointer, STATUS_POINTER } from './compareResponses.ts';
+export { templatePointer } from './templatePointer.ts';
+export { toDifferenceRecords, hmacValue, type HmacKey } from './toDifferenceRecords.ts';
+export { suggestNoiseRules, type NoiseObservation, type NoiseSuggestion } from './suggestNoiseRules.ts';
+export { createCompareQueue, type CompareQueue, type CompareQueueOptions, type CompareQueueStats, type EnqueueOutcome } from './createCompareQueue.ts';
+export { assessReadiness, wilsonUpperBound, DEFAULT_READINESS_POLICY, type ReviewedDifference } from './assessReadiness.ts';

@@ -1,0 +1,39 @@
+// The only way a Difference leaves the process: templated pointer, kind, JSON types and keyed
+// HMACs. The HMAC lets an operator see "the same wrong value every time" without anyone being able
+// to read (or, without the key, brute-force) the value; rotating the key is why keyId is recorded.
+import { createHmac } from 'node:crypto';
+import { canonicalJson } from './canonicalJson.ts';
+import { templatePointer } from './templatePointer.ts';
+import type { Difference, DifferenceRecord, DifferenceSource } from './types.ts';
+
+export interface HmacKey {
+  readonly id: string;
+  readonly secret: Buffer;
+}
+
+/** HMAC-SHA256 (hex) of a value's canonical JSON; null when the value is absent. */
+export function hmacValue(value: unknown, key: HmacKey): string | null {
+  if (value === undefined) return null;
+  return createHmac('sha256', key.secret).update(canonicalJson(value)).digest('hex');
+}
+
+/** PHI-safe records for one comparison's differences, identical records merged. */
+export function toDifferenceRecords(route: string, source: DifferenceSource, differences: readonly Difference[], key: HmacKey): DifferenceRecord[] {
+  const records = new Map<string, DifferenceRecord>();
+  for (const difference of differences) {
+    const record: DifferenceRecord = {
+      route,
+      source,
+      pointer: templatePointer(difference.pointer),
+      kind: difference.kind,
+      controlType: difference.controlType,
+      candidateType: difference.candidateType,
+      controlHmac: hmacValue(difference.controlValue, key),
+      candidateHmac: hmacValue(difference.candidateValue, key),
+      keyId: key.id,
+    };
+    const identity = JSON.stringify([record.pointer, record.kind, record.controlType, record.candidateType, record.controlHmac, record.candidateHmac]);
+    if (!records.has(identity)) records.set(identity, Object.freeze(record));
+  }
+  return [...records.values()];
+}
