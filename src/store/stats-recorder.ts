@@ -1,0 +1,87 @@
+// Aggregates exchange observations in memory and flushes them to the store off the hot path.
+// observe() runs on every proxied request, so it never awaits, never throws and never does I/O.
+import type { Kysely } from 'kysely';
+import type { ExchangeObservation } from '../compare/evidence.ts';
+import type { StoreSchema } from './schema.ts';
+import { addObservation, mergeRollup, type RollupBuffer } from './stats-rollup.ts';
+import { writeRollups } from './write-rollups.ts';
+
+export interface StatsRecorderDeps {
+  readonly db: Kysely<StoreSchema>;
+  readonly now: () => Date;
+  readonly flushIntervalMs?: number;
+  /** Told once per failed flush or rejected observation; the recorder itself never throws. */
+  readonly onError: (error: unknown) => void;
+  /**
+   * While the store is down, unflushed rollups are kept (and retried) up to this many
+   * route-minutes; beyond, the oldest batch is dropped so memory stays bounded.
+   */
+  readonly maxPendingRollups?: number;
+}
+
+export interface StatsRecorder {
+  observe(observation: ExchangeObservation): void;
+  /** Writes everything observed so far; resolves once written (or failed and reported). */
+  flush(): Promise<void>;
+  /** Stops the timer and flushes what is left. */
+  close(): Promise<void>;
+}
+
+export function createStatsRecorder(deps: StatsRecorderDeps): StatsRecorder {
+  const { db, now, onError } = deps;
+  const maxPending = deps.maxPendingRollups ?? 10_000;
+  let pending: RollupBuffer = new Map();
+  let flushing: Promise<void> = Promise.resolve();
+  let closed = false;
+
+  function observe(observation: ExchangeObservation): void {
+    try {
+      addObservation(pending, observation, now().getTime());
+    } catch (error) {
+      report(error);
+    }
+  }
+
+  async function writePending(): Promise<void> {
+    if (pending.size === 0) return;
+    const batch = pending;
+    pending = new Map();
+    try {
+      await writeRollups(db, [...batch.values()]);
+    } catch (error) {
+      report(error);
+      // Keep the batch for the next flush unless the outage has gone on too long.
+      if (pending.size + batch.size <= maxPending) for (const rollup of batch.values()) mergeRollup(pending, rollup);
+    }
+  }
+
+  // Flushes run one after another: a slow store must not pile up concurrent transactions.
+  function flush(): Promise<void> {
+    flushing = flushing.then(writePending, writePending);
+    return flushing;
+  }
+
+  function report(error: unknown): void {
+    try {
+      onError(error);
+    } catch {
+      // A failing error handler must not break the request path either.
+    }
+  }
+
+  const timer = setInterval(() => void flush(), deps.flushIntervalMs ?? 1000);
+  // The recorder must never keep a draining process alive; close() flushes explicitly.
+  timer.unref();
+
+  return {
+    observe,
+    flush,
+    async close() {
+      if (!closed) {
+        closed = true;
+        clearInterval(timer);
+      }
+      await flush();
+    },
+  };
+}
