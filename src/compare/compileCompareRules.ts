@@ -102,9 +102,26 @@ async function loadComparator(specifier: string, baseDir: string): Promise<Route
 }
 
 function toConfigError(error: z.ZodError): CompareConfigError {
-  // One error naming the first problem; every problem is kept in the cause for a loader that lists all.
-  const issue = error.issues[0]!;
-  const nested = 'issues' in issue && Array.isArray(issue.issues) ? (issue.issues[0] as { message?: string } | undefined) : undefined;
-  const message = nested?.message ? `${issue.message}: ${nested.message}` : issue.message;
-  return new CompareConfigError(message, ['compare', ...issue.path.map((key) => (typeof key === 'symbol' ? String(key) : key))], { cause: error });
+  // One error naming the first problem; every problem stays in the cause for a loader that lists all.
+  const { message, path: where } = innermostIssue(error.issues[0]!);
+  return new CompareConfigError(message, ['compare', ...where], { cause: error });
+}
+
+/**
+ * A union (`- /a` or `- { pointer, kinds }`) fails as a whole; the branch that got furthest names
+ * the real key (['ignore', 0, 'kinds', 0] rather than ['ignore', 0]).
+ */
+function innermostIssue(issue: z.core.$ZodIssue): { message: string; path: (string | number)[] } {
+  const here = issue.path.map((key) => (typeof key === 'symbol' ? String(key) : key));
+  if (issue.code === 'invalid_union') {
+    // Ties go to our own checks (pointer syntax) over "expected object".
+    const rank = (candidate: z.core.$ZodIssue): number => candidate.path.length * 2 + (candidate.code === 'custom' ? 1 : 0);
+    const deepest = issue.errors.flat().reduce<z.core.$ZodIssue | undefined>((best, next) => (best && rank(best) >= rank(next) ? best : next), undefined);
+    if (deepest && rank(deepest) > 0) {
+      const inner = innermostIssue(deepest);
+      return { message: inner.message, path: [...here, ...inner.path] };
+    }
+  }
+  if (issue.code === 'invalid_key' && issue.issues[0]) return { message: `${issue.message}: ${issue.issues[0].message}`, path: here };
+  return { message: issue.message, path: here };
 }
