@@ -1,0 +1,74 @@
+// Turns the command line and the environment into Settings. The only module (with main) that
+// reads process.env: everything else gets plain values. Bad values are reported all at once.
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError, type ConfigProblem } from './config-error.ts';
+import type { Settings } from './settings.ts';
+
+export const START_OPTIONS = {
+  legacy: { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'admin-port': { type: 'string' },
+  'admin-host': { type: 'string' },
+  routes: { type: 'string' },
+  flags: { type: 'string' },
+  db: { type: 'string' },
+  'data-dir': { type: 'string' },
+  demo: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export function readSettings(argv: readonly string[], env: NodeJS.ProcessEnv, cwd = process.cwd()): Settings {
+  const { values } = parseArgs({ args: [...argv], options: START_OPTIONS, strict: true, allowPositionals: false });
+  const problems: ConfigProblem[] = [];
+  const port = (name: string, raw: string | undefined, fallback: number) => {
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) problems.push({ file: '(settings)', key: name, message: `not a port number: ${JSON.stringify(raw)}` });
+    return n;
+  };
+  const demo = values.demo === true;
+  const dataDir = resolve(cwd, values['data-dir'] ?? env.FICUS_DATA_DIR ?? 'data');
+  const upstreamUrls: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    const m = /^FICUS_UPSTREAM_([A-Z0-9_]+)_URL$/.exec(name);
+    if (m && value) upstreamUrls[m[1]!.toLowerCase().replaceAll('_', '-')] = value;
+  }
+  const legacy = values.legacy ?? env.FICUS_LEGACY_URL;
+  if (legacy) upstreamUrls.legacy = legacy;
+  const unleashUrl = env.UNLEASH_URL;
+  if (unleashUrl && !env.UNLEASH_API_TOKEN) problems.push({ file: '(environment)', key: 'UNLEASH_API_TOKEN', message: 'required when UNLEASH_URL is set' });
+  const logLevel = (env.FICUS_LOG_LEVEL ?? 'info') as Settings['logLevel'];
+  if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) problems.push({ file: '(environment)', key: 'FICUS_LOG_LEVEL', message: 'one of debug, info, warn, error, silent' });
+  const tlsCert = env.FICUS_TLS_CERT_FILE;
+  const tlsKey = env.FICUS_TLS_KEY_FILE;
+  if (Boolean(tlsCert) !== Boolean(tlsKey)) problems.push({ file: '(environment)', key: 'FICUS_TLS_CERT_FILE/FICUS_TLS_KEY_FILE', message: 'set both or neither' });
+  const settings: Settings = {
+    port: port('--port', values.port ?? env.FICUS_PORT, 8080),
+    host: values.host ?? env.FICUS_HOST ?? '0.0.0.0',
+    adminPort: port('--admin-port', values['admin-port'] ?? env.FICUS_ADMIN_PORT, 8081),
+    adminHost: values['admin-host'] ?? env.FICUS_ADMIN_HOST ?? '127.0.0.1',
+    routesDir: resolve(cwd, values.routes ?? env.FICUS_ROUTES_DIR ?? 'routes'),
+    flagsDir: resolve(cwd, values.flags ?? env.FICUS_FLAGS_DIR ?? 'flags'),
+    dataDir,
+    databaseUrl: values.db ?? env.FICUS_DATABASE_URL ?? `sqlite:${resolve(dataDir, 'ficus.db')}`,
+    upstreamUrls,
+    adminToken: env.FICUS_ADMIN_TOKEN || (demo ? 'demo-operator-token' : undefined),
+    adminTokensFile: env.FICUS_ADMIN_TOKENS_FILE || undefined,
+    diffKey: env.FICUS_DIFF_KEY || undefined,
+    unleash: unleashUrl ? { url: unleashUrl, apiToken: env.UNLEASH_API_TOKEN ?? '', adminToken: env.UNLEASH_ADMIN_TOKEN || undefined } : undefined,
+    killSwitch: env.FICUS_KILL_SWITCH === '1' || env.FICUS_KILL_SWITCH === 'true',
+    trustedProxies: (env.FICUS_TRUSTED_PROXIES ?? '127.0.0.1,::1').split(',').map((s) => s.trim()).filter(Boolean),
+    stickySalt: env.FICUS_STICKY_SALT ?? 'ficus-sticky-v1',
+    tls: tlsCert && tlsKey ? { certFile: resolve(cwd, tlsCert), keyFile: resolve(cwd, tlsKey) } : undefined,
+    drainMs: Number(env.FICUS_DRAIN_MS ?? 25_000),
+    demo,
+    logLevel,
+    accessLog: env.FICUS_ACCESS_LOG !== '0',
+    differenceRetentionDays: Number(env.FICUS_DIFF_RETENTION_DAYS ?? 30),
+    auditRetentionYears: Number(env.FICUS_AUDIT_RETENTION_YEARS ?? 6),
+  };
+  if (problems.length) throw new ConfigError(problems);
+  return settings;
+}

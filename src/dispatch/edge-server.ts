@@ -1,0 +1,84 @@
+// The edge: Hono on @hono/node-server, with the proxy handler taking the raw Node request and
+// response from the node-server bindings. Nothing touches the response after the handler (a
+// middleware that does makes node-server send an empty 200: see PITFALLS), and the marker is
+// imported at module load. Malformed requests never reach the handler: Node's strict parser
+// rejects them and `clientError` answers 400/431 straight on the socket.
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createHttpServer } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { createAdaptorServer, type HttpBindings } from '@hono/node-server';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
+import { Hono } from 'hono';
+
+export interface EdgeServerOptions {
+  readonly handleRequest: (req: IncomingMessage, res: ServerResponse) => void;
+  readonly handleUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  /** Counted and logged once per kind; the socket gets a 400 or 431 and is closed. */
+  readonly onClientError?: (code: string) => void;
+  readonly tls?: { readonly key: Buffer; readonly cert: Buffer };
+  readonly maxHeaderSize?: number;
+  readonly headersTimeoutMs?: number;
+  readonly keepAliveTimeoutMs?: number;
+}
+
+export interface EdgeServer {
+  readonly server: Server;
+  /** Requests being answered right now (the drain waits for them). */
+  inFlight(): number;
+}
+
+export function createEdgeServer(options: EdgeServerOptions): EdgeServer {
+  let inFlight = 0;
+  const app = new Hono<{ Bindings: HttpBindings }>();
+  app.all('*', (c) => {
+    const { incoming, outgoing } = c.env;
+    inFlight++;
+    outgoing.once('close', () => inFlight--);
+    options.handleRequest(incoming, outgoing);
+    return RESPONSE_ALREADY_SENT;
+  });
+
+  const serverOptions = {
+    maxHeaderSize: options.maxHeaderSize ?? 16 * 1024,
+    headersTimeout: options.headersTimeoutMs ?? 30_000,
+    // Hundreds-of-MB uploads over slow links: no whole-request deadline; idle sockets are bounded by the upstream idle timeout.
+    requestTimeout: 0,
+    keepAliveTimeout: options.keepAliveTimeoutMs ?? 5_000,
+    insecureHTTPParser: false,
+    ...(options.tls ? { key: options.tls.key, cert: options.tls.cert } : {}),
+  };
+  const server = createAdaptorServer({
+    fetch: app.fetch,
+    overrideGlobalObjects: false,
+    autoCleanupIncoming: false,
+    serverOptions,
+    createServer: (options.tls ? createHttpsServer : createHttpServer) as typeof createHttpServer,
+  }) as Server;
+
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(error, socket, options.onClientError));
+  if (options.handleUpgrade) server.on('upgrade', options.handleUpgrade);
+  return { server, inFlight: () => inFlight };
+}
+
+const CLIENT_ERROR_STATUS: Readonly<Record<string, string>> = {
+  HPE_HEADER_OVERFLOW: '431 Request Header Fields Too Large',
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: '413 Content Too Large',
+  ERR_HTTP_REQUEST_TIMEOUT: '408 Request Timeout',
+};
+
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex, onClientError?: (code: string) => void): void {
+  const code = error.code ?? 'UNKNOWN';
+  if (code === 'ECONNRESET' || code === 'EPIPE') {
+    socket.destroy();
+    return;
+  }
+  onClientError?.(code);
+  const pending = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (socket.writable && !pending?.headersSent) {
+    const status = CLIENT_ERROR_STATUS[code] ?? '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    return;
+  }
+  socket.destroy();
+}

@@ -1,0 +1,63 @@
+// Every way an upstream call can fail, in one table: the code Ficus logs and counts, the status a
+// client gets when nothing was sent yet, and the short public message. Bodies never carry
+// internals (addresses, stack traces, upstream names): only the code and a request id.
+
+export type FailureCode =
+  | 'UPSTREAM_CONNECT_REFUSED'
+  | 'UPSTREAM_CONNECT_TIMEOUT'
+  | 'UPSTREAM_HEADERS_TIMEOUT'
+  | 'UPSTREAM_IDLE_TIMEOUT'
+  | 'UPSTREAM_RESET'
+  | 'UPSTREAM_UNRESOLVABLE'
+  | 'UPSTREAM_TLS'
+  | 'UPSTREAM_PROTOCOL'
+  | 'UPSTREAM_ERROR';
+
+interface FailureRow {
+  readonly status: 502 | 503 | 504;
+  readonly message: string;
+  /** True when the upstream provably never received the request (safe to replay even a write). */
+  readonly neverReached: boolean;
+  /** Counted as a timeout (not an error) in status classes. */
+  readonly timeout: boolean;
+}
+
+export const FAILURES: Readonly<Record<FailureCode, FailureRow>> = {
+  UPSTREAM_CONNECT_REFUSED: { status: 502, message: 'The upstream service refused the connection.', neverReached: true, timeout: false },
+  UPSTREAM_CONNECT_TIMEOUT: { status: 504, message: 'The upstream service could not be reached in time.', neverReached: true, timeout: true },
+  UPSTREAM_HEADERS_TIMEOUT: { status: 504, message: 'The upstream service did not answer in time.', neverReached: false, timeout: true },
+  UPSTREAM_IDLE_TIMEOUT: { status: 504, message: 'The upstream service stopped responding.', neverReached: false, timeout: true },
+  UPSTREAM_RESET: { status: 502, message: 'The upstream service closed the connection.', neverReached: false, timeout: false },
+  UPSTREAM_UNRESOLVABLE: { status: 502, message: 'The upstream service address could not be resolved.', neverReached: true, timeout: false },
+  UPSTREAM_TLS: { status: 502, message: 'The secure connection to the upstream service failed.', neverReached: true, timeout: false },
+  UPSTREAM_PROTOCOL: { status: 502, message: 'The upstream service sent an invalid response.', neverReached: false, timeout: false },
+  UPSTREAM_ERROR: { status: 502, message: 'The upstream service failed.', neverReached: false, timeout: false },
+};
+
+export class UpstreamFailure extends Error {
+  readonly code: FailureCode;
+  constructor(code: FailureCode, options?: { cause?: unknown }) {
+    super(FAILURES[code].message, options);
+    this.name = 'UpstreamFailure';
+    this.code = code;
+  }
+}
+
+/** Maps a Node/http-proxy error to a failure code. */
+export function classifyUpstreamError(error: unknown): UpstreamFailure {
+  if (error instanceof UpstreamFailure) return error;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code ?? '';
+  const failure = (c: FailureCode) => new UpstreamFailure(c, { cause: error });
+  if (code === 'ECONNREFUSED') return failure('UPSTREAM_CONNECT_REFUSED');
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return failure('UPSTREAM_UNRESOLVABLE');
+  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED') return failure('UPSTREAM_RESET');
+  if (code === 'ETIMEDOUT') return failure('UPSTREAM_CONNECT_TIMEOUT');
+  if (code.startsWith('HPE_')) return failure('UPSTREAM_PROTOCOL');
+  if (code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL') || /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) return failure('UPSTREAM_TLS');
+  return failure('UPSTREAM_ERROR');
+}
+
+/** The short JSON body a client gets when Ficus answers for a failed upstream. */
+export function failureBody(code: FailureCode, requestId: string): string {
+  return JSON.stringify({ error: code.toLowerCase(), message: FAILURES[code].message, requestId });
+}

@@ -1,0 +1,129 @@
+// The only importer of http-proxy. http-proxy streams the request to the upstream over a keep-alive
+// agent; Ficus corrects what it gets wrong for a faithful hop (measured on Node 24, see PITFALLS):
+//  - it collapses `//` in paths (urlJoin)          → the raw request target is restored on proxyReq
+//  - it lowercases and merges headers (req.headers) → headers are rebuilt from rawHeaders
+//  - it never aborts the upstream when the client leaves (node-http-proxy#1559) → we do, on res 'close'
+//  - its proxyReq hook is skipped for `Expect` requests → Node's server answers 100-continue itself
+//    and the Expect field is not forwarded
+// The response is handled by the caller (selfHandleResponse): `onResponse` fires at upstream headers.
+import type { IncomingMessage, ServerResponse, ClientRequest } from 'node:http';
+import { Readable } from 'node:stream';
+import httpProxy from 'http-proxy';
+import { classifyUpstreamError, UpstreamFailure } from './failures.ts';
+import type { HeaderEntries } from './hop-headers.ts';
+import type { ResolvedTimeouts, Upstream } from './upstream-pool.ts';
+
+export type FailurePhase = 'before-response' | 'during-response';
+
+export interface ForwardCall {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly upstream: Upstream;
+  readonly timeouts: ResolvedTimeouts;
+  readonly headers: HeaderEntries;
+  /** The request target exactly as the client sent it. */
+  readonly rawPath: string;
+  /** Replay these bytes instead of streaming the client's body (fallback to legacy). */
+  readonly body?: Buffer;
+  onResponse(proxyRes: IncomingMessage): void;
+  onFailure(failure: UpstreamFailure, phase: FailurePhase): void;
+}
+
+export interface Forwarder {
+  forward(call: ForwardCall): void;
+  /** Proxies a WebSocket upgrade (handshake headers already rebuilt by the caller). */
+  forwardUpgrade(req: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer, upstream: Upstream, onError: (failure: UpstreamFailure) => void): void;
+  close(): void;
+}
+
+const CALL = 'ficusCall';
+const EMPTY = Buffer.alloc(0);
+
+interface CallState {
+  readonly call: ForwardCall;
+  responded: boolean;
+  settled: boolean;
+  proxyReq?: ClientRequest;
+  headersTimer?: NodeJS.Timeout;
+}
+
+export function createForwarder(): Forwarder {
+  const proxy = httpProxy.createProxyServer({ selfHandleResponse: true, xfwd: false, prependPath: false, ws: true });
+  // Emitted instead of the callback when the client is already gone; nothing is left to answer.
+  proxy.on('econnreset', () => {});
+  proxy.on('error', () => {});
+  proxy.on('proxyReq', (proxyReq, _req, _res, options) => {
+    const state = (options as Record<string, unknown>)[CALL] as CallState | undefined;
+    if (state) prepareUpstreamRequest(proxyReq, state);
+  });
+  proxy.on('proxyReqWs', (proxyReq, req) => {
+    proxyReq.path = req.url ?? proxyReq.path;
+  });
+
+  return {
+    forward(call) {
+      const state: CallState = { call, responded: false, settled: false };
+      // http-proxy never emits proxyReq for Expect requests (headers are rendered at once).
+      if (call.req.headers.expect !== undefined) delete call.req.headers.expect;
+      state.headersTimer = setTimeout(() => fail(state, new UpstreamFailure('UPSTREAM_HEADERS_TIMEOUT')), call.timeouts.headersMs);
+      const options = {
+        target: call.upstream.target,
+        agent: call.upstream.agent,
+        buffer: call.body !== undefined ? Readable.from([call.body.length ? call.body : EMPTY]) : undefined,
+        [CALL]: state,
+      };
+      proxy.web(call.req, call.res, options as httpProxy.ServerOptions, (error) => fail(state, classifyUpstreamError(error)));
+    },
+    forwardUpgrade(req, socket, head, upstream, onError) {
+      proxy.ws(req, socket, head, { target: upstream.target, agent: upstream.agent }, (error) => onError(classifyUpstreamError(error)));
+    },
+    close() {
+      proxy.close();
+    },
+  };
+}
+
+function prepareUpstreamRequest(proxyReq: ClientRequest, state: CallState): void {
+  const { call } = state;
+  state.proxyReq = proxyReq;
+  if (state.settled || call.res.destroyed) {
+    proxyReq.destroy();
+    return;
+  }
+  proxyReq.path = call.rawPath;
+  for (const name of proxyReq.getHeaderNames()) proxyReq.removeHeader(name);
+  for (const [name, value] of call.headers) proxyReq.setHeader(name, value);
+
+  const socket = proxyReq.socket;
+  if (socket?.connecting) {
+    const connectTimer = setTimeout(() => proxyReq.destroy(new UpstreamFailure('UPSTREAM_CONNECT_TIMEOUT')), call.timeouts.connectMs);
+    socket.once('connect', () => clearTimeout(connectTimer));
+    proxyReq.once('close', () => clearTimeout(connectTimer));
+  }
+  proxyReq.setTimeout(call.timeouts.idleMs, () => proxyReq.destroy(new UpstreamFailure('UPSTREAM_IDLE_TIMEOUT')));
+  proxyReq.once('response', (proxyRes) => {
+    clearTimeout(state.headersTimer);
+    if (state.settled) {
+      proxyRes.destroy();
+      return;
+    }
+    state.responded = true;
+    call.onResponse(proxyRes);
+  });
+  // The client left before the exchange finished: stop the upstream work too.
+  call.res.once('close', () => {
+    if (!call.res.writableFinished) proxyReq.destroy();
+  });
+}
+
+function fail(state: CallState, failure: UpstreamFailure): void {
+  clearTimeout(state.headersTimer);
+  if (state.responded) {
+    state.call.onFailure(failure, 'during-response');
+    return;
+  }
+  if (state.settled) return;
+  state.settled = true;
+  state.proxyReq?.destroy();
+  state.call.onFailure(failure, 'before-response');
+}

@@ -1,0 +1,221 @@
+// The request's path through Ficus: match → decide → dispatch → relay (and, off the hot path,
+// mirror and compare). Pass-through of unmatched traffic does the least possible work.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { ExchangeObservation, FallbackReason, Side, StatusClass } from '../compare/evidence.ts';
+import { decide, type Decision } from '../decision/decide.ts';
+import type { FlagSource } from '../decision/flag-source.ts';
+import { matchRoute, type CompiledRoute, type RouteTable } from '../routing/route-table.ts';
+import { extractStickyKey } from '../routing/sticky-key.ts';
+import { hasRequestBody, teeRequestBody, type TeedBody } from './body-tee.ts';
+import { FAILURES, failureBody, type UpstreamFailure } from './failures.ts';
+import type { Forwarder } from './forward.ts';
+import { buildRequestHeaders, type HeaderEntries } from './hop-headers.ts';
+import { relayResponse, serverTimingValue, type RelayCapture } from './relay.ts';
+import { resolveTimeouts, type Upstream, type UpstreamPool } from './upstream-pool.ts';
+
+export interface EdgeState {
+  readonly table: RouteTable;
+  readonly upstreams: UpstreamPool;
+}
+
+/** What the access log and telemetry learn about a finished exchange: no path, no query, no values. */
+export interface ExchangeSummary {
+  readonly requestId: string | undefined;
+  readonly method: string;
+  readonly route: CompiledRoute | undefined;
+  readonly decision: Decision | undefined;
+  readonly servedBy: Side;
+  readonly status: number;
+  readonly upstreamMs: number;
+  readonly totalMs: number;
+  readonly fallback?: FallbackReason;
+  readonly failure?: string;
+  readonly complete: boolean;
+}
+
+/** Hooks for mirroring (shadow/canary/reverse) — see mirror.ts. */
+export interface MirrorHooks {
+  /** Decides whether this exchange is copied; returns the capture to tee the primary response into. */
+  begin(exchange: MirrorContext): RelayCapture | undefined;
+}
+
+export interface MirrorContext {
+  readonly req: IncomingMessage;
+  readonly route: CompiledRoute;
+  readonly decision: Decision;
+  readonly servedBy: Side;
+  readonly headers: HeaderEntries;
+  readonly requestBody: Promise<TeedBody> | undefined;
+  readonly startedAt: number;
+}
+
+export interface HandlerDeps {
+  state(): EdgeState;
+  readonly flags: FlagSource;
+  killSwitch(): boolean;
+  hashStickyKey(key: string): string;
+  readonly forwarder: Forwarder;
+  isTrustedProxy(address: string): boolean;
+  readonly protocol: 'http' | 'https';
+  newRequestId(): string;
+  observe(observation: ExchangeObservation): void;
+  onExchangeEnd?(summary: ExchangeSummary): void;
+  /** Upstream request headers added per exchange (e.g. traceparent). */
+  readonly mirror?: MirrorHooks;
+  /** Names (lowercase) dropped from inbound requests, e.g. baggage. */
+  readonly dropRequestHeaders?: ReadonlySet<string>;
+  /** Per-route circuit breaker: whether new may be tried now, and outcomes to learn from. */
+  readonly breaker?: { allowNew(route: CompiledRoute): boolean; record(route: CompiledRoute, ok: boolean): void };
+}
+
+export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  return function handleRequest(req, res) {
+    const startedAt = performance.now();
+    const state = deps.state();
+    const rawUrl = req.url ?? '/';
+    const method = req.method ?? 'GET';
+    const legacy = state.upstreams.get('legacy')!;
+    const match = matchRoute(state.table, method, rawUrl);
+    const forwarded = { remoteAddress: req.socket.remoteAddress ?? '', protocol: deps.protocol, trusted: deps.isTrustedProxy(req.socket.remoteAddress ?? '') };
+    if (!match) {
+      const headers = buildRequestHeaders(req.rawHeaders, { forwarded, hostOverride: legacy.rewriteHost ? legacy.hostHeader : undefined, drop: deps.dropRequestHeaders });
+      serve(deps, { req, res, rawUrl, method, startedAt, route: undefined, decision: undefined, headers, upstream: legacy, side: 'legacy' });
+      return;
+    }
+    const route = match.route;
+    const key = extractStickyKey(match, { rawUrl, headers: req.headers });
+    let decision = decide(deps.flags, { route, stickyHash: key === undefined ? undefined : deps.hashStickyKey(key), killSwitch: deps.killSwitch() });
+    if (decision.serve === 'new' && deps.breaker && !deps.breaker.allowNew(route)) {
+      decision = { ...decision, serve: 'legacy' };
+    }
+    const side = decision.serve;
+    const upstream = side === 'new' ? state.upstreams.get(route.config.new)! : legacy;
+    const headers = buildRequestHeaders(req.rawHeaders, { forwarded, hostOverride: upstream.rewriteHost ? upstream.hostHeader : undefined, drop: deps.dropRequestHeaders });
+    serve(deps, { req, res, rawUrl, method, startedAt, route, decision, headers, upstream, side, legacy });
+  };
+}
+
+interface ServeInput {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly rawUrl: string;
+  readonly method: string;
+  readonly startedAt: number;
+  readonly route: CompiledRoute | undefined;
+  readonly decision: Decision | undefined;
+  readonly headers: HeaderEntries;
+  readonly upstream: Upstream;
+  readonly side: Side;
+  readonly legacy?: Upstream;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function isSafeRequest(method: string, route: CompiledRoute | undefined): boolean {
+  return SAFE_METHODS.has(method) || route?.config.safe === true;
+}
+
+function serve(deps: HandlerDeps, input: ServeInput): void {
+  const { req, res, route, decision } = input;
+  const capBytes = route?.config.shadow.bodyCapBytes ?? 0;
+  const canFallBack = input.side === 'new' && route?.config.fallback === true && input.legacy !== undefined;
+  const needsBody = route !== undefined && decision !== undefined && decision.mode !== 'legacy' && hasRequestBody(req);
+  const requestBody = needsBody ? teeRequestBody(req, capBytes) : undefined;
+  const mirrorCapture = route && decision && decision.mode !== 'legacy'
+    ? deps.mirror?.begin({ req, route, decision, servedBy: input.side, headers: input.headers, requestBody, startedAt: input.startedAt })
+    : undefined;
+  const timeouts = route ? resolveTimeouts(input.upstream.timeouts, route.config.timeouts) : input.upstream.timeouts;
+  const mode = decision?.mode ?? 'legacy';
+
+  const attempt = (upstream: Upstream, side: Side, body: Buffer | undefined, fallback: FallbackReason | undefined) => {
+    const attemptStart = performance.now();
+    deps.forwarder.forward({
+      req, res, upstream, timeouts: side === input.side ? timeouts : resolveTimeouts(upstream.timeouts, route?.config.timeouts), headers: input.headers, rawPath: input.rawUrl, body,
+      onResponse(proxyRes) {
+        const upstreamMs = performance.now() - attemptStart;
+        const status = proxyRes.statusCode ?? 502;
+        if (side === 'new' && route) deps.breaker?.record(route, status < 500);
+        if (status >= 500 && canFallBack && fallback === undefined && isSafeRequest(input.method, route)) {
+          proxyRes.resume();
+          return replayOnLegacy('status-5xx', upstreamMs, status);
+        }
+        observeServed(deps, input, side, statusClassOf(status), upstreamMs, fallback);
+        relayResponse(res, proxyRes, {
+          serverTiming: serverTimingValue(upstreamMs, mode),
+          capture: side === input.side ? mirrorCapture : undefined,
+          onEnd: (complete) => finish(deps, input, side, status, upstreamMs, complete, fallback),
+        });
+      },
+      onFailure(failure, phase) {
+        const upstreamMs = performance.now() - attemptStart;
+        if (side === 'new' && route) deps.breaker?.record(route, false);
+        if (phase === 'during-response' || res.headersSent || res.destroyed) {
+          res.destroy();
+          return;
+        }
+        if (canFallBack && fallback === undefined && (isSafeRequest(input.method, route) || FAILURES[failure.code].neverReached)) {
+          return replayOnLegacy(FAILURES[failure.code].timeout ? 'timeout' : failure.code === 'UPSTREAM_CONNECT_REFUSED' ? 'connect-refused' : 'error', upstreamMs, undefined);
+        }
+        observeServed(deps, input, side, FAILURES[failure.code].timeout ? 'timeout' : 'error', upstreamMs, fallback);
+        respondWithFailure(deps, input, failure, upstreamMs, mode, side, fallback);
+      },
+    });
+  };
+
+  const replayOnLegacy = (reason: FallbackReason, newMs: number, newStatus: number | undefined) => {
+    deps.observe({ type: 'mirrored', route: route!.id, side: 'new', status: newStatus === undefined ? (reason === 'timeout' ? 'timeout' : 'error') : statusClassOf(newStatus), latencyMs: newMs });
+    // A replay needs the whole body: wait for the tee (immediate for body-less requests).
+    const body = requestBody ?? Promise.resolve<TeedBody>({ bytes: Buffer.alloc(0), overCap: false });
+    if (!req.complete) req.resume();
+    void body.then((teed) => {
+      if (res.destroyed) return;
+      if (teed.bytes === undefined) {
+        observeServed(deps, input, 'new', 'error', newMs, undefined);
+        const failure = { code: 'UPSTREAM_ERROR' } as UpstreamFailure;
+        return respondWithFailure(deps, input, failure, newMs, mode, 'new', undefined);
+      }
+      attempt(input.legacy!, 'legacy', teed.bytes, reason);
+    });
+  };
+
+  attempt(input.upstream, input.side, undefined, undefined);
+}
+
+function observeServed(deps: HandlerDeps, input: ServeInput, side: Side, status: StatusClass, latencyMs: number, fallback: FallbackReason | undefined): void {
+  if (!input.route || !input.decision) return;
+  deps.observe({ type: 'served', route: input.route.id, mode: input.decision.mode, side, status, latencyMs, fallback });
+}
+
+function respondWithFailure(deps: HandlerDeps, input: ServeInput, failure: UpstreamFailure, upstreamMs: number, mode: string, side: Side, fallback: FallbackReason | undefined): void {
+  const requestId = deps.newRequestId();
+  const row = FAILURES[failure.code];
+  const body = failureBody(failure.code, requestId);
+  input.res.writeHead(row.status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    'Cache-Control': 'no-store',
+    'X-Request-Id': requestId,
+    'Server-Timing': serverTimingValue(upstreamMs, mode),
+  });
+  input.res.end(body);
+  deps.onExchangeEnd?.({
+    requestId, method: input.method, route: input.route, decision: input.decision, servedBy: side, status: row.status,
+    upstreamMs, totalMs: performance.now() - input.startedAt, fallback, failure: failure.code, complete: true,
+  });
+}
+
+function finish(deps: HandlerDeps, input: ServeInput, side: Side, status: number, upstreamMs: number, complete: boolean, fallback: FallbackReason | undefined): void {
+  deps.onExchangeEnd?.({
+    requestId: undefined, method: input.method, route: input.route, decision: input.decision, servedBy: side, status,
+    upstreamMs, totalMs: performance.now() - input.startedAt, fallback, complete,
+  });
+}
+
+export function statusClassOf(status: number): StatusClass {
+  if (status >= 500) return '5xx';
+  if (status >= 400) return '4xx';
+  if (status >= 300) return '3xx';
+  if (status >= 200) return '2xx';
+  return '1xx';
+}

@@ -1,0 +1,62 @@
+// Relays an upstream response to the client byte for byte: status line, raw headers (minus
+// hop-by-hop, plus Server-Timing), then the body streamed with backpressure. An upstream that dies
+// mid-body makes the client connection die too (pipeline destroys it), so a truncated response can
+// never pass for a whole one. Optionally tees up to `capture.capBytes` of the body for comparison.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream';
+import type { CapturedResponse } from '../compare/types.ts';
+import { buildResponseHeaders } from './hop-headers.ts';
+
+export interface RelayCapture {
+  readonly capBytes: number;
+  onCaptured(captured: CapturedResponse): void;
+}
+
+export interface RelayOptions {
+  readonly serverTiming: string;
+  readonly capture?: RelayCapture;
+  /** Called once: complete=false when either side failed mid-body. */
+  onEnd(complete: boolean): void;
+}
+
+export function relayResponse(res: ServerResponse, proxyRes: IncomingMessage, options: RelayOptions): void {
+  res.sendDate = false; // the upstream's Date (or its absence) is part of what we pass through
+  const headers = buildResponseHeaders(proxyRes.rawHeaders, ['Server-Timing', options.serverTiming]);
+  res.writeHead(proxyRes.statusCode ?? 502, proxyRes.statusMessage, headers);
+  if (options.capture) teeBody(proxyRes, options.capture);
+  pipeline(proxyRes, res, (error) => options.onEnd(!error && proxyRes.complete));
+}
+
+function teeBody(proxyRes: IncomingMessage, capture: RelayCapture): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let truncated = false;
+  proxyRes.on('data', (chunk: Buffer) => {
+    if (truncated) return;
+    if (size + chunk.length > capture.capBytes) {
+      truncated = true;
+      chunks.length = 0;
+      return;
+    }
+    chunks.push(chunk);
+    size += chunk.length;
+  });
+  proxyRes.once('end', () => capture.onCaptured(captureOf(proxyRes, truncated ? Buffer.alloc(0) : Buffer.concat(chunks, size), truncated)));
+}
+
+/** The comparable view of an upstream response: lowercased headers, body bytes as received. */
+export function captureOf(proxyRes: IncomingMessage, body: Buffer, truncated: boolean): CapturedResponse {
+  const headers: Record<string, string> = {};
+  const raw = proxyRes.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    const existing = headers[name];
+    headers[name] = existing === undefined ? raw[i + 1]! : `${existing}${name === 'set-cookie' ? '\n' : ', '}${raw[i + 1]!}`;
+  }
+  return { status: proxyRes.statusCode ?? 0, headers, body, truncated };
+}
+
+/** Server-Timing for a proxied response: upstream time to headers, and the decided mode. */
+export function serverTimingValue(upstreamMs: number, mode: string): string {
+  return `upstream;dur=${upstreamMs.toFixed(3)}, ficus;desc=${mode}`;
+}

@@ -1,0 +1,112 @@
+#!/usr/bin/env node
+// CLI entry and composition root: the only place that reads process.env and argv.
+//   ficus start [--demo] [--legacy URL] [--port N] [--admin-port N] [--routes DIR] [--flags DIR] [--db URL]
+//   ficus routes | set | report | accept | check | audit | flags   (control plane, see src/cli/)
+import { pino } from 'pino';
+import { ConfigError } from './config/config-error.ts';
+import { readSettings } from './config/env.ts';
+import type { Settings } from './config/settings.ts';
+import { startFicus, describeError, type Ficus } from './ficus.ts';
+
+silenceKnownDeprecation();
+
+const [command = 'help', ...rest] = process.argv.slice(2);
+
+if (command === 'start') {
+  await start(rest);
+} else if (command === 'help' || command === '--help' || command === '-h') {
+  printHelp();
+} else {
+  const { runCli } = await import('./cli/run-cli.ts');
+  process.exitCode = await runCli(command, rest, process.env, { stdout: process.stdout, stderr: process.stderr });
+}
+
+async function start(argv: string[]): Promise<void> {
+  let settings: Settings;
+  try {
+    settings = readSettings(argv, process.env);
+  } catch (error) {
+    fail(error);
+  }
+  const log = pino({ level: settings.logLevel, base: { service: 'ficus' }, timestamp: pino.stdTimeFunctions.isoTime });
+  const demoStops: (() => Promise<void>)[] = [];
+  if (settings.demo) settings = await startDemoUpstreams(settings, demoStops);
+  let ficus: Ficus;
+  try {
+    ficus = await startFicus(settings, { log });
+  } catch (error) {
+    await Promise.all(demoStops.map((stop) => stop()));
+    fail(error);
+  }
+  if (settings.demo) printDemoBanner(settings, ficus);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ event: 'signal', signal }, 'stopping');
+    await ficus.drain();
+    await Promise.all(demoStops.map((s) => s()));
+    log.flush?.();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+async function startDemoUpstreams(settings: Settings, stops: (() => Promise<void>)[]): Promise<Settings> {
+  const { startLegacyDemo } = await import('./demo/legacy/server.ts');
+  const { startNewServiceDemo } = await import('./demo/new-service/server.ts');
+  const legacy = await startLegacyDemo({ port: Number(process.env.FICUS_DEMO_LEGACY_PORT ?? 9001) });
+  const next = await startNewServiceDemo({ port: Number(process.env.FICUS_DEMO_NEW_PORT ?? 9002) });
+  stops.push(legacy.close, next.close);
+  const upstreamUrls: Record<string, string> = { 'ehr-next': next.url, ...settings.upstreamUrls, legacy: settings.upstreamUrls.legacy ?? legacy.url };
+  return { ...settings, upstreamUrls };
+}
+
+function printDemoBanner(settings: Settings, ficus: Ficus): void {
+  const lines = [
+    '',
+    `Ficus demo is running (Node ${process.version})`,
+    `  proxy            ${ficus.proxyUrl}        e.g. curl ${ficus.proxyUrl}/fhir/Patient/pat-0001`,
+    `  admin API        ${ficus.adminUrl}        token: ${settings.adminToken === 'demo-operator-token' ? 'demo-operator-token (demo only)' : '(from FICUS_ADMIN_TOKEN)'}`,
+    `  dashboard        ${ficus.adminUrl}/`,
+    `  legacy monolith  ${settings.upstreamUrls.legacy}`,
+    `  new service      ${settings.upstreamUrls['ehr-next']}`,
+    `  routes ${settings.routesDir}   flags ${settings.flagsDir}   store ${settings.databaseUrl.replace(/\/\/[^@]*@/, '//***@')}`,
+    '',
+  ];
+  process.stderr.write(`${lines.join('\n')}\n`);
+}
+
+function printHelp(): void {
+  process.stdout.write(`ficus — strangler-fig edge proxy
+
+  ficus start [--demo] [--legacy URL] [--port N] [--admin-port N] [--admin-host H]
+              [--routes DIR] [--flags DIR] [--db URL] [--data-dir DIR]
+  ficus routes                         routes with mode, percent, evidence and readiness
+  ficus set <route> <mode> [--percent N] --reason "..." [--force]
+  ficus report <route>                 differences, noise suggestions, readiness reasons
+  ficus accept <route> <pointer> <kind> --reason "..."
+  ficus check [--routes DIR] [--flags DIR]   validate config offline
+  ficus audit [verify]
+  ficus flags push|pull
+
+Control-plane commands talk to the admin API: --admin URL (FICUS_ADMIN_URL) and --token (FICUS_ADMIN_TOKEN).
+`);
+}
+
+function fail(error: unknown): never {
+  const message = error instanceof ConfigError ? error.message : describeError(error);
+  process.stderr.write(`ficus: cannot start: ${message}\n`);
+  process.exit(1);
+}
+
+/** http-proxy 1.18 calls util._extend (DEP0060) on Node 24; one known line, not the operator's concern. */
+function silenceKnownDeprecation(): void {
+  const emit = process.emitWarning.bind(process);
+  process.emitWarning = ((warning: string | Error, ...args: unknown[]) => {
+    const code = typeof args[0] === 'object' ? (args[0] as { code?: string } | null)?.code : args[1];
+    if (code === 'DEP0060') return;
+    (emit as (...a: unknown[]) => void)(warning, ...args);
+  }) as typeof process.emitWarning;
+}
