@@ -6,7 +6,7 @@ import exec from 'k6/execution';
 import { CLINICAL_DAY, PERSONA_MIX, pickWeighted, tasksFor } from './lib/day.ts';
 import { loadThresholds, SUMMARY_TREND_STATS, SYSTEM_TAGS } from './lib/options.ts';
 import { ROUTE_NAMES } from './lib/requests.ts';
-import { clinicalHourAt, dayStages, taskRate, vuPool } from './lib/schedule.ts';
+import { clinicalHourAt, dayStages, taskRate, TIME_UNIT, vuPool } from './lib/schedule.ts';
 import { writeSummary } from './lib/summary.ts';
 import type { SummaryData } from './lib/summary.ts';
 import { BASE_RPS, positiveNumber } from './lib/target.ts';
@@ -21,7 +21,7 @@ export const options = {
     clinicalDay: {
       executor: 'ramping-arrival-rate',
       startRate: stages[0]?.target ?? 1,
-      timeUnit: '1s',
+      timeUnit: TIME_UNIT,
       stages,
       ...vuPool(peakTaskRate, longestThinkSeconds()),
     },

@@ -7,7 +7,7 @@ import http from 'k6/http';
 import { PERSONA_MIX, pickWeighted, tasksFor } from './lib/day.ts';
 import { loadThresholds, SUMMARY_TREND_STATS, SYSTEM_TAGS } from './lib/options.ts';
 import { ROUTE_NAMES, randomPatientId, readPatient } from './lib/requests.ts';
-import { taskRate, vuPool } from './lib/schedule.ts';
+import { perTimeUnit, taskRate, TIME_UNIT, vuPool } from './lib/schedule.ts';
 import { parseServerTiming } from './lib/server-timing.ts';
 import { writeSummary } from './lib/summary.ts';
 import type { SummaryData } from './lib/summary.ts';
@@ -20,8 +20,9 @@ const TIME_SCALE = positiveNumber('TIME_SCALE', 1);
 const seconds = (s: number): number => Math.max(1, Math.round(s * TIME_SCALE));
 
 const ED_PEAK = { hour: 12, phase: 'ed-peak', load: 1 } as const;
-const baseRate = taskRate(ED_PEAK, BASE_RPS);
-const surgeRate = baseRate * SURGE_FACTOR;
+const baseTasksPerSecond = taskRate(ED_PEAK, BASE_RPS);
+const baseRate = perTimeUnit(baseTasksPerSecond);
+const surgeRate = perTimeUnit(baseTasksPerSecond * SURGE_FACTOR);
 
 const PHASES = {
   baseline: seconds(60),
@@ -39,7 +40,7 @@ export const options = {
     surge: {
       executor: 'ramping-arrival-rate',
       startRate: baseRate,
-      timeUnit: '1s',
+      timeUnit: TIME_UNIT,
       stages: [
         { duration: `${PHASES.baseline}s`, target: baseRate },
         { duration: `${PHASES.rampUp}s`, target: surgeRate },
@@ -47,7 +48,7 @@ export const options = {
         { duration: `${PHASES.rampDown}s`, target: baseRate },
         { duration: `${PHASES.recovery}s`, target: baseRate },
       ],
-      ...vuPool(surgeRate, longestThinkSeconds()),
+      ...vuPool(baseTasksPerSecond * SURGE_FACTOR, longestThinkSeconds()),
     },
     killSwitch: {
       executor: 'per-vu-iterations',

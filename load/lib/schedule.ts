@@ -10,19 +10,30 @@ export interface Stage {
 /**
  * Each clinical hour ramps to its rate in the first tenth of the hour and holds it for the rest,
  * so the shift changes arrive as the step they are rather than a half-hour slope.
- * Rates are tasks per second: BASE_RPS × load, divided by the requests an average task makes then.
  */
 export const RAMP_FRACTION = 0.1;
 
+/**
+ * k6 wants whole numbers for arrival rates; counting per minute keeps a fractional per-second rate
+ * (e.g. 5.25 tasks/s at night) without rounding it away.
+ */
+export const TIME_UNIT = '1m';
+
+/** Tasks per second for an hour: BASE_RPS × load, divided by the requests an average task makes then. */
 export function taskRate(hour: ClinicalHour, baseRps: number): number {
   return (baseRps * hour.load) / phaseMix(hour.phase).requestsPerTask;
+}
+
+/** A per-second rate as the whole number of tasks per TIME_UNIT that k6 accepts. */
+export function perTimeUnit(tasksPerSecond: number): number {
+  return Math.max(1, Math.round(tasksPerSecond * 60));
 }
 
 export function dayStages(baseRps: number, hourSeconds: number): Stage[] {
   const ramp = Math.max(1, Math.round(hourSeconds * RAMP_FRACTION));
   const hold = Math.max(1, Math.round(hourSeconds) - ramp);
   return CLINICAL_DAY.flatMap((hour) => {
-    const target = round(taskRate(hour, baseRps));
+    const target = perTimeUnit(taskRate(hour, baseRps));
     return [
       { duration: `${ramp}s`, target },
       { duration: `${hold}s`, target },
@@ -41,8 +52,4 @@ export function clinicalHourAt(elapsedSeconds: number, hourSeconds: number): Cli
 export function vuPool(peakTasksPerSecond: number, longestTaskSeconds: number): { preAllocatedVUs: number; maxVUs: number } {
   const busy = Math.ceil(peakTasksPerSecond * (longestTaskSeconds + 1));
   return { preAllocatedVUs: Math.max(5, busy), maxVUs: Math.max(10, busy * 2) };
-}
-
-function round(rate: number): number {
-  return Math.round(rate * 100) / 100;
 }

@@ -27,7 +27,7 @@ function describe(scenario: string, data: SummaryData): string {
     `  requests ${value('http_reqs', 'count')} (${value('http_reqs', 'rate').toFixed(1)}/s), failed ${(value('http_req_failed', 'rate') * 100).toFixed(3)}%`,
     `  checks passed ${value('checks', 'passes')}, failed ${value('checks', 'fails')}`,
     `  iterations ${value('iterations', 'count')}, dropped ${value('dropped_iterations', 'count')}`,
-    '  proxy_added_latency (ms)             p50     p95     p99     max    count',
+    '  proxy_added_latency (ms)                           p50     p95     p99     max    count',
     ...latencyRows(data),
     '  thresholds',
     ...thresholdRows(data),
@@ -37,13 +37,16 @@ function describe(scenario: string, data: SummaryData): string {
 
 function latencyRows(data: SummaryData): string[] {
   const rows: string[] = [];
-  for (const [name, metric] of Object.entries(data.metrics)) {
-    if (!metric || !name.startsWith('proxy_added_latency')) continue;
+  // 'all' first, then the per-mode rows, then the per-route rows.
+  const names = Object.keys(data.metrics).filter((name) => name.startsWith('proxy_added_latency')).sort();
+  for (const name of names) {
+    const metric = data.metrics[name];
+    if (!metric) continue;
     const v = metric.values;
     if (!v.count) continue;
-    const label = name === 'proxy_added_latency' ? 'all' : name.slice('proxy_added_latency'.length);
+    const label = name === 'proxy_added_latency' ? 'all' : name.slice('proxy_added_latency'.length + 1, -1);
     const cells = [v.med, v['p(95)'], v['p(99)'], v.max].map((ms) => (ms ?? 0).toFixed(2).padStart(7));
-    rows.push(`    ${label.padEnd(32)} ${cells.join(' ')} ${String(v.count).padStart(8)}`);
+    rows.push(`    ${label.padEnd(46)} ${cells.join(' ')} ${String(v.count).padStart(8)}`);
   }
   return rows;
 }

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Runs one k6 scenario from load/ against Ficus: `npm run load -- smoke` (or clinical-day, ed-surge).
+#   scripts/load.sh <scenario> [extra k6 args, e.g. -e BASE_RPS=40]
+# Builds k6 if missing. Unless FICUS_URL is given, starts `src/main.ts start --demo` on free loopback
+# ports (its own SQLite file in a temp dir), waits for /readyz, runs k6, stops the proxy with SIGTERM
+# and exits with k6's exit code.
+# Env: FICUS_URL / FICUS_ADMIN_URL / FICUS_ADMIN_TOKEN (an already running proxy), BASE_RPS,
+#      K6_RESULTS_DIR (default load/results), LOAD_PIN_CPUS=1 (k6 on the last CPU, Ficus on the rest).
+set -euo pipefail
+
+project_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "${project_root}"
+readonly node_bin="${project_root}/node_modules/.bin/node"
+readonly k6_bin="${project_root}/.tools/bin/k6"
+readonly ready_timeout_seconds=60
+readonly drain_timeout_seconds=20
+
+usage() { echo "usage: scripts/load.sh <$(cd load && ls ./*.ts | sed 's|^\./||; s|\.ts$||' | paste -sd '|')> [k6 args]" >&2; exit 2; }
+[[ $# -ge 1 ]] || usage
+scenario="$1"; shift
+script="load/${scenario}.ts"
+[[ -f "${script}" ]] || { echo "load.sh: no scenario ${script}" >&2; usage; }
+
+scripts/build-k6.sh
+
+results_dir="${K6_RESULTS_DIR:-load/results}"
+mkdir -p "${results_dir}"
+
+# CPU pinning (opt-in): on a small machine k6 and Ficus fight for the same cores, and k6's own
+# scheduling delay then shows up as "added latency".
+k6_prefix=(); proxy_prefix=()
+if [[ "${LOAD_PIN_CPUS:-0}" == 1 ]] && (( $(nproc) >= 2 )); then
+  last_cpu=$(( $(nproc) - 1 ))
+  k6_prefix=(taskset -c "${last_cpu}")
+  proxy_prefix=(taskset -c "0-$(( last_cpu - 1 ))")
+fi
+
+proxy_pid=""
+work_dir="$(mktemp -d -t ficus-load.XXXXXX)"
+
+stop_proxy() {
+  [[ -n "${proxy_pid}" ]] || return 0
+  kill -TERM "${proxy_pid}" 2>/dev/null || return 0
+  for _ in $(seq $(( drain_timeout_seconds * 10 ))); do
+    kill -0 "${proxy_pid}" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "${proxy_pid}" 2>/dev/null; then
+    echo "load.sh: proxy ${proxy_pid} still running ${drain_timeout_seconds}s after SIGTERM; killing it" >&2
+    kill -KILL "${proxy_pid}" 2>/dev/null || true
+  fi
+  local status=0
+  wait "${proxy_pid}" 2>/dev/null || status=$?
+  [[ ${status} == 0 ]] || echo "load.sh: proxy exited with status ${status} after SIGTERM (log: ${work_dir}/proxy.log)" >&2
+  proxy_pid=""
+}
+trap stop_proxy EXIT
+
+# N free loopback ports, held open together so they are distinct, then released for the proxy.
+free_ports() {
+  "${node_bin}" -e '
+    const net = require("node:net");
+    const servers = Array.from({ length: Number(process.argv[1]) }, () => net.createServer().listen(0, "127.0.0.1"));
+    Promise.all(servers.map((s) => new Promise((r) => s.on("listening", r)))).then(() => {
+      console.log(servers.map((s) => s.address().port).join(" "));
+      servers.forEach((s) => s.close());
+    });' "$1"
+}
+
+# The value of `field` in the proxy's `"event":"listening"` log line, once it has been written.
+listening_field() {
+  jq -rR --arg field "$1" 'fromjson? | select(.event == "listening") | .[$field] // empty' "${work_dir}/proxy.log" 2>/dev/null | head -1
+}
+
+start_demo_proxy() {
+  local proxy_port admin_port legacy_port new_port
+  read -r proxy_port admin_port legacy_port new_port <<<"$(free_ports 4)"
+  export FICUS_ADMIN_TOKEN="${FICUS_ADMIN_TOKEN:-demo-operator-token}"
+  FICUS_DEMO_LEGACY_PORT="${legacy_port}" FICUS_DEMO_NEW_PORT="${new_port}" \
+    "${proxy_prefix[@]}" "${node_bin}" src/main.ts start --demo \
+      --port "${proxy_port}" --admin-port "${admin_port}" --db "sqlite:${work_dir}/ficus.db" \
+      >"${work_dir}/proxy.log" 2>&1 &
+  proxy_pid=$!
+
+  local deadline=$(( SECONDS + ready_timeout_seconds ))
+  until [[ -n "$(listening_field adminUrl)" ]] && curl -fsS -o /dev/null "$(listening_field adminUrl)/readyz"; do
+    if ! kill -0 "${proxy_pid}" 2>/dev/null; then
+      echo "load.sh: the proxy exited before it was ready; its log:" >&2; tail -n 40 "${work_dir}/proxy.log" >&2
+      proxy_pid=""; exit 1
+    fi
+    if (( SECONDS > deadline )); then
+      echo "load.sh: the proxy was not ready within ${ready_timeout_seconds}s; its log:" >&2; tail -n 40 "${work_dir}/proxy.log" >&2
+      exit 1
+    fi
+    sleep 0.2
+  done
+  FICUS_URL="$(listening_field proxyUrl)"
+  FICUS_ADMIN_URL="$(listening_field adminUrl)"
+  echo "load.sh: demo proxy ${proxy_pid} ready at ${FICUS_URL} (admin ${FICUS_ADMIN_URL}, log ${work_dir}/proxy.log)" >&2
+}
+
+if [[ -z "${FICUS_URL:-}" ]]; then
+  start_demo_proxy
+fi
+
+k6_status=0
+"${k6_prefix[@]}" "${k6_bin}" run --quiet \
+  -e FICUS_URL="${FICUS_URL}" -e FICUS_ADMIN_URL="${FICUS_ADMIN_URL:-}" -e FICUS_ADMIN_TOKEN="${FICUS_ADMIN_TOKEN:-}" \
+  -e K6_RESULTS_DIR="${results_dir}" \
+  "$@" "${script}" || k6_status=$?
+
+stop_proxy
+exit "${k6_status}"
