@@ -58,5 +58,7 @@ function failRequest(res: http.ServerResponse, error: unknown): void {
     res.destroy(error instanceof Error ? error : new Error(String(error)));
     return;
   }
-  res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end('internal error\n');
+  const tooLarge = (error as { code?: unknown } | null)?.code === 'BODY_TOO_LARGE';
+  res.writeHead(tooLarge ? 413 : 500, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
+  res.end(tooLarge ? 'request body too large\n' : 'internal error\n');
 }
