@@ -138,7 +138,7 @@ export function openLoginPage(): Response {
 /** Posts the login form; the 302 is checked, not followed, so its cookies land in the VU's jar. */
 export function submitLogin(user: string): Response {
   const route = ROUTES.loginForm;
-  const res = send('POST', '/login', `username=${encodeURIComponent(user)}&password=demo`, route, {
+  const res = send('POST', '/login', `user=${encodeURIComponent(user)}&password=demo`, route, {
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
     redirects: 0,
   });

@@ -81,7 +81,7 @@ const TASKS: Readonly<Record<TaskName, (persona: Persona) => void>> = {
   openChart: (persona) => {
     openLoginPage();
     think(persona);
-    submitLogin(persona);
+    submitLogin(`${persona}.loadtest`);
     think(persona);
     openChart();
   },
