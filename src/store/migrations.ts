@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Migration, MigrationProvider } from 'kysely/migration';
 
 const initial: Migration = {
-  async up(db: Kysely<any>): Promise<void> {
+  async up(db: Kysely<unknown>): Promise<void> {
     await db.schema
       .createTable('ficus_difference')
       .addColumn('route', 'text', (c) => c.notNull())
@@ -71,7 +71,7 @@ const initial: Migration = {
       .addColumn('prev_hash', 'text', (c) => c.notNull())
       .execute();
   },
-  async down(db: Kysely<any>): Promise<void> {
+  async down(db: Kysely<unknown>): Promise<void> {
     for (const table of ['ficus_audit_anchor', 'ficus_audit_log', 'ficus_stats_latency', 'ficus_stats_counter', 'ficus_difference']) {
       await db.schema.dropTable(table).execute();
     }

@@ -58,7 +58,7 @@ export class NodeSqliteDialect implements Dialect {
   createAdapter(): DialectAdapter {
     return new NodeSqliteAdapter();
   }
-  createIntrospector(db: Kysely<any>): DatabaseIntrospector {
+  createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
     return new SqliteIntrospector(db);
   }
 }
