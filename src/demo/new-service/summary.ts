@@ -8,6 +8,7 @@ import { pick } from '../shared/prng.ts';
 import type { DemoStore } from '../data/store.ts';
 import { synthesizeMedicationRequests } from '../data/medications.ts';
 import { renderNewPatient } from './patients.ts';
+import { renderNewObservation } from './observations.ts';
 
 export interface SummaryDeps {
   readonly store: DemoStore;
@@ -36,7 +37,7 @@ function answerSummary({ store, now, random }: SummaryDeps, { res, params }: Rou
   const age = typeof patient.birthDate === 'string' ? `${ageInYears(patient.birthDate, now())}-year-old` : 'adult (age not on file)';
   const orders = synthesizeMedicationRequests(entry.resource.id ?? '').length;
   const latest = store.listObservations(entry.resource.id ?? '')[0];
-  const vital = latest ? describeVital(latest) : 'none on file';
+  const vital = latest ? describeVital(renderNewObservation(latest)) : 'none on file';
   const text = `${pick(random, OPENINGS)} ${who}, a ${age} ${String(patient.gender ?? 'unknown')} patient who `
     + `${pick(random, ORDER_PHRASES).replace('{n}', String(orders))}. `
     + `${pick(random, VITAL_PHRASES).replace('{vital}', vital)}${pick(random, CLOSINGS)}`;
