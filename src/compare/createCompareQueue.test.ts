@@ -12,6 +12,11 @@ function manualSchedule() {
     runAll: () => {
       while (pending.length > 0) pending.shift()!();
     },
+    runOne: (): boolean => {
+      const run = pending.shift();
+      run?.();
+      return run !== undefined;
+    },
   };
 }
 
@@ -66,14 +71,14 @@ describe('createCompareQueue', () => {
     expect(queue.stats()).toMatchObject({ completed: 1, dropped: 1, callbackErrors: 2 });
   });
 
-  it('runs jobs in batches, yielding to the event loop between them', () => {
+  it('runs jobs in batches of batchSize, yielding to the event loop between them', () => {
     const clock = manualSchedule();
     const seen: number[] = [];
     const queue = createCompareQueue<number>({ capacity: 10, batchSize: 2, compare: () => MATCH, onResult: (job) => seen.push(job), onDrop: () => {}, schedule: clock.schedule });
     for (const job of [1, 2, 3, 4, 5]) queue.enqueue(job);
-    expect(seen).toEqual([]);
-    clock.runAll();
-    expect(seen).toEqual([1, 2, 3, 4, 5]);
+    const afterEachBatch: number[][] = [];
+    while (clock.runOne()) afterEachBatch.push([...seen]);
+    expect(afterEachBatch).toEqual([[1, 2], [1, 2, 3, 4], [1, 2, 3, 4, 5]]);
   });
 
   it('drain resolves once every queued job has been compared', async () => {
@@ -83,5 +88,22 @@ describe('createCompareQueue', () => {
     await queue.drain();
     expect(results).toHaveLength(50);
     await expect(queue.drain()).resolves.toBeUndefined();
+  });
+});
+
+describe('createCompareQueue with asynchronous comparisons', () => {
+  it('counts in-flight comparisons against capacity and reports a rejection as comparator-error', async () => {
+    const results: [number, string | undefined][] = [];
+    const queue = createCompareQueue<number>({
+      capacity: 2,
+      concurrency: 2,
+      compare: (job) => (job === 2 ? Promise.reject(new Error('worker died')) : Promise.resolve(MATCH)),
+      onResult: (job, comparison) => results.push([job, comparison.reason]),
+      onDrop: () => {},
+    });
+    expect([1, 2, 3].map((job) => queue.enqueue(job))).toEqual(['queued', 'queued', 'dropped']);
+    await queue.drain();
+    expect(results.sort()).toEqual([[1, undefined], [2, 'comparator-error']]);
+    expect(queue.stats()).toMatchObject({ pending: 0, completed: 2, dropped: 1, comparatorErrors: 1 });
   });
 });
