@@ -9,3 +9,5 @@ export { toDifferenceRecords, hmacValue, type HmacKey } from './toDifferenceReco
 export { suggestNoiseRules, type NoiseObservation, type NoiseSuggestion } from './suggestNoiseRules.ts';
 export { createCompareQueue, type CompareQueue, type CompareQueueOptions, type CompareQueueStats, type EnqueueOutcome } from './createCompareQueue.ts';
 export { assessReadiness, wilsonUpperBound, DEFAULT_READINESS_POLICY, type ReviewedDifference } from './assessReadiness.ts';
+export { createComparisonWorker, ComparisonWorkerError, type ComparisonWorker } from './createComparisonWorker.ts';
+export type { WorkerRoute } from './comparisonWorkerMain.ts';
