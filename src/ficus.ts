@@ -1,34 +1,49 @@
 // Composition: builds a running Ficus from Settings. No environment reads here (main does that);
 // tests start Ficus in-process through this function with their own settings and log sink.
 import { randomUUID } from 'node:crypto';
-import { watch, type FSWatcher } from 'node:fs';
+import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Hono } from 'hono';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Logger } from 'pino';
+import { compareResponses } from './compare/compareResponses.ts';
+import { createCompareQueue } from './compare/createCompareQueue.ts';
+import type { ExchangeObservation } from './compare/evidence.ts';
+import { toDifferenceRecords } from './compare/toDifferenceRecords.ts';
 import { ConfigError } from './config/config-error.ts';
 import { loadRoutes, type RoutesConfig } from './config/load-routes.ts';
 import type { Settings } from './config/settings.ts';
 import { createFileFlagSource } from './decision/file-flag-source.ts';
 import { isKillSwitchFlagOn, type FlagSource } from './decision/flag-source.ts';
 import { createEdgeServer } from './dispatch/edge-server.ts';
+import { buildEdgeState, type FullEdgeState } from './dispatch/edge-state.ts';
 import { createForwarder } from './dispatch/forward.ts';
-import { createRequestHandler, type EdgeState, type ExchangeSummary } from './dispatch/handle-request.ts';
+import { createRequestHandler, type ExchangeSummary, type HandlerDeps } from './dispatch/handle-request.ts';
 import { createUpgradeHandler } from './dispatch/handle-upgrade.ts';
+import { createMirror, type CompareJob } from './dispatch/mirror.ts';
 import { createTrustedProxyCheck } from './dispatch/trusted-proxies.ts';
-import { closeUpstreamPool, createUpstreamPool } from './dispatch/upstream-pool.ts';
+import { closeUpstreamPool } from './dispatch/upstream-pool.ts';
+import { createAuditor, type Auditor } from './admin/auditor.ts';
+import { createAuthenticator, hashToken, type AuthVariables, type TokenEntry } from './admin/auth.ts';
 import { mountHealth } from './admin/health.ts';
-import { compileRouteTable } from './routing/route-table.ts';
+import { mountReadApi } from './admin/read-api.ts';
 import { createStickyHasher } from './routing/sticky-key.ts';
-import { readFileSync } from 'node:fs';
 import { accessLogEntry } from './telemetry/access-log.ts';
+import { resolveDiffKey } from './store/diff-key.ts';
+import { createDifferenceWriter } from './store/difference-writer.ts';
+import { openStore, pingStore, type Store } from './store/open-store.ts';
+import { createStatsRecorder } from './store/stats-recorder.ts';
 
 export interface Ficus {
   readonly proxyUrl: string;
   readonly adminUrl: string;
   readonly flags: FlagSource;
+  readonly store: Store;
+  readonly auditor: Auditor;
   routes(): RoutesConfig;
+  /** Writes buffered statistics and differences now (tests, shutdown). */
+  flush(): Promise<void>;
   /** Stop accepting, let in-flight requests finish (up to drainMs), then close everything. */
   drain(): Promise<void>;
   close(): Promise<void>;
@@ -36,33 +51,70 @@ export interface Ficus {
 
 export interface StartOptions {
   readonly log: Logger;
+  readonly now?: () => Date;
+  readonly random?: () => number;
+  /** Extra admin tokens (tests); the settings' operator token and tokens file are always read. */
+  readonly tokens?: readonly TokenEntry[];
 }
 
-export async function startFicus(settings: Settings, { log }: StartOptions): Promise<Ficus> {
+export async function startFicus(settings: Settings, options: StartOptions): Promise<Ficus> {
+  const { log } = options;
+  const now = options.now ?? (() => new Date());
   let routes = await loadRoutes(settings.routesDir, { urlOverrides: settings.upstreamUrls });
-  let state: EdgeState = { table: compileRouteTable(routes.routes), upstreams: createUpstreamPool(routes.upstreams) };
+  let state: FullEdgeState = await buildEdgeState(routes, settings.routesDir);
   let lastConfigError: string | undefined;
   let draining = false;
+
+  const store = await openStore({ url: settings.databaseUrl, log: { info: (m) => log.info(m), warn: (m) => log.warn(m) } });
+  const diffKey = await resolveDiffKey({ envValue: settings.diffKey, dataDir: settings.dataDir, engine: store.engine, log: { warn: (m) => log.warn({ event: 'diff-key' }, m) } });
+  const auditor = createAuditor({ db: store.db, now, onError: (error, action) => log.error({ event: 'audit-append-failed', action, error: describeError(error) }, 'audit append failed') });
+  const stats = createStatsRecorder({ db: store.db, now, onError: (error) => log.error({ event: 'stats-flush-failed', error: describeError(error) }, 'statistics flush failed') });
+  const differences = createDifferenceWriter({ db: store.db, onError: (error) => log.error({ event: 'differences-flush-failed', error: describeError(error) }, 'differences flush failed') });
+  const observe = (o: ExchangeObservation) => stats.observe(o);
 
   const flags = await createFileFlagSource({
     dir: settings.flagsDir,
     onReloadError: (error) => log.error({ event: 'flags-reload-failed', error: describeError(error) }, 'flag files invalid; keeping the last good flags'),
   });
-  flags.onChange((change) => log.info({ event: 'flags-changed', revision: change.revision, flags: change.changed }, 'flags reloaded'));
-
+  flags.onChange((change) => {
+    log.info({ event: 'flags-changed', revision: change.revision, flags: change.changed }, 'flags reloaded');
+    auditor.record({ actor: 'ficus', action: 'flag-change-observed', details: { revision: change.revision, flags: change.changed, origin: change.origin }, source: change.origin === 'file' ? 'flags/' : 'unleash' });
+  });
   const killSwitch = () => settings.killSwitch || isKillSwitchFlagOn(flags);
+
+  const queue = createCompareQueue<CompareJob>({
+    capacity: 1_000,
+    compare: (job) => compareResponses(job.control, job.candidate, state.rules.get(job.route.id)!),
+    onResult: (job, comparison) => {
+      observe({ type: 'compared', route: job.route.id, verdict: comparison.verdict, legacyStatus: statusClass(job.control.status), newStatus: statusClass(job.candidate.status) });
+      if (comparison.differences.length) differences.add(toDifferenceRecords(job.route.id, job.source, comparison.differences, diffKey), now(), job.traceId);
+    },
+    onDrop: (job) => observe({ type: 'skipped', route: job.route.id, reason: 'queue-full' }),
+  });
+  const mirror = createMirror({
+    state: () => state,
+    random: options.random ?? Math.random,
+    observe,
+    queue,
+    onRouteEvent: (event) => {
+      log.warn({ event: event.action, route: event.route }, 'write mirroring stopped: the new service did not acknowledge the dry-run contract');
+      auditor.record({ actor: 'ficus', action: event.action, route: event.route, details: event.details, source: 'proxy' });
+    },
+  });
+
   const forwarder = createForwarder();
-  const handlerDeps = {
+  const handlerDeps: HandlerDeps = {
     state: () => state,
     flags,
     killSwitch,
     hashStickyKey: createStickyHasher(settings.stickySalt),
     forwarder,
     isTrustedProxy: createTrustedProxyCheck(settings.trustedProxies),
-    protocol: settings.tls ? ('https' as const) : ('http' as const),
+    protocol: settings.tls ? 'https' : 'http',
     newRequestId: () => randomUUID(),
-    observe: () => {},
+    observe,
     onExchangeEnd: settings.accessLog ? (summary: ExchangeSummary) => log.info(accessLogEntry(summary)) : undefined,
+    mirror,
     dropRequestHeaders: new Set(['baggage']),
   };
   const edge = createEdgeServer({
@@ -77,11 +129,12 @@ export async function startFicus(settings: Settings, { log }: StartOptions): Pro
       const next = await loadRoutes(settings.routesDir, { urlOverrides: settings.upstreamUrls });
       if (next.hash === routes.hash) return;
       const previous = state;
-      state = { table: compileRouteTable(next.routes), upstreams: createUpstreamPool(next.upstreams, previous.upstreams) };
+      state = await buildEdgeState(next, settings.routesDir, previous.upstreams);
       closeUpstreamPool(previous.upstreams, state.upstreams);
       routes = next;
       lastConfigError = undefined;
       log.info({ event: 'routes-reloaded', hash: next.hash, routes: next.routes.length }, 'routes reloaded');
+      auditor.record({ actor: 'ficus', action: 'config-reload', details: { hash: next.hash, files: next.files, routes: next.routes.length }, source: 'routes/' });
     } catch (error) {
       lastConfigError = error instanceof ConfigError ? error.message : describeError(error);
       log.error({ event: 'routes-reload-failed', error: lastConfigError }, 'route files invalid; keeping the last good routes');
@@ -89,16 +142,25 @@ export async function startFicus(settings: Settings, { log }: StartOptions): Pro
   };
   const routesWatcher = watchDir(settings.routesDir, () => void reloadRoutes());
 
-  const admin = new Hono();
-  mountHealth(admin, {
+  const tokens: TokenEntry[] = [...(options.tokens ?? [])];
+  if (settings.adminToken) tokens.push({ name: 'operator', role: 'operator', sha256: hashToken(settings.adminToken) });
+  const auth = createAuthenticator(tokens);
+  const admin = new Hono<{ Variables: AuthVariables }>();
+  mountHealth(admin as unknown as Hono, {
     draining: () => draining,
     flagsReady: () => flags.isReady(),
     flagsAgeSeconds: () => {
       const at = flags.lastRefreshedAt();
-      return at ? (Date.now() - at.getTime()) / 1000 : undefined;
+      return at ? (now().getTime() - at.getTime()) / 1000 : undefined;
     },
-    storeReachable: async () => true,
+    storeReachable: async () => (await pingStore(store)).ok,
     configError: () => lastConfigError,
+  });
+  mountReadApi(admin, {
+    auth, db: store.db, flags, killSwitch, now,
+    routes: () => routes.routes,
+    writeMirroringStopped: (route) => mirror.writeMirroringStopped().has(route),
+    breakerState: () => 'closed',
   });
   const adminServer = createAdaptorServer({ fetch: admin.fetch, overrideGlobalObjects: false }) as Server;
 
@@ -106,27 +168,41 @@ export async function startFicus(settings: Settings, { log }: StartOptions): Pro
   await listen(adminServer, settings.adminPort, settings.adminHost);
   const proxyUrl = urlOf(edge.server, settings.tls ? 'https' : 'http');
   const adminUrl = urlOf(adminServer, 'http');
-  log.info({ event: 'listening', proxyUrl, adminUrl, node: process.version, routes: routes.routes.length, flagsRevision: flags.revision() }, 'ficus listening');
+  log.info({ event: 'listening', proxyUrl, adminUrl, node: process.version, routes: routes.routes.length, flagsRevision: flags.revision(), store: store.engine }, 'ficus listening');
 
+  const flush = async () => {
+    await queue.drain();
+    await Promise.all([stats.flush(), differences.flush(), auditor.settled()]);
+  };
+  let closed = false;
   const close = async () => {
+    if (closed) return;
+    closed = true;
     routesWatcher?.close();
     edge.server.closeAllConnections();
     adminServer.closeAllConnections();
     await Promise.all([closeServer(edge.server), closeServer(adminServer)]);
     forwarder.close();
+    mirror.close();
     closeUpstreamPool(state.upstreams);
     await flags.close();
+    await flush().catch(() => {});
+    await Promise.all([stats.close(), differences.close()]).catch(() => {});
+    await store.close();
   };
 
   return {
     proxyUrl,
     adminUrl,
     flags,
+    store,
+    auditor,
     routes: () => routes,
+    flush,
     async drain() {
       draining = true;
       log.info({ event: 'draining', inFlight: edge.inFlight() }, 'draining: no new connections');
-      const closed = closeServer(edge.server);
+      const closing = closeServer(edge.server);
       edge.server.closeIdleConnections();
       const deadline = Date.now() + settings.drainMs;
       while (edge.inFlight() > 0 && Date.now() < deadline) {
@@ -135,11 +211,19 @@ export async function startFicus(settings: Settings, { log }: StartOptions): Pro
       }
       if (edge.inFlight() > 0) log.warn({ event: 'drain-deadline', inFlight: edge.inFlight() }, 'drain deadline reached; closing remaining connections');
       edge.server.closeAllConnections();
-      await closed;
+      await closing;
       await close();
     },
     close,
   };
+}
+
+function statusClass(status: number) {
+  if (status >= 500) return '5xx' as const;
+  if (status >= 400) return '4xx' as const;
+  if (status >= 300) return '3xx' as const;
+  if (status >= 200) return '2xx' as const;
+  return '1xx' as const;
 }
 
 function watchDir(dir: string, onChange: () => void): FSWatcher | undefined {
@@ -178,6 +262,9 @@ function urlOf(server: Server, scheme: string): string {
 }
 
 export function describeError(error: unknown): string {
-  if (error instanceof Error) return (error as Error & { code?: string }).code ? `${(error as Error & { code?: string }).code}: ${error.message}` : error.message;
+  if (error instanceof Error) {
+    const code = (error as Error & { code?: string }).code;
+    return code ? `${code}: ${error.message}` : error.message;
+  }
   return String(error);
 }

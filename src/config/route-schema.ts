@@ -1,6 +1,7 @@
 // The shape of route files in routes/ (YAML). Validated strictly: an unknown key is an error,
 // because a typo such as `stickyness:` silently doing nothing is how a canary leaks to every patient.
 import { z } from 'zod';
+import { compareConfigSchema } from '../compare/compareConfigSchema.ts';
 
 const ms = z.number().int().positive().max(3_600_000);
 
@@ -93,8 +94,8 @@ export const routeSchema = z.strictObject({
   /** Per-request fallback to legacy when new fails before anything reached the client. */
   fallback: z.boolean().default(true),
   shadow: shadowSchema.default(shadowSchema.parse({})),
-  /** Comparison rules; validated and compiled by the compare room. */
-  compare: z.record(z.string(), z.unknown()).default({}),
+  /** Comparison rules (see src/compare/compareConfigSchema.ts); compiled once per load. */
+  compare: compareConfigSchema.default({}),
   readiness: readinessSchema.default(readinessSchema.parse({})),
   breaker: breakerSchema.default(breakerSchema.parse({})),
 });

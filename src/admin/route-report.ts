@@ -1,0 +1,75 @@
+// The evidence behind a route, as the API, CLI and dashboard show it: mode and percent from the
+// flag, statistics from the store's rollups, differences and a readiness verdict with reasons.
+import type { Kysely } from 'kysely';
+import { assessReadiness } from '../compare/assessReadiness.ts';
+import type { Readiness, RouteEvidence } from '../compare/evidence.ts';
+import { suggestNoiseRules, type NoiseSuggestion } from '../compare/suggestNoiseRules.ts';
+import { describeFlag, type FlagState } from '../decision/flag-shape.ts';
+import type { FlagSource } from '../decision/flag-source.ts';
+import type { RouteConfig } from '../config/load-routes.ts';
+import { listDifferences, type DifferenceRow } from '../store/differences.ts';
+import { readRouteEvidence } from '../store/route-evidence.ts';
+import type { StoreSchema } from '../store/schema.ts';
+
+export interface RouteSummary extends FlagState {
+  readonly id: string;
+  readonly description: string | null;
+  readonly template: string;
+  readonly methods: readonly string[];
+  readonly flag: string;
+  readonly newService: string;
+  readonly effectiveMode: string;
+  readonly writeMirroring: 'off' | 'dry-run' | 'stopped';
+  readonly breaker: string;
+  readonly stats: RouteEvidence & { readonly matchRate: number | null };
+  readonly readiness: Readiness;
+}
+
+export interface RouteReportDeps {
+  readonly db: Kysely<StoreSchema>;
+  readonly flags: FlagSource;
+  killSwitch(): boolean;
+  writeMirroringStopped(route: string): boolean;
+  breakerState(route: string): string;
+  readonly now: () => Date;
+}
+
+export async function summariseRoute(deps: RouteReportDeps, route: RouteConfig, windowMs: number): Promise<RouteSummary> {
+  const since = new Date(deps.now().getTime() - windowMs);
+  const [evidence, differences] = await Promise.all([
+    readRouteEvidence(deps.db, route.id, { since }),
+    listDifferences(deps.db, { route: route.id, source: 'shadow', limit: 1000 }),
+  ]);
+  const flag = describeFlag(deps.flags.definition(route.flag));
+  const readiness = assessReadiness(evidence, differences, route.readiness);
+  return {
+    id: route.id,
+    description: route.description ?? null,
+    template: route.match.path,
+    methods: route.match.methods,
+    flag: route.flag,
+    newService: route.new,
+    ...flag,
+    effectiveMode: deps.killSwitch() ? 'legacy (kill switch)' : flag.mode,
+    writeMirroring: route.shadow.writes === 'never' ? 'off' : deps.writeMirroringStopped(route.id) ? 'stopped' : 'dry-run',
+    breaker: deps.breakerState(route.id),
+    stats: { ...evidence, matchRate: evidence.compared > 0 ? evidence.matched / evidence.compared : null },
+    readiness,
+  };
+}
+
+export async function listRouteDifferences(db: Kysely<StoreSchema>, route: string | undefined, limit = 200): Promise<DifferenceRow[]> {
+  return listDifferences(db, { route, source: 'shadow', limit });
+}
+
+export async function listNoiseSuggestions(db: Kysely<StoreSchema>, route: string): Promise<{ route: string; suggestions: NoiseSuggestion[]; observations: DifferenceRow[] }> {
+  const observations = await listDifferences(db, { route, source: 'noise', limit: 1000 });
+  return { route, suggestions: suggestNoiseRules(observations), observations };
+}
+
+/** Parses `1h`, `30m`, `7d` (default 24h) into milliseconds. */
+export function parseWindow(value: string | undefined): number {
+  const m = /^(\d+)([mhd])$/.exec(value ?? '');
+  if (!m) return 24 * 3_600_000;
+  return Number(m[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'm' | 'h' | 'd'];
+}

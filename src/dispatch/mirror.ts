@@ -1,0 +1,195 @@
+// Mirroring: the copies Ficus makes of a served request, and the comparison of the two answers.
+// Scientist's contract at the edge: the client always gets the served side's response; a copy
+// never delays it, never fails it, and every request not copied is counted with its reason.
+//   shadow / canary-legacy → copy to new           (Ficus-Shadow: shadow, or dry-run for writes)
+//   new                    → sample copied to legacy (Ficus-Shadow: reverse; opt-in, safe only)
+//   noise (opt-in)         → legacy asked twice      (Ficus-Shadow: noise; safe only)
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import type { CompareQueue } from '../compare/createCompareQueue.ts';
+import type { CompareRules } from '../compare/compileCompareRules.ts';
+import type { ExchangeObservation, SkipReason, StatusClass } from '../compare/evidence.ts';
+import type { CapturedResponse, DifferenceSource } from '../compare/types.ts';
+import type { CompiledRoute } from '../routing/route-table.ts';
+import { isSafeRequest, statusClassOf, type EdgeState, type MirrorContext, type MirrorHooks } from './handle-request.ts';
+import type { HeaderEntries } from './hop-headers.ts';
+import type { RelayCapture } from './relay.ts';
+import { sendShadowCopy, type ShadowOutcome } from './shadow-call.ts';
+import type { Upstream } from './upstream-pool.ts';
+
+export type CopyKind = 'shadow' | 'dry-run' | 'reverse' | 'noise';
+
+/** One pair to compare: control is always legacy's answer, candidate new's (or legacy's again for noise). */
+export interface CompareJob {
+  readonly route: CompiledRoute;
+  readonly source: DifferenceSource;
+  readonly control: CapturedResponse;
+  readonly candidate: CapturedResponse;
+  readonly traceId?: string;
+}
+
+export interface RouteEvent {
+  readonly route: string;
+  readonly action: 'write-mirroring-stopped';
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+export interface MirrorDeps {
+  state(): EdgeState & { readonly rules: ReadonlyMap<string, CompareRules> };
+  random(): number;
+  observe(observation: ExchangeObservation): void;
+  readonly queue: CompareQueue<CompareJob>;
+  onRouteEvent(event: RouteEvent): void;
+  /** Trace id of the current exchange, when tracing is on (kept with differences, never data). */
+  traceIdOf?(context: MirrorContext): string | undefined;
+}
+
+export interface Mirror extends MirrorHooks {
+  /** Routes whose write mirroring stopped because a copy came back without the dry-run ack. */
+  writeMirroringStopped(): ReadonlyMap<string, { readonly at: Date }>;
+  inFlight(route: string): number;
+  close(): void;
+}
+
+export function createMirror(deps: MirrorDeps): Mirror {
+  const stopped = new Map<string, { at: Date }>();
+  const inFlight = new Map<string, number>();
+  const agents = new Map<string, HttpAgent>();
+  const skip = (route: CompiledRoute, reason: SkipReason) => deps.observe({ type: 'skipped', route: route.id, reason });
+
+  const agentFor = (upstream: Upstream, concurrency: number): HttpAgent => {
+    let agent = agents.get(upstream.name);
+    if (!agent) {
+      const options = { keepAlive: true, timeout: 4_000, maxSockets: Math.max(concurrency, 8) };
+      agent = upstream.target.protocol === 'https:' ? new HttpsAgent({ ...options, ...agentTls(upstream) }) : new HttpAgent(options);
+      agents.set(upstream.name, agent);
+    }
+    return agent;
+  };
+
+  /** Decides the copy for this exchange: its kind and destination, or why there is none. */
+  const planCopy = (context: MirrorContext): { kind: CopyKind; to: 'new' | 'legacy' } | SkipReason | undefined => {
+    const { route, decision, servedBy, req } = context;
+    const safe = isSafeRequest(req.method ?? 'GET', route);
+    const rules = deps.state().rules.get(route.id);
+    if (servedBy === 'legacy' && (decision.mode === 'shadow' || decision.mode === 'canary')) {
+      if (!safe) {
+        if (route.config.shadow.writes !== 'dry-run') return 'unsafe-method';
+        if (stopped.has(route.id)) return 'write-mirroring-stopped';
+      }
+      if (deps.random() >= (rules?.sample ?? 1)) return 'sampled-out';
+      return { kind: safe ? 'shadow' : 'dry-run', to: 'new' };
+    }
+    if (servedBy === 'new' && decision.mode === 'new' && route.config.shadow.reverseSample > 0) {
+      if (!safe) return 'unsafe-method';
+      if (deps.random() >= route.config.shadow.reverseSample) return 'sampled-out';
+      return { kind: 'reverse', to: 'legacy' };
+    }
+    if (servedBy === 'legacy' && safe && (rules?.noiseSample ?? 0) > 0 && deps.random() < rules!.noiseSample) {
+      return { kind: 'noise', to: 'legacy' };
+    }
+    return undefined;
+  };
+
+  const begin = (context: MirrorContext): RelayCapture | undefined => {
+    const plan = planCopy(context);
+    if (plan === undefined) return undefined;
+    const { route } = context;
+    if (typeof plan === 'string') {
+      skip(route, plan);
+      return undefined;
+    }
+    const shadow = route.config.shadow;
+    if ((inFlight.get(route.id) ?? 0) >= shadow.concurrency) {
+      skip(route, 'budget-full');
+      return undefined;
+    }
+    const state = deps.state();
+    const upstream = state.upstreams.get(plan.to === 'new' ? route.config.new : 'legacy');
+    if (!upstream) return undefined;
+    inFlight.set(route.id, (inFlight.get(route.id) ?? 0) + 1);
+    const pair = createPair(deps, route, plan.kind, context, skip);
+    const headers: HeaderEntries = [...context.headers, ['Ficus-Shadow', plan.kind]];
+    const body = context.requestBody ?? Promise.resolve({ bytes: Buffer.alloc(0), overCap: false });
+    // Dispatch the copy after the primary has been sent: the primary path never waits for it.
+    setImmediate(() => {
+      void body
+        .then((teed) => {
+          if (teed.bytes === undefined) {
+            if (teed.overCap) skip(route, 'body-over-cap');
+            return undefined;
+          }
+          return sendShadowCopy({
+            upstream, agent: agentFor(upstream, shadow.concurrency), method: context.req.method ?? 'GET', rawPath: context.req.url ?? '/',
+            headers, body: teed.bytes, timeoutMs: shadow.timeoutMs, capBytes: shadow.bodyCapBytes,
+          });
+        })
+        .then((outcome) => {
+          if (!outcome) return;
+          deps.observe({ type: 'mirrored', route: route.id, side: plan.to, status: outcomeClass(outcome), latencyMs: outcome.latencyMs });
+          if (plan.kind === 'dry-run' && outcome.ok && !acknowledgedDryRun(outcome.captured)) {
+            stopped.set(route.id, { at: new Date() });
+            skip(route, 'no-ack');
+            deps.onRouteEvent({ route: route.id, action: 'write-mirroring-stopped', details: { reason: 'copy answered without Ficus-Shadow-Ack: dry-run', status: outcome.captured.status } });
+            return;
+          }
+          pair.copied(outcome);
+        })
+        .catch(() => {})
+        .finally(() => inFlight.set(route.id, (inFlight.get(route.id) ?? 1) - 1));
+    });
+    return { capBytes: shadow.bodyCapBytes, onCaptured: (captured) => pair.served(captured) };
+  };
+
+  return {
+    begin,
+    writeMirroringStopped: () => stopped,
+    inFlight: (route) => inFlight.get(route) ?? 0,
+    close: () => {
+      for (const agent of agents.values()) agent.destroy();
+    },
+  };
+}
+
+/** Joins the served response and the copy's outcome (either may finish first) into one compare job. */
+function createPair(deps: MirrorDeps, route: CompiledRoute, kind: CopyKind, context: MirrorContext, skip: (route: CompiledRoute, reason: SkipReason) => void) {
+  let served: CapturedResponse | undefined;
+  let copy: ShadowOutcome | undefined;
+  const complete = () => {
+    if (!served || !copy) return;
+    const servedIsLegacy = kind !== 'reverse';
+    if (!copy.ok) {
+      // The candidate failed: still evidence (status matrix), never a client-visible event.
+      const failed: StatusClass = copy.failure;
+      deps.observe({ type: 'compared', route: route.id, verdict: 'uncomparable', legacyStatus: servedIsLegacy ? statusClassOf(served.status) : failed, newStatus: servedIsLegacy ? failed : statusClassOf(served.status) });
+      return;
+    }
+    const legacy = servedIsLegacy ? served : copy.captured;
+    const other = servedIsLegacy ? copy.captured : served;
+    const job: CompareJob = { route, source: kind === 'noise' ? 'noise' : 'shadow', control: legacy, candidate: other, traceId: deps.traceIdOf?.(context) };
+    if (deps.queue.enqueue(job) === 'dropped') skip(route, 'queue-full');
+  };
+  return {
+    served(captured: CapturedResponse) {
+      served = captured;
+      complete();
+    },
+    copied(outcome: ShadowOutcome) {
+      copy = outcome;
+      complete();
+    },
+  };
+}
+
+function acknowledgedDryRun(captured: CapturedResponse): boolean {
+  return captured.headers['ficus-shadow-ack']?.toLowerCase() === 'dry-run';
+}
+
+function outcomeClass(outcome: ShadowOutcome): StatusClass {
+  return outcome.ok ? statusClassOf(outcome.captured.status) : outcome.failure;
+}
+
+function agentTls(upstream: Upstream): Record<string, unknown> {
+  const options = (upstream.agent as HttpsAgent).options ?? {};
+  return { ca: options.ca, cert: options.cert, key: options.key, servername: options.servername };
+}

@@ -1,0 +1,74 @@
+// A copy of a request sent by Ficus itself (shadow, dry-run, reverse mirror, noise probe). It has
+// its own agent (a hanging new service can never take the sockets the primary path needs), its own
+// timeout, and reads at most `capBytes` of the answer before hanging up. It never throws.
+import { request as httpRequest, type Agent } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { performance } from 'node:perf_hooks';
+import type { CapturedResponse } from '../compare/types.ts';
+import type { HeaderEntries } from './hop-headers.ts';
+import { captureOf } from './relay.ts';
+import type { Upstream } from './upstream-pool.ts';
+
+export type ShadowOutcome =
+  | { readonly ok: true; readonly captured: CapturedResponse; readonly latencyMs: number }
+  | { readonly ok: false; readonly failure: 'timeout' | 'error'; readonly latencyMs: number };
+
+export interface ShadowCall {
+  readonly upstream: Upstream;
+  readonly agent: Agent;
+  readonly method: string;
+  readonly rawPath: string;
+  readonly headers: HeaderEntries;
+  readonly body: Buffer;
+  readonly timeoutMs: number;
+  readonly capBytes: number;
+}
+
+export function sendShadowCopy(call: ShadowCall): Promise<ShadowOutcome> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = (outcome: ShadowOutcome) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(outcome);
+    };
+    const fail = (failure: 'timeout' | 'error') => settle({ ok: false, failure, latencyMs: performance.now() - started });
+    const { target } = call.upstream;
+    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = send({
+      protocol: target.protocol,
+      hostname: target.hostname,
+      port: target.port,
+      method: call.method,
+      path: call.rawPath,
+      headers: Object.fromEntries(call.headers),
+      agent: call.agent,
+    });
+    const timer = setTimeout(() => {
+      fail('timeout');
+      req.destroy();
+    }, call.timeoutMs);
+    req.on('error', () => fail('error'));
+    req.on('response', (res) => {
+      const latencyMs = performance.now() - started;
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > call.capBytes) {
+          // Enough to know it cannot be compared: stop reading a 10 MB answer we would discard.
+          settle({ ok: true, captured: captureOf(res, Buffer.alloc(0), true), latencyMs });
+          res.destroy();
+          return;
+        }
+        chunks.push(chunk);
+      });
+      res.on('end', () => settle({ ok: true, captured: captureOf(res, Buffer.concat(chunks), false), latencyMs }));
+      res.on('error', () => fail('error'));
+      res.on('aborted', () => fail('error'));
+    });
+    req.end(call.body.length ? call.body : undefined);
+  });
+}
