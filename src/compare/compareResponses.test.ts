@@ -102,6 +102,20 @@ describe('compareResponses', () => {
     ]);
   });
 
+  it('matches unordered elements through the rules: an ignored field inside an element does not unmatch it', async () => {
+    const rules = await rulesFor({ arrays: { '/entry': 'unordered' }, ignore: ['/entry/*/meta'] });
+    const control = { entry: [{ id: 'a', meta: { v: 1 } }, { id: 'b', meta: { v: 1 } }] };
+    const candidate = { entry: [{ id: 'b', meta: { v: 2 } }, { id: 'a', meta: { v: 3 } }] };
+    expect(found(control, candidate, rules)).toEqual([]);
+  });
+
+  it('matches duplicate keys of a keyed array as unordered within the key', async () => {
+    const rules = await rulesFor({ arrays: { '/entry': { keyed: 'id' } } });
+    const control = { entry: [{ id: 'x', v: 1 }, { id: 'x', v: 2 }] };
+    expect(found(control, { entry: [{ id: 'x', v: 2 }, { id: 'x', v: 1 }] }, rules)).toEqual([]);
+    expect(found(control, { entry: [{ id: 'x', v: 2 }, { id: 'x', v: 3 }] }, rules)).toEqual([{ pointer: '/entry/0/v', kind: 'changed', controlType: 'number', candidateType: 'number' }]);
+  });
+
   it('accepts numbers within the numeric tolerance and reports those beyond it', async () => {
     const rules = await rulesFor({ tolerance: { numeric: { '/valueQuantity/value': 0.001 } } });
     const at = (value: number) => ({ valueQuantity: { value, unit: 'mg' } });
