@@ -82,7 +82,7 @@ function compareBodies(control: DecodedBody, candidate: DecodedBody, rules: Comp
 function compareJson(control: unknown, candidate: unknown, rules: CompareRules): readonly Difference[] {
   // The gate: equal decoded values (only whitespace, key order or encoding differed) need no rules.
   // Past it, the rule-aware walk is itself the second gate: it allocates nothing on equal subtrees,
-  // measured 5-8x cheaper than normalising both trees through the rules and deep-comparing them.
+  // measured about 3x cheaper than normalising both trees through the rules and deep-comparing them.
   if (equal(control, candidate)) return [];
   return diffJson(control, candidate, rules.root);
 }

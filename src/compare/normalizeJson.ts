@@ -1,8 +1,9 @@
-// Rewrites a decoded JSON value so that values the rules consider equal become deep-equal: fully
+// Rewrites a decoded JSON value so that values the rules consider equal become equal: fully
 // ignored locations dropped, unordered arrays sorted, keyed arrays sorted by their key, shape-only
-// locations replaced by their type. It feeds the equality gate (one fast-deep-equal instead of a
-// walk that builds pointers) and the element matching of unordered and keyed arrays. Tolerances
-// and kind-restricted ignores cannot be expressed as a normal form; the structural diff applies them.
+// locations replaced by their type. Its canonical JSON identifies "the same element" when matching
+// unordered and keyed arrays. (It was also the equality gate once; the rule-aware walk in diffJson
+// measured 3x cheaper for that, since it allocates nothing on equal subtrees.) Tolerances and
+// kind-restricted ignores have no normal form; diffJson applies them.
 import { BODY_DIFFERENCE_KINDS } from './compareConfigSchema.ts';
 import { canonicalJson } from './canonicalJson.ts';
 import { jsonTypeOf } from './jsonTypeOf.ts';
