@@ -87,6 +87,7 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
     compare: (job) => compareResponses(job.control, job.candidate, state.rules.get(job.route.id)!),
     onResult: (job, comparison) => {
       observe({ type: 'compared', route: job.route.id, verdict: comparison.verdict, legacyStatus: statusClass(job.control.status), newStatus: statusClass(job.candidate.status) });
+      job.span?.end(job.candidate.status, { 'ficus.comparison.verdict': comparison.verdict, 'ficus.comparison.differences': comparison.differences.length });
       if (comparison.differences.length) differences.add(toDifferenceRecords(job.route.id, job.source, comparison.differences, diffKey), now(), job.traceId);
     },
     onDrop: (job) => observe({ type: 'skipped', route: job.route.id, reason: 'queue-full' }),

@@ -9,6 +9,7 @@ import { matchRoute, type CompiledRoute, type RouteTable } from '../routing/rout
 import { extractStickyKey } from '../routing/sticky-key.ts';
 import { hasRequestBody, teeRequestBody, type TeedBody } from './body-tee.ts';
 import { FAILURES, failureBody, type UpstreamFailure } from './failures.ts';
+import type { ExchangeTrace, ExchangeTracer } from './exchange-trace.ts';
 import type { Forwarder } from './forward.ts';
 import { buildRequestHeaders, type HeaderEntries } from './hop-headers.ts';
 import { relayResponse, serverTimingValue, type RelayCapture } from './relay.ts';
@@ -48,6 +49,7 @@ export interface MirrorContext {
   readonly headers: HeaderEntries;
   readonly requestBody: Promise<TeedBody> | undefined;
   readonly startedAt: number;
+  readonly trace: ExchangeTrace | undefined;
 }
 
 export interface HandlerDeps {
@@ -61,8 +63,9 @@ export interface HandlerDeps {
   newRequestId(): string;
   observe(observation: ExchangeObservation): void;
   onExchangeEnd?(summary: ExchangeSummary): void;
-  /** Upstream request headers added per exchange (e.g. traceparent). */
   readonly mirror?: MirrorHooks;
+  /** Tracing of the exchange and its upstream calls; undefined when tracing is off. */
+  readonly tracer?: ExchangeTracer;
   /** Names (lowercase) dropped from inbound requests, e.g. baggage. */
   readonly dropRequestHeaders?: ReadonlySet<string>;
   /** Per-route circuit breaker: whether new may be tried now, and outcomes to learn from. */
@@ -80,7 +83,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     const forwarded = { remoteAddress: req.socket.remoteAddress ?? '', protocol: deps.protocol, trusted: deps.isTrustedProxy(req.socket.remoteAddress ?? '') };
     if (!match) {
       const headers = buildRequestHeaders(req.rawHeaders, { forwarded, hostOverride: legacy.rewriteHost ? legacy.hostHeader : undefined, drop: deps.dropRequestHeaders });
-      serve(deps, { req, res, rawUrl, method, startedAt, route: undefined, decision: undefined, headers, upstream: legacy, side: 'legacy' });
+      serve(deps, { req, res, rawUrl, method, startedAt, route: undefined, decision: undefined, headers, upstream: legacy, side: 'legacy', trace: deps.tracer?.start(req, undefined, undefined) });
       return;
     }
     const route = match.route;
@@ -92,7 +95,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     const side = decision.serve;
     const upstream = side === 'new' ? state.upstreams.get(route.config.new)! : legacy;
     const headers = buildRequestHeaders(req.rawHeaders, { forwarded, hostOverride: upstream.rewriteHost ? upstream.hostHeader : undefined, drop: deps.dropRequestHeaders });
-    serve(deps, { req, res, rawUrl, method, startedAt, route, decision, headers, upstream, side, legacy });
+    serve(deps, { req, res, rawUrl, method, startedAt, route, decision, headers, upstream, side, legacy, trace: deps.tracer?.start(req, route, decision) });
   };
 }
 
@@ -108,6 +111,7 @@ interface ServeInput {
   readonly upstream: Upstream;
   readonly side: Side;
   readonly legacy?: Upstream;
+  readonly trace: ExchangeTrace | undefined;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -123,18 +127,21 @@ function serve(deps: HandlerDeps, input: ServeInput): void {
   const needsBody = route !== undefined && decision !== undefined && decision.mode !== 'legacy' && hasRequestBody(req);
   const requestBody = needsBody ? teeRequestBody(req, capBytes) : undefined;
   const mirrorCapture = route && decision && decision.mode !== 'legacy'
-    ? deps.mirror?.begin({ req, route, decision, servedBy: input.side, headers: input.headers, requestBody, startedAt: input.startedAt })
+    ? deps.mirror?.begin({ req, route, decision, servedBy: input.side, headers: input.headers, requestBody, startedAt: input.startedAt, trace: input.trace })
     : undefined;
   const timeouts = route ? resolveTimeouts(input.upstream.timeouts, route.config.timeouts) : input.upstream.timeouts;
   const mode = decision?.mode ?? 'legacy';
 
   const attempt = (upstream: Upstream, side: Side, body: Buffer | undefined, fallback: FallbackReason | undefined) => {
     const attemptStart = performance.now();
+    const span = input.trace?.attempt(side, upstream.name);
+    const headers: HeaderEntries = span ? [...withoutTraceparent(input.headers), ['traceparent', span.traceparent]] : input.headers;
     deps.forwarder.forward({
-      req, res, upstream, timeouts: side === input.side ? timeouts : resolveTimeouts(upstream.timeouts, route?.config.timeouts), headers: input.headers, rawPath: input.rawUrl, body,
+      req, res, upstream, timeouts: side === input.side ? timeouts : resolveTimeouts(upstream.timeouts, route?.config.timeouts), headers, rawPath: input.rawUrl, body,
       onResponse(proxyRes) {
         const upstreamMs = performance.now() - attemptStart;
         const status = proxyRes.statusCode ?? 502;
+        span?.end(status);
         if (side === 'new' && route) deps.breaker?.record(route, status < 500);
         if (status >= 500 && canFallBack && fallback === undefined && isSafeRequest(input.method, route)) {
           proxyRes.resume();
@@ -149,6 +156,7 @@ function serve(deps: HandlerDeps, input: ServeInput): void {
       },
       onFailure(failure, phase) {
         const upstreamMs = performance.now() - attemptStart;
+        if (phase === 'before-response') span?.end(failure.code);
         if (side === 'new' && route) deps.breaker?.record(route, false);
         if (phase === 'during-response' || res.headersSent || res.destroyed) {
           res.destroy();
@@ -164,6 +172,7 @@ function serve(deps: HandlerDeps, input: ServeInput): void {
   };
 
   const replayOnLegacy = (reason: FallbackReason, newMs: number, newStatus: number | undefined) => {
+    input.trace?.fallback(reason);
     deps.observe({ type: 'mirrored', route: route!.id, side: 'new', status: newStatus === undefined ? (reason === 'timeout' ? 'timeout' : 'error') : statusClassOf(newStatus), latencyMs: newMs });
     // A replay needs the whole body: wait for the tee (immediate for body-less requests).
     const body = requestBody ?? Promise.resolve<TeedBody>({ bytes: Buffer.alloc(0), overCap: false });
@@ -199,6 +208,7 @@ function respondWithFailure(deps: HandlerDeps, input: ServeInput, failure: Upstr
     'Server-Timing': serverTimingValue(upstreamMs, mode),
   });
   input.res.end(body);
+  input.trace?.end(row.status, side, true, failure.code);
   deps.onExchangeEnd?.({
     requestId, method: input.method, route: input.route, decision: input.decision, servedBy: side, status: row.status,
     upstreamMs, totalMs: performance.now() - input.startedAt, fallback, failure: failure.code, complete: true,
@@ -206,10 +216,16 @@ function respondWithFailure(deps: HandlerDeps, input: ServeInput, failure: Upstr
 }
 
 function finish(deps: HandlerDeps, input: ServeInput, side: Side, status: number, upstreamMs: number, complete: boolean, fallback: FallbackReason | undefined): void {
+  input.trace?.end(status, side, complete);
   deps.onExchangeEnd?.({
     requestId: undefined, method: input.method, route: input.route, decision: input.decision, servedBy: side, status,
     upstreamMs, totalMs: performance.now() - input.startedAt, fallback, complete,
   });
+}
+
+/** Our span's traceparent replaces the client's (the client's one is the parent, read by the tracer). */
+function withoutTraceparent(headers: HeaderEntries): HeaderEntries {
+  return headers.filter(([name]) => name.length !== 11 || name.toLowerCase() !== 'traceparent');
 }
 
 export function statusClassOf(status: number): StatusClass {

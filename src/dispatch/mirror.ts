@@ -12,6 +12,7 @@ import type { ExchangeObservation, SkipReason, StatusClass } from '../compare/ev
 import type { CapturedResponse, DifferenceSource } from '../compare/types.ts';
 import type { CompiledRoute } from '../routing/route-table.ts';
 import { isSafeRequest, statusClassOf, type EdgeState, type MirrorContext, type MirrorHooks } from './handle-request.ts';
+import type { UpstreamSpan } from './exchange-trace.ts';
 import type { HeaderEntries } from './hop-headers.ts';
 import type { RelayCapture } from './relay.ts';
 import { sendShadowCopy, type ShadowOutcome } from './shadow-call.ts';
@@ -26,6 +27,8 @@ export interface CompareJob {
   readonly control: CapturedResponse;
   readonly candidate: CapturedResponse;
   readonly traceId?: string;
+  /** The copy's span: ended with the comparison verdict once the queue has compared the pair. */
+  readonly span?: UpstreamSpan;
 }
 
 export interface RouteEvent {
@@ -40,8 +43,6 @@ export interface MirrorDeps {
   observe(observation: ExchangeObservation): void;
   readonly queue: CompareQueue<CompareJob>;
   onRouteEvent(event: RouteEvent): void;
-  /** Trace id of the current exchange, when tracing is on (kept with differences, never data). */
-  traceIdOf?(context: MirrorContext): string | undefined;
 }
 
 export interface Mirror extends MirrorHooks {
@@ -108,8 +109,10 @@ export function createMirror(deps: MirrorDeps): Mirror {
     const upstream = state.upstreams.get(plan.to === 'new' ? route.config.new : 'legacy');
     if (!upstream) return undefined;
     inFlight.set(route.id, (inFlight.get(route.id) ?? 0) + 1);
-    const pair = createPair(deps, route, plan.kind, context, skip);
-    const headers: HeaderEntries = [...context.headers, ['Ficus-Shadow', plan.kind]];
+    const span = context.trace?.copy(plan.kind, plan.to, upstream.name);
+    const pair = createPair(deps, route, plan.kind, context, skip, span);
+    const baseHeaders = span ? context.headers.filter(([name]) => name.toLowerCase() !== 'traceparent') : context.headers;
+    const headers: HeaderEntries = [...baseHeaders, ['Ficus-Shadow', plan.kind], ...(span ? [['traceparent', span.traceparent] as [string, string]] : [])];
     const body = context.requestBody ?? Promise.resolve({ bytes: Buffer.alloc(0), overCap: false });
     // Dispatch the copy after the primary has been sent: the primary path never waits for it.
     setImmediate(() => {
@@ -117,6 +120,7 @@ export function createMirror(deps: MirrorDeps): Mirror {
         .then((teed) => {
           if (teed.bytes === undefined) {
             if (teed.overCap) skip(route, 'body-over-cap');
+            span?.end('skipped', { 'ficus.skip_reason': teed.overCap ? 'body-over-cap' : 'client-aborted' });
             return undefined;
           }
           return sendShadowCopy({
@@ -131,6 +135,7 @@ export function createMirror(deps: MirrorDeps): Mirror {
             stopped.set(route.id, { at: new Date() });
             skip(route, 'no-ack');
             deps.onRouteEvent({ route: route.id, action: 'write-mirroring-stopped', details: { reason: 'copy answered without Ficus-Shadow-Ack: dry-run', status: outcome.captured.status } });
+            span?.end(outcome.captured.status, { 'ficus.skip_reason': 'no-ack' });
             return;
           }
           pair.copied(outcome);
@@ -152,7 +157,7 @@ export function createMirror(deps: MirrorDeps): Mirror {
 }
 
 /** Joins the served response and the copy's outcome (either may finish first) into one compare job. */
-function createPair(deps: MirrorDeps, route: CompiledRoute, kind: CopyKind, context: MirrorContext, skip: (route: CompiledRoute, reason: SkipReason) => void) {
+function createPair(deps: MirrorDeps, route: CompiledRoute, kind: CopyKind, context: MirrorContext, skip: (route: CompiledRoute, reason: SkipReason) => void, span: UpstreamSpan | undefined) {
   let served: CapturedResponse | undefined;
   let copy: ShadowOutcome | undefined;
   const complete = () => {
@@ -161,13 +166,17 @@ function createPair(deps: MirrorDeps, route: CompiledRoute, kind: CopyKind, cont
     if (!copy.ok) {
       // The candidate failed: still evidence (status matrix), never a client-visible event.
       const failed: StatusClass = copy.failure;
+      span?.end(copy.failure, { 'ficus.comparison.verdict': 'uncomparable' });
       deps.observe({ type: 'compared', route: route.id, verdict: 'uncomparable', legacyStatus: servedIsLegacy ? statusClassOf(served.status) : failed, newStatus: servedIsLegacy ? failed : statusClassOf(served.status) });
       return;
     }
     const legacy = servedIsLegacy ? served : copy.captured;
     const other = servedIsLegacy ? copy.captured : served;
-    const job: CompareJob = { route, source: kind === 'noise' ? 'noise' : 'shadow', control: legacy, candidate: other, traceId: deps.traceIdOf?.(context) };
-    if (deps.queue.enqueue(job) === 'dropped') skip(route, 'queue-full');
+    const job: CompareJob = { route, source: kind === 'noise' ? 'noise' : 'shadow', control: legacy, candidate: other, traceId: context.trace?.traceId, span };
+    if (deps.queue.enqueue(job) === 'dropped') {
+      skip(route, 'queue-full');
+      span?.end(copy.captured.status, { 'ficus.skip_reason': 'queue-full' });
+    }
   };
   return {
     served(captured: CapturedResponse) {
