@@ -1,0 +1,18 @@
+// How the control plane changes a route's mode: embedded mode rewrites the flag file atomically
+// (file-flag-writer.ts), server mode goes through the Unleash Admin API (unleash-flag-writer.ts).
+// Both produce the canonical flag shape (flag-shape.ts) and return what changed, for the audit log.
+import type { Mode } from '../compare/evidence.ts';
+import type { FlagState } from './flag-shape.ts';
+
+export interface FlagWriteResult {
+  readonly flag: string;
+  readonly before: FlagState;
+  readonly after: FlagState;
+  /** Where the change was written: a file path relative to flags/, or the Unleash project/environment. */
+  readonly target: string;
+}
+
+export interface FlagWriter {
+  setMode(flag: string, mode: Mode, percent: number): Promise<FlagWriteResult>;
+  setKillSwitch(on: boolean): Promise<{ readonly before: boolean; readonly after: boolean }>;
+}
