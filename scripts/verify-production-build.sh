@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Mirrors the Dockerfile: build with dev dependencies, prune to production, start the compiled
+# proxy from dist/ on Node 24, and hit /healthz. Runs in a throwaway copy of the project.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+WORK="$(mktemp -d)"
+trap 'kill "${PID:-0}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+tar -C "$ROOT" --exclude=node_modules --exclude=data --exclude=.tools --exclude=dist -cf - . | tar -C "$WORK" -xf -
+cd "$WORK"
+npm ci --no-audit --no-fund >/dev/null
+NODE24="$WORK/node24"
+cp "$(readlink -f node_modules/.bin/node)" "$NODE24"   # the image's node:24 stands in for this after pruning
+npm run build >/dev/null
+npm prune --omit=dev --no-audit --no-fund >/dev/null
+test ! -e node_modules/vitest || { echo "prune left dev dependencies" >&2; exit 1; }
+LOG="$WORK/ficus.log"
+FICUS_DIFF_KEY="ci-$(openssl rand -hex 32)" "$NODE24" dist/main.js start --legacy http://127.0.0.1:9 --port 0 --admin-port 0 --db "sqlite:$WORK/data/ficus.db" --data-dir "$WORK/data" >"$LOG" 2>&1 &
+PID=$!
+for _ in $(seq 1 100); do
+  ADMIN="$(grep -o '"adminUrl":"[^"]*"' "$LOG" | head -1 | cut -d'"' -f4 || true)"
+  [ -n "$ADMIN" ] && break
+  kill -0 "$PID" 2>/dev/null || { cat "$LOG" >&2; exit 1; }
+  sleep 0.1
+done
+[ -n "$ADMIN" ] || { echo "compiled proxy did not start" >&2; cat "$LOG" >&2; exit 1; }
+curl -fsS "$ADMIN/healthz" >/dev/null
+echo "production build: dist/main.js started on Node $("$NODE24" --version), /healthz ok"
+kill -TERM "$PID"
+wait "$PID"
