@@ -15,12 +15,12 @@ import { runMemoryCheck } from './memory-run.ts';
 import { startOrigin, startPeer } from './nginx.ts';
 import { startOtlpSink } from './otlp-sink.ts';
 import { freePort, startBaseline } from './baselines.ts';
-import { observedModes, startFicus } from './ficus.ts';
+import { observedModes, servedByCounts, startFicus } from './ficus.ts';
 import type { FicusMode } from './ficus.ts';
 import { stopProcess } from './processes.ts';
 import type { Started } from './processes.ts';
-import { memoryTable, sizeTable } from './report.ts';
-import type { ConfigurationResult } from './report.ts';
+import { renderMarkdown } from './report.ts';
+import type { BenchRun, ConfigurationResult } from './report.ts';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 const numberFromEnv = (name: string, fallback: number): number => (process.env[name] ? Number(process.env[name]) : fallback);
@@ -30,7 +30,16 @@ const log = (line: string): void => void process.stderr.write(`${line}\n`);
 interface Configuration {
   readonly id: string;
   readonly label: string;
-  readonly start: (ctx: Context) => Promise<{ url: string; process: Started; owned: boolean; notes: string[] }>;
+  readonly start: (ctx: Context) => Promise<Running>;
+}
+
+interface Running {
+  readonly url: string;
+  readonly process: Started;
+  readonly owned: boolean;
+  readonly notes: string[];
+  /** Facts to record once the load is over (e.g. which upstream Ficus served from). */
+  readonly afterwards?: () => string[];
 }
 
 interface Context {
@@ -51,7 +60,13 @@ function ficusConfiguration(id: string, label: string, mode: FicusMode, tracing:
         : {};
       const ficus = await startFicus({ projectRoot, dir: join(ctx.workDir, id), name: id, legacyUrl: ctx.originUrl, newUrl: ctx.originUrl, mode, cpus: ctx.proxyCpus, env });
       const modes = await observedModes(ficus.proxyUrl);
-      return { url: ficus.proxyUrl, process: ficus.started, owned: true, notes: [`modes seen for 40 patients: ${JSON.stringify(modes)}`] };
+      return {
+        url: ficus.proxyUrl,
+        process: ficus.started,
+        owned: true,
+        notes: [`modes seen for 40 patients: ${JSON.stringify(modes)}`],
+        afterwards: () => [`served by, from its access log: ${JSON.stringify(servedByCounts(ficus.started.logPath))}`],
+      };
     },
   };
 }
@@ -106,14 +121,15 @@ async function main(): Promise<void> {
   await otlp.close();
 
   const memory = process.env.BENCH_SKIP_MEMORY === '1' ? [] : await runMemoryCheck(projectRoot, join(workDir, 'memory'), numberFromEnv('BENCH_MEMORY_MB', 500), log);
-  writeOutputs(machine, settings, cpus, results, memory);
+  writeOutputs({ at: new Date().toISOString(), machine, settings, cpus, results, memory });
 }
 
 async function runConfiguration(configuration: Configuration, ctx: Context, settings: MeasureSettings): Promise<ConfigurationResult> {
-  let running: Awaited<ReturnType<Configuration['start']>> | undefined;
+  let running: Running | undefined;
   try {
     running = await configuration.start(ctx);
     const measured = await measureConfiguration(running.url, running.process.pid, settings, log);
+    running.notes.push(...(running.afterwards?.() ?? []));
     return { id: configuration.id, label: configuration.label, ...measured, notes: running.notes };
   } catch (error) {
     log(`    not measured: ${(error as Error).message.split('\n')[0]}`);
@@ -126,23 +142,11 @@ async function runConfiguration(configuration: Configuration, ctx: Context, sett
   }
 }
 
-function writeOutputs(machine: Awaited<ReturnType<typeof describeMachine>>, settings: MeasureSettings, cpus: ReturnType<typeof cpuPlan>, results: ConfigurationResult[], memory: Awaited<ReturnType<typeof runMemoryCheck>>): void {
+function writeOutputs(run: BenchRun): void {
   const resultsDir = join(projectRoot, 'load', 'results');
   mkdirSync(resultsDir, { recursive: true });
-  const at = new Date().toISOString();
-  writeFileSync(join(resultsDir, 'bench.json'), JSON.stringify({ at, machine, settings, cpus, results, memory }, null, 2));
-  const notes = results.flatMap((r) => r.notes.map((note) => `- ${r.label}: ${note}`));
-  const markdown = [
-    `## Ficus benchmark (${at})`,
-    '',
-    `Machine: ${machine.nproc} CPUs, ${machine.cpuModel}, Linux ${machine.kernel}; Node ${machine.node}; ${machine.nginx}; ${machine.wrk}.`,
-    `Load: wrk -t${settings.wrk.threads} -c${settings.wrk.connections} -d${settings.wrk.seconds}s, ${settings.rounds} rounds after a ${settings.warmupSeconds} s warm-up, median round shown; proxy pinned to CPU ${cpus.proxy ?? 'any'}, origin nginx and wrk to CPU ${cpus.load ?? 'any'}.`,
-    'CPU µs/req and peak RSS are the proxy process only (the origin nginx for "direct"), from /proc/<pid>/stat and VmHWM.',
-    '',
-    ...settings.sizes.flatMap((size) => [sizeTable(size, results), '']),
-    ...(memory.length ? [memoryTable(memory, 50), ''] : []),
-    ...(notes.length ? ['Notes:', ...notes, ''] : []),
-  ].join('\n');
+  writeFileSync(join(resultsDir, 'bench.json'), JSON.stringify(run, null, 2));
+  const markdown = renderMarkdown(run);
   writeFileSync(join(projectRoot, 'scripts', 'bench', 'LATEST.md'), markdown);
   process.stdout.write(markdown);
 }

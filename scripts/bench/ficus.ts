@@ -105,3 +105,13 @@ export async function observedModes(proxyUrl: string, count = 40): Promise<Recor
   }
   return modes;
 }
+
+/** How many requests each upstream served, from Ficus's JSON access log (`servedBy`). */
+export function servedByCounts(logPath: string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const line of readFileSync(logPath, 'utf8').split('\n')) {
+    const servedBy = /"event":"request".*"servedBy":"([\w-]+)"/.exec(line)?.[1];
+    if (servedBy) counts[servedBy] = (counts[servedBy] ?? 0) + 1;
+  }
+  return counts;
+}

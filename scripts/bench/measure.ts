@@ -1,6 +1,7 @@
 // Measures one running configuration: warm-up, then rounds of wrk per payload size, charging CPU
 // to the configuration's own process tree. Reports the median round (by requests/s).
-import { cpuMicros, peakRssMb } from './proc.ts';
+import os from 'node:os';
+import { cpuMicros, machineCpu, peakRssMb } from './proc.ts';
 import { requestsPerSecond, runWrk } from './wrk.ts';
 import type { WrkSettings } from './wrk.ts';
 
@@ -12,6 +13,12 @@ export interface RoundResult {
   readonly requests: number;
   readonly errors: number;
   readonly non2xx: number;
+  /**
+   * Noise indicators: the 1-minute load average before the round, and how many CPUs the whole
+   * machine kept busy during it. Well above proxy + origin + wrk means someone else was running.
+   */
+  readonly loadAverage: number;
+  readonly machineBusyCpus: number;
 }
 
 export interface SizeResult {
@@ -27,9 +34,13 @@ export interface MeasureSettings {
 }
 
 async function measureRound(url: string, size: string, pid: number, wrk: WrkSettings): Promise<RoundResult> {
+  const loadAverage = os.loadavg()[0] ?? 0;
+  const machineBefore = machineCpu();
   const cpuBefore = cpuMicros(pid);
   const result = await runWrk(url, size, wrk);
   const cpuUsed = cpuMicros(pid) - cpuBefore;
+  const machineAfter = machineCpu();
+  const machineBusyCpus = ((machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total)) * os.availableParallelism();
   return {
     rps: requestsPerSecond(result),
     p50Ms: result.p50Us / 1000,
@@ -38,6 +49,8 @@ async function measureRound(url: string, size: string, pid: number, wrk: WrkSett
     requests: result.requests,
     errors: result.errors,
     non2xx: result.non2xx,
+    loadAverage,
+    machineBusyCpus,
   };
 }
 
@@ -56,7 +69,7 @@ export async function measureConfiguration(url: string, pid: number, settings: M
     const rounds: RoundResult[] = [];
     for (let round = 1; round <= settings.rounds; round++) {
       const result = await measureRound(url, size, pid, settings.wrk);
-      log(`    ${size} round ${round}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms, ${result.cpuUsPerRequest.toFixed(1)} µs CPU/req${result.errors || result.non2xx ? `, ${result.errors} socket errors, ${result.non2xx} non-2xx` : ''}`);
+      log(`    ${size} round ${round}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms, ${result.cpuUsPerRequest.toFixed(1)} µs CPU/req, load avg ${result.loadAverage.toFixed(1)}, machine busy ${result.machineBusyCpus.toFixed(2)} CPUs${result.errors || result.non2xx ? `, ${result.errors} socket errors, ${result.non2xx} non-2xx` : ''}`);
       rounds.push(result);
     }
     sizes[size] = { median: medianByRps(rounds), rounds };

@@ -1,6 +1,7 @@
 // The memory check's setup: a blob upstream, then Ficus twice — legacy pass-through (upload and
 // download on an unmatched path) and shadow (download on a route whose responses Ficus compares,
-// the one place it may want to hold a copy of the body).
+// the one place it may want to hold a copy of the body) — and the raw Node pipe as a control:
+// what a process that buffers nothing grows by under the same stream (V8 new space, socket buffers).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startBaseline } from './baselines.ts';
@@ -23,6 +24,13 @@ export async function runMemoryCheck(projectRoot: string, dir: string, megabytes
     rows.push(...(await withFicus(projectRoot, join(dir, 'shadow'), blob.url, { mode: 'shadow' }, async (url, pid) => [
       await checkTransfer('download, shadowed route (GET /fhir/Patient/:id)', pid, `${url}/fhir/Patient/pat-0001`, 'download', megabytes),
     ])));
+    const control = await startBaseline('raw-pipe', { originUrl: blob.url, workDir: dir, proxyCpus: undefined });
+    try {
+      rows.push(await checkTransfer('control: upload, raw Node pipe', control.process.pid, `${control.url}/bench/upload`, 'upload', megabytes));
+      rows.push(await checkTransfer('control: download, raw Node pipe', control.process.pid, `${control.url}/bench/download`, 'download', megabytes));
+    } finally {
+      await stopProcess(control.process);
+    }
   } catch (error) {
     rows.push({ transfer: 'memory check', megabytes, seconds: 0, baselineRssMb: 0, peakRssMb: 0, growthMb: 0, ok: false, error: (error as Error).message.split('\n')[0] ?? 'error' });
   } finally {
