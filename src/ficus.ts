@@ -2,6 +2,7 @@
 // tests start Ficus in-process through this function with their own settings and log sink.
 import { randomUUID } from 'node:crypto';
 import { readFileSync, watch, type FSWatcher } from 'node:fs';
+import { dirname } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Hono } from 'hono';
@@ -22,6 +23,7 @@ import { createForwarder } from './dispatch/forward.ts';
 import { createRequestHandler, type ExchangeSummary, type HandlerDeps } from './dispatch/handle-request.ts';
 import { createUpgradeHandler } from './dispatch/handle-upgrade.ts';
 import { createMirror, type CompareJob } from './dispatch/mirror.ts';
+import { createBreaker, type Breaker, type BreakerTransition } from './dispatch/breaker.ts';
 import { createTrustedProxyCheck } from './dispatch/trusted-proxies.ts';
 import { closeUpstreamPool } from './dispatch/upstream-pool.ts';
 import { createAuditor, type Auditor } from './admin/auditor.ts';
@@ -41,6 +43,7 @@ export interface Ficus {
   readonly flags: FlagSource;
   readonly store: Store;
   readonly auditor: Auditor;
+  readonly breaker: Breaker;
   routes(): RoutesConfig;
   /** Writes buffered statistics and differences now (tests, shutdown). */
   flush(): Promise<void>;
@@ -103,6 +106,20 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
     },
   });
 
+  // --- circuit breaker (automatic rollback to legacy per route) ---
+  const breaker = createBreaker({
+    routes: () => routes.routes,
+    now: () => now().getTime(),
+    random: options.random ?? Math.random,
+    onTransition: (t: BreakerTransition) => {
+      const { kind, route, ...numbers } = t;
+      if (kind === 'trip') log.warn({ event: 'breaker-trip', route, ...numbers }, 'breaker open: route served by legacy');
+      else log.info({ event: 'breaker-restore', route, ...numbers }, 'breaker closed: route back on the new service');
+      auditor.record({ actor: 'ficus', action: kind === 'trip' ? 'breaker-trip' : 'breaker-restore', route, details: numbers, source: 'proxy' });
+    },
+  });
+  // --- end circuit breaker ---
+
   const forwarder = createForwarder();
   const handlerDeps: HandlerDeps = {
     state: () => state,
@@ -117,6 +134,7 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
     onExchangeEnd: settings.accessLog ? (summary: ExchangeSummary) => log.info(accessLogEntry(summary)) : undefined,
     mirror,
     dropRequestHeaders: new Set(['baggage']),
+    breaker,
   };
   const edge = createEdgeServer({
     handleRequest: createRequestHandler(handlerDeps),
@@ -124,6 +142,10 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
     onClientError: (code) => log.warn({ event: 'client-error', code }, 'malformed request refused'),
     tls: settings.tls ? { cert: readFileSync(settings.tls.certFile), key: readFileSync(settings.tls.keyFile) } : undefined,
   });
+
+  // --- inbound TLS reload: a renewed certificate is served to new connections without a restart ---
+  const tlsWatchers = settings.tls ? watchTlsFiles(settings.tls, (tls) => edge.updateTls(tls), log) : [];
+  // --- end inbound TLS reload ---
 
   const reloadRoutes = async () => {
     try {
@@ -161,7 +183,7 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
     auth, db: store.db, flags, killSwitch, now,
     routes: () => routes.routes,
     writeMirroringStopped: (route) => mirror.writeMirroringStopped().has(route),
-    breakerState: () => 'closed',
+    breakerState: (route) => breaker.state(route),
   });
   const adminServer = createAdaptorServer({ fetch: admin.fetch, overrideGlobalObjects: false }) as Server;
 
@@ -180,6 +202,7 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
     if (closed) return;
     closed = true;
     routesWatcher?.close();
+    for (const w of tlsWatchers) w.close();
     edge.server.closeAllConnections();
     adminServer.closeAllConnections();
     await Promise.all([closeServer(edge.server), closeServer(adminServer)]);
@@ -198,6 +221,7 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
     flags,
     store,
     auditor,
+    breaker,
     routes: () => routes,
     flush,
     async drain() {
@@ -237,6 +261,32 @@ function watchDir(dir: string, onChange: () => void): FSWatcher | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Watches the certificate and key (their folders: renewals usually replace files by rename). */
+function watchTlsFiles(tls: { readonly certFile: string; readonly keyFile: string }, apply: (tls: { key: Buffer; cert: Buffer }) => void, log: Logger): FSWatcher[] {
+  let last = '';
+  const reload = () => {
+    try {
+      const cert = readFileSync(tls.certFile);
+      const key = readFileSync(tls.keyFile);
+      const fingerprint = `${cert.toString('base64')}|${key.toString('base64')}`;
+      if (fingerprint === last) return;
+      apply({ cert, key });
+      last = fingerprint;
+      log.info({ event: 'tls-reloaded' }, 'TLS certificate reloaded');
+    } catch (error) {
+      // Often a half-written renewal (new cert, old key): keep serving the last good pair.
+      log.error({ event: 'tls-reload-failed', error: describeError(error) }, 'TLS certificate or key unusable; keeping the last good pair');
+    }
+  };
+  try {
+    last = `${readFileSync(tls.certFile).toString('base64')}|${readFileSync(tls.keyFile).toString('base64')}`;
+  } catch {
+    last = '';
+  }
+  const dirs = [...new Set([dirname(tls.certFile), dirname(tls.keyFile)])];
+  return dirs.map((dir) => watchDir(dir, reload)).filter((w): w is FSWatcher => w !== undefined);
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

@@ -4,7 +4,7 @@
 // imported at module load. Malformed requests never reach the handler: Node's strict parser
 // rejects them and `clientError` answers 400/431 straight on the socket.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { createServer as createHttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createAdaptorServer, type HttpBindings } from '@hono/node-server';
@@ -26,6 +26,8 @@ export interface EdgeServer {
   readonly server: Server;
   /** Requests being answered right now (the drain waits for them). */
   inFlight(): number;
+  /** Replaces the certificate and key for new TLS connections (throws if they do not match). */
+  updateTls(tls: { readonly key: Buffer; readonly cert: Buffer }): void;
 }
 
 export function createEdgeServer(options: EdgeServerOptions): EdgeServer {
@@ -58,7 +60,14 @@ export function createEdgeServer(options: EdgeServerOptions): EdgeServer {
 
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(error, socket, options.onClientError));
   if (options.handleUpgrade) server.on('upgrade', options.handleUpgrade);
-  return { server, inFlight: () => inFlight };
+  return {
+    server,
+    inFlight: () => inFlight,
+    updateTls(tls) {
+      if (!options.tls) throw Object.assign(new Error('the edge server was started without TLS'), { code: 'TLS_NOT_ENABLED' });
+      (server as unknown as HttpsServer).setSecureContext({ key: tls.key, cert: tls.cert });
+    },
+  };
 }
 
 const CLIENT_ERROR_STATUS: Readonly<Record<string, string>> = {

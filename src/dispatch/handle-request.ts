@@ -89,13 +89,15 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     const route = match.route;
     const key = extractStickyKey(match, { rawUrl, headers: req.headers });
     let decision = decide(deps.flags, { route, stickyHash: key === undefined ? undefined : deps.hashStickyKey(key), killSwitch: deps.killSwitch() });
+    let diverted: FallbackReason | undefined;
     if (decision.serve === 'new' && deps.breaker && !deps.breaker.allowNew(route)) {
       decision = { ...decision, serve: 'legacy' };
+      diverted = 'breaker-open';
     }
     const side = decision.serve;
     const upstream = side === 'new' ? state.upstreams.get(route.config.new)! : legacy;
     const headers = buildRequestHeaders(req.rawHeaders, { forwarded, hostOverride: upstream.rewriteHost ? upstream.hostHeader : undefined, drop: deps.dropRequestHeaders });
-    serve(deps, { req, res, rawUrl, method, startedAt, route, decision, headers, upstream, side, legacy, trace: deps.tracer?.start(req, route, decision) });
+    serve(deps, { req, res, rawUrl, method, startedAt, route, decision, headers, upstream, side, legacy, diverted, trace: deps.tracer?.start(req, route, decision) });
   };
 }
 
@@ -111,6 +113,8 @@ interface ServeInput {
   readonly upstream: Upstream;
   readonly side: Side;
   readonly legacy?: Upstream;
+  /** Why a request decided for new is served by legacy from the start (the breaker is open). */
+  readonly diverted?: FallbackReason;
   readonly trace: ExchangeTrace | undefined;
 }
 
@@ -157,7 +161,8 @@ function serve(deps: HandlerDeps, input: ServeInput): void {
       onFailure(failure, phase) {
         const upstreamMs = performance.now() - attemptStart;
         if (phase === 'before-response') span?.end(failure.code);
-        if (side === 'new' && route) deps.breaker?.record(route, false);
+        // A failure mid-body follows a response already recorded: count the request once.
+        if (side === 'new' && route && phase === 'before-response') deps.breaker?.record(route, false);
         if (phase === 'during-response' || res.headersSent || res.destroyed) {
           res.destroy();
           return;
@@ -188,7 +193,7 @@ function serve(deps: HandlerDeps, input: ServeInput): void {
     });
   };
 
-  attempt(input.upstream, input.side, undefined, undefined);
+  attempt(input.upstream, input.side, undefined, input.diverted);
 }
 
 function observeServed(deps: HandlerDeps, input: ServeInput, side: Side, status: StatusClass, latencyMs: number, fallback: FallbackReason | undefined): void {

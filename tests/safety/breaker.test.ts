@@ -1,0 +1,130 @@
+// The breaker as a pure state machine, driven by an injected clock and an injected random source.
+import { describe, expect, it } from 'vitest';
+import { routeSchema, type BreakerSpec } from '../../src/config/route-schema.ts';
+import { createBreaker, type BreakerTransition } from '../../src/dispatch/breaker.ts';
+import { compileRouteTable, type CompiledRoute } from '../../src/routing/route-table.ts';
+
+function routeWith(breaker: Partial<BreakerSpec>, id = 'patients'): CompiledRoute {
+  const spec = routeSchema.parse({ id, match: { path: '/fhir/Patient/:id' }, new: 'next', flag: `ficus.${id}`, breaker });
+  return compileRouteTable([{ ...spec, source: { file: 'test.yaml', line: 1 } }]).routes[0]!;
+}
+
+function setup(breaker: Partial<BreakerSpec>, randoms: number[] = []) {
+  const route = routeWith({ windowMs: 10_000, minRequests: 4, errorRate: 0.5, openMs: 5_000, probeRate: 0.25, probesToClose: 2, ...breaker });
+  let clock = 1_000_000;
+  const transitions: BreakerTransition[] = [];
+  const b = createBreaker({
+    routes: () => [route.config],
+    now: () => clock,
+    random: () => randoms.shift() ?? 0,
+    onTransition: (t) => transitions.push(t),
+  });
+  return { b, route, transitions, advance: (ms: number) => (clock += ms) };
+}
+
+describe('circuit breaker', () => {
+  it('stays closed below minRequests even when every request failed', () => {
+    const { b, route, transitions } = setup({});
+    for (let i = 0; i < 3; i++) b.record(route, false);
+    expect(b.state('patients')).toBe('closed');
+    expect(b.allowNew(route)).toBe(true);
+    expect(transitions).toEqual([]);
+  });
+
+  it('trips when the error rate over the window reaches the threshold, reporting the numbers', () => {
+    const { b, route, transitions } = setup({});
+    b.record(route, true);
+    b.record(route, true);
+    b.record(route, false);
+    expect(b.state('patients')).toBe('closed');
+    b.record(route, false);
+    expect(b.state('patients')).toBe('open');
+    expect(b.allowNew(route)).toBe(false);
+    expect(transitions).toEqual([
+      expect.objectContaining({ kind: 'trip', route: 'patients', cause: 'threshold', requests: 4, errors: 2, rate: 0.5, windowMs: 10_000, errorRate: 0.5, minRequests: 4 }),
+    ]);
+    expect(b.states()).toEqual({ patients: 'open' });
+  });
+
+  it('forgets outcomes older than the window', () => {
+    const { b, route, advance } = setup({});
+    b.record(route, false);
+    b.record(route, false);
+    b.record(route, false);
+    advance(10_001);
+    b.record(route, false);
+    expect(b.state('patients')).toBe('closed');
+  });
+
+  it('keeps the route on legacy until openMs has passed, then lets only a sampled trickle of probes through', () => {
+    const { b, route, advance } = setup({}, [0.9, 0.1]);
+    for (let i = 0; i < 4; i++) b.record(route, false);
+    advance(4_999);
+    expect(b.allowNew(route)).toBe(false);
+    advance(1);
+    expect(b.allowNew(route)).toBe(false); // random 0.9 ≥ probeRate 0.25: served by legacy
+    expect(b.state('patients')).toBe('half-open');
+    expect(b.allowNew(route)).toBe(true); // random 0.1 < 0.25: a probe
+  });
+
+  it('restores after probesToClose consecutive successful probes', () => {
+    const { b, route, transitions, advance } = setup({});
+    for (let i = 0; i < 4; i++) b.record(route, false);
+    advance(5_000);
+    expect(b.allowNew(route)).toBe(true);
+    b.record(route, true);
+    expect(b.state('patients')).toBe('half-open');
+    expect(b.allowNew(route)).toBe(true);
+    b.record(route, true);
+    expect(b.state('patients')).toBe('closed');
+    expect(transitions.map((t) => t.kind)).toEqual(['trip', 'restore']);
+    expect(transitions[1]).toEqual(expect.objectContaining({ kind: 'restore', probes: 2, probesToClose: 2, openForMs: 5_000 }));
+  });
+
+  it('re-opens on a failed probe and waits openMs again', () => {
+    const { b, route, transitions, advance } = setup({});
+    for (let i = 0; i < 4; i++) b.record(route, false);
+    advance(5_000);
+    b.allowNew(route);
+    b.record(route, true);
+    b.record(route, false);
+    expect(b.state('patients')).toBe('open');
+    expect(transitions[1]).toEqual(expect.objectContaining({ kind: 'trip', from: 'half-open', cause: 'probe-failed' }));
+    advance(4_999);
+    expect(b.allowNew(route)).toBe(false);
+  });
+
+  it('starts a fresh window after a restore (old failures do not re-trip it)', () => {
+    const { b, route, advance } = setup({});
+    for (let i = 0; i < 4; i++) b.record(route, false);
+    advance(5_000);
+    b.allowNew(route);
+    b.record(route, true);
+    b.record(route, true);
+    b.record(route, false);
+    expect(b.state('patients')).toBe('closed');
+  });
+
+  it('ignores outcomes of requests sent before the trip', () => {
+    const { b, route, transitions } = setup({});
+    for (let i = 0; i < 4; i++) b.record(route, false);
+    b.record(route, false);
+    b.record(route, true);
+    expect(transitions).toHaveLength(1);
+  });
+
+  it('does nothing for a route with the breaker disabled', () => {
+    const { b, route, transitions } = setup({ enabled: false });
+    for (let i = 0; i < 50; i++) b.record(route, false);
+    expect(b.allowNew(route)).toBe(true);
+    expect(transitions).toEqual([]);
+  });
+
+  it('keeps routes independent', () => {
+    const { b, route } = setup({});
+    const other = routeWith({ minRequests: 4 }, 'meds');
+    for (let i = 0; i < 4; i++) b.record(route, false);
+    expect(b.allowNew(other)).toBe(true);
+    expect(b.state('meds')).toBe('closed');
+  });
+});
