@@ -30,8 +30,18 @@ import { createAuditor, type Auditor } from './admin/auditor.ts';
 import { createAuthenticator, hashToken, type AuthVariables, type TokenEntry } from './admin/auth.ts';
 import { mountHealth } from './admin/health.ts';
 import { mountReadApi } from './admin/read-api.ts';
+// control plane (src/admin, file flag writer)
+import { mountControlPlane } from './admin/control-plane.ts';
+import { schedulePurges } from './admin/retention.ts';
+import { loadTokensFile } from './admin/tokens-file.ts';
+import { createFileFlagWriter } from './decision/file-flag-writer.ts';
 import { createStickyHasher } from './routing/sticky-key.ts';
 import { accessLogEntry } from './telemetry/access-log.ts';
+// --- telemetry (owner: telemetry) ---
+import type { SpanProcessor } from '@opentelemetry/sdk-trace';
+import { createOtelTracer } from './telemetry/otel-tracing.ts';
+import { createProxyMetrics, PROMETHEUS_CONTENT_TYPE } from './telemetry/proxy-metrics.ts';
+// --- end telemetry ---
 import { resolveDiffKey } from './store/diff-key.ts';
 import { createDifferenceWriter } from './store/difference-writer.ts';
 import { openStore, pingStore, type Store } from './store/open-store.ts';
@@ -58,11 +68,15 @@ export interface StartOptions {
   readonly random?: () => number;
   /** Extra admin tokens (tests); the settings' operator token and tokens file are always read. */
   readonly tokens?: readonly TokenEntry[];
+  /** Tests: span processors replacing the exporters settings.telemetry names (e.g. an InMemorySpanExporter). */
+  readonly spanProcessors?: readonly SpanProcessor[];
 }
 
 export async function startFicus(settings: Settings, options: StartOptions): Promise<Ficus> {
   const { log } = options;
   const now = options.now ?? (() => new Date());
+  // control plane: a bad tokens file stops the start before anything is opened
+  const fileTokens = settings.adminTokensFile ? await loadTokensFile(settings.adminTokensFile) : [];
   let routes = await loadRoutes(settings.routesDir, { urlOverrides: settings.upstreamUrls });
   let state: FullEdgeState = await buildEdgeState(routes, settings.routesDir);
   let lastConfigError: string | undefined;
@@ -73,15 +87,32 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
   const auditor = createAuditor({ db: store.db, now, onError: (error, action) => log.error({ event: 'audit-append-failed', action, error: describeError(error) }, 'audit append failed') });
   const stats = createStatsRecorder({ db: store.db, now, onError: (error) => log.error({ event: 'stats-flush-failed', error: describeError(error) }, 'statistics flush failed') });
   const differences = createDifferenceWriter({ db: store.db, onError: (error) => log.error({ event: 'differences-flush-failed', error: describeError(error) }, 'differences flush failed') });
-  const observe = (o: ExchangeObservation) => stats.observe(o);
+  // --- telemetry (owner: telemetry): metrics from the observation stream, spans via HandlerDeps.tracer ---
+  const proxyMetrics = createProxyMetrics({
+    flagsAgeSeconds: () => {
+      const at = flags.lastRefreshedAt();
+      return at ? (now().getTime() - at.getTime()) / 1000 : undefined;
+    },
+  });
+  const tracing = settings.telemetry || options.spanProcessors ? createOtelTracer({
+    settings: settings.telemetry ?? { tracesExporter: 'none', metricsExporter: 'none', otlpTracesUrl: '', otlpMetricsUrl: '', otlpHeaders: {}, sampler: 'parentbased_always_on', samplerArg: 1, serviceName: 'ficus', metricExportIntervalMs: 60_000 },
+    spanProcessors: options.spanProcessors,
+  }) : undefined;
+  const observe = (o: ExchangeObservation) => {
+    stats.observe(o);
+    proxyMetrics.observe(o);
+  };
+  // --- end telemetry ---
 
   const flags = await createFileFlagSource({
     dir: settings.flagsDir,
     onReloadError: (error) => log.error({ event: 'flags-reload-failed', error: describeError(error) }, 'flag files invalid; keeping the last good flags'),
   });
+  // control plane: writes through the admin API are audited in full there, not again as observed
+  const flagWriter = createFileFlagWriter({ dir: settings.flagsDir, flags });
   flags.onChange((change) => {
     log.info({ event: 'flags-changed', revision: change.revision, flags: change.changed }, 'flags reloaded');
-    auditor.record({ actor: 'ficus', action: 'flag-change-observed', details: { revision: change.revision, flags: change.changed, origin: change.origin }, source: change.origin === 'file' ? 'flags/' : 'unleash' });
+    if (!flagWriter.producedRevision(change.revision)) auditor.record({ actor: 'ficus', action: 'flag-change-observed', details: { revision: change.revision, flags: change.changed, origin: change.origin }, source: change.origin === 'file' ? 'flags/' : 'unleash' });
   });
   const killSwitch = () => settings.killSwitch || isKillSwitchFlagOn(flags);
 
@@ -131,7 +162,10 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
     protocol: settings.tls ? 'https' : 'http',
     newRequestId: () => randomUUID(),
     observe,
-    onExchangeEnd: settings.accessLog ? (summary: ExchangeSummary) => log.info(accessLogEntry(summary)) : undefined,
+    onExchangeEnd: settings.accessLog
+      ? (summary: ExchangeSummary) => { proxyMetrics.exchangeEnded(summary); log.info(accessLogEntry(summary)); }
+      : (summary: ExchangeSummary) => proxyMetrics.exchangeEnded(summary),
+    tracer: tracing?.tracer, // telemetry
     mirror,
     dropRequestHeaders: new Set(['baggage']),
     breaker,
@@ -165,10 +199,12 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
   };
   const routesWatcher = watchDir(settings.routesDir, () => void reloadRoutes());
 
-  const tokens: TokenEntry[] = [...(options.tokens ?? [])];
+  const tokens: TokenEntry[] = [...(options.tokens ?? []), ...fileTokens];
   if (settings.adminToken) tokens.push({ name: 'operator', role: 'operator', sha256: hashToken(settings.adminToken) });
   const auth = createAuthenticator(tokens);
   const admin = new Hono<{ Variables: AuthVariables }>();
+  // telemetry: /metrics is open (no token), mounted before anything that authenticates.
+  admin.get('/metrics', () => new Response(proxyMetrics.render(), { headers: { 'content-type': PROMETHEUS_CONTENT_TYPE, 'cache-control': 'no-store' } }));
   mountHealth(admin as unknown as Hono, {
     draining: () => draining,
     flagsReady: () => flags.isReady(),
@@ -178,6 +214,18 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
     },
     storeReachable: async () => (await pingStore(store)).ok,
     configError: () => lastConfigError,
+  });
+  // control plane: sessions, write API, audit API, dashboard (before the read API: sessions authenticate it too)
+  mountControlPlane(admin, {
+    auth, db: store.db, flags, killSwitch, now, writer: flagWriter, auditor,
+    routes: () => routes.routes,
+    writeMirroringStopped: (route) => mirror.writeMirroringStopped().has(route),
+    breakerState: (route) => breaker.state(route),
+  });
+  const purges = schedulePurges({
+    db: store.db, now, policy: settings,
+    onResult: (result) => log.info({ event: 'retention-purge', ...result }, 'expired audit entries, differences and statistics purged'),
+    onError: (error) => log.error({ event: 'retention-purge-failed', error: describeError(error) }, 'retention purge failed'),
   });
   mountReadApi(admin, {
     auth, db: store.db, flags, killSwitch, now,
@@ -201,6 +249,7 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
   const close = async () => {
     if (closed) return;
     closed = true;
+    purges.stop();
     routesWatcher?.close();
     for (const w of tlsWatchers) w.close();
     edge.server.closeAllConnections();
@@ -212,6 +261,7 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
     await flags.close();
     await flush().catch(() => {});
     await Promise.all([stats.close(), differences.close()]).catch(() => {});
+    await tracing?.shutdown(); // telemetry: flush pending spans
     await store.close();
   };
 

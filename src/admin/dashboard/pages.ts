@@ -1,0 +1,183 @@
+// Dashboard pages as hono/html templates: every interpolated value is escaped by the template tag.
+// No inline script or style (the CSP forbids them): behaviour lives in /assets/dashboard.js.
+import { html } from 'hono/html';
+import type { NoiseSuggestion } from '../../compare/suggestNoiseRules.ts';
+import type { AuditEntry } from '../../store/audit-log.ts';
+import type { DifferenceRow } from '../../store/differences.ts';
+import type { RouteSeriesPoint } from '../../store/route-series.ts';
+import type { Principal } from '../auth.ts';
+import type { RouteSummary } from '../route-report.ts';
+import { routeCharts } from './chart.ts';
+
+type Content = ReturnType<typeof html>;
+
+export function layout(title: string, body: Content, options: { principal?: Principal; csrf?: string } = {}) {
+  const { principal, csrf } = options;
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+${csrf ? html`<meta name="csrf-token" content="${csrf}">` : ''}
+<title>${title} · Ficus</title>
+<link rel="stylesheet" href="/assets/dashboard.css">
+<script src="/assets/dashboard.js" defer></script>
+</head>
+<body>
+<header class="top">
+  <a class="brand" href="/">Ficus <span>control plane</span></a>
+  ${principal ? html`<form method="post" action="/logout" class="who"><span>${principal.actor} · ${principal.role}</span><input type="hidden" name="csrf" value="${csrf ?? ''}"><button type="submit" class="link">Log out</button></form>` : ''}
+</header>
+<main>${body}</main>
+</body>
+</html>`;
+}
+
+export function loginPage(error?: string) {
+  return layout('Log in', html`<section class="card login">
+  <h1>Log in</h1>
+  <p class="muted">Paste your admin token. It is checked once; the browser then keeps only a session cookie.</p>
+  ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
+  <form method="post" action="/login">
+    <label>Token <input type="password" name="token" autocomplete="current-password" required autofocus></label>
+    <button type="submit">Log in</button>
+  </form>
+</section>`);
+}
+
+export function routesPage(data: { routes: readonly RouteSummary[]; killSwitch: boolean; flagsRevision: string; principal: Principal; csrf: string }) {
+  const operator = data.principal.role === 'operator';
+  return layout('Routes', html`
+${data.killSwitch ? html`<p class="banner danger">Kill switch is ON: every route is served by legacy.</p>` : ''}
+<section class="card">
+  <div class="head"><h1>Routes</h1><span class="muted">flags revision ${data.flagsRevision} · last 24 h</span></div>
+  <table class="grid">
+    <thead><tr><th>Route</th><th>Path</th><th>Mode</th><th class="num">%</th><th class="num">Compared</th><th class="num">Match rate</th><th class="num">p99 legacy</th><th class="num">p99 new</th><th>Readiness</th></tr></thead>
+    <tbody>${data.routes.map((r) => html`<tr>
+      <td><a href="/routes/${encodeURIComponent(r.id)}">${r.id}</a></td>
+      <td class="mono">${r.methods.join(' ')} ${r.template}</td>
+      <td>${modeBadge(r.mode)}${r.effectiveMode !== r.mode ? html` <span class="muted">(${r.effectiveMode})</span>` : ''}</td>
+      <td class="num">${r.percent}</td>
+      <td class="num">${r.stats.compared}</td>
+      <td class="num">${pct(r.stats.matchRate)}</td>
+      <td class="num">${ms(r.stats.latency.legacy.p99)}</td>
+      <td class="num">${ms(r.stats.latency.new.p99)}</td>
+      <td>${readinessBadge(r)}</td>
+    </tr>`)}</tbody>
+  </table>
+</section>
+${operator ? html`<section class="card">
+  <h2>Kill switch</h2>
+  <p class="muted">Sends every route to legacy at once, whatever its flag says.</p>
+  <form class="write" data-method="POST" data-url="/api/kill-switch" data-kind="kill-switch">
+    <input type="hidden" name="on" value="${data.killSwitch ? 'false' : 'true'}">
+    <label>Reason <input name="reason" required placeholder="why"></label>
+    <button type="submit" class="${data.killSwitch ? '' : 'danger'}">${data.killSwitch ? 'Turn kill switch off' : 'Turn kill switch on'}</button>
+    <output class="result"></output>
+  </form>
+</section>` : ''}`, { principal: data.principal, csrf: data.csrf });
+}
+
+export function routePage(data: {
+  route: RouteSummary; series: readonly RouteSeriesPoint[]; differences: readonly DifferenceRow[]; noise: readonly NoiseSuggestion[];
+  audit: readonly AuditEntry[]; principal: Principal; csrf: string;
+}) {
+  const { route: r } = data;
+  const operator = data.principal.role === 'operator';
+  return layout(r.id, html`
+<nav class="crumbs"><a href="/">Routes</a> / ${r.id}</nav>
+<section class="card">
+  <div class="head"><h1>${r.id}</h1>${modeBadge(r.mode)}${r.mode === 'canary' ? html`<span class="pct">${r.percent}%</span>` : ''}</div>
+  <p class="mono">${r.methods.join(' ')} ${r.template} → ${r.newService} · flag ${r.flag}</p>
+  ${r.description ? html`<p class="muted">${r.description}</p>` : ''}
+  <dl class="facts">
+    <div><dt>Compared (24 h)</dt><dd>${r.stats.compared}</dd></div>
+    <div><dt>Match rate</dt><dd>${pct(r.stats.matchRate)}</dd></div>
+    <div><dt>p99 legacy / new</dt><dd>${ms(r.stats.latency.legacy.p99)} / ${ms(r.stats.latency.new.p99)}</dd></div>
+    <div><dt>Served legacy / new</dt><dd>${r.stats.served.legacy} / ${r.stats.served.new}</dd></div>
+    <div><dt>Readiness</dt><dd>${readinessBadge(r)}</dd></div>
+  </dl>
+  ${r.readiness.reasons.length ? html`<ul class="reasons">${r.readiness.reasons.map((reason) => html`<li>${reason}</li>`)}</ul>` : ''}
+</section>
+${operator ? html`<section class="card">
+  <h2>Change mode</h2>
+  <form class="write mode" data-method="PUT" data-url="/api/routes/${encodeURIComponent(r.id)}/mode" data-kind="mode">
+    <label>Mode <select name="mode">${(['legacy', 'shadow', 'canary', 'new'] as const).map((m) => html`<option value="${m}"${m === r.mode ? ' selected' : ''}>${m}</option>`)}</select></label>
+    <label class="percent">Percent <input name="percent" type="number" min="0" max="100" step="1" value="${r.mode === 'canary' ? r.percent : 5}"></label>
+    <label class="grow">Reason <input name="reason" required placeholder="why (goes into the audit log)"></label>
+    <label class="check"><input type="checkbox" name="force"> override readiness</label>
+    <button type="submit">Apply</button>
+    <output class="result"></output>
+  </form>
+</section>` : ''}
+<section class="card">${routeCharts(data.series)}</section>
+<section class="card">
+  <h2>Top differences</h2>
+  ${data.differences.length === 0 ? html`<p class="muted">No differences recorded.</p>` : html`<table class="grid">
+    <thead><tr><th>Pointer</th><th>Kind</th><th>Types</th><th class="num">Count</th><th>Last seen</th><th>Status</th></tr></thead>
+    <tbody>${data.differences.map((d) => html`<tr class="${d.accepted ? 'accepted' : ''}">
+      <td class="mono">${d.pointer || '(whole body)'}</td><td>${d.kind}</td><td class="mono">${d.controlType} → ${d.candidateType}</td>
+      <td class="num">${d.count}</td><td>${d.lastSeen.toISOString().replace('T', ' ').slice(0, 16)}</td>
+      <td>${d.accepted ? html`<span class="badge ok">accepted</span> <span class="muted">${d.acceptedBy}: ${d.acceptedReason}</span>` : operator ? html`<form class="write inline" data-method="POST" data-url="/api/differences/accept" data-kind="accept">
+        <input type="hidden" name="route" value="${r.id}"><input type="hidden" name="pointer" value="${d.pointer}"><input type="hidden" name="kind" value="${d.kind}">
+        <input name="reason" required placeholder="why it is expected"><button type="submit">Accept</button><output class="result"></output>
+      </form>` : html`<span class="badge warn">open</span>`}</td>
+    </tr>`)}</tbody>
+  </table>`}
+</section>
+<section class="card">
+  <h2>Noise suggestions</h2>
+  ${data.noise.length === 0 ? html`<p class="muted">No noise observed (legacy compared with itself).</p>` : html`<table class="grid">
+    <thead><tr><th>Pointer</th><th>Kinds</th><th class="num">Count</th><th>Rule for the route file</th></tr></thead>
+    <tbody>${data.noise.map((n) => html`<tr><td class="mono">${n.pointer}</td><td>${n.kinds.join(', ')}</td><td class="num">${n.count}</td><td class="mono">${JSON.stringify(n.rule)}</td></tr>`)}</tbody>
+  </table>`}
+</section>
+<section class="card">
+  <h2>Audit trail</h2>
+  ${auditTable(data.audit)}
+</section>`, { principal: data.principal, csrf: data.csrf });
+}
+
+function auditTable(entries: readonly AuditEntry[]) {
+  if (entries.length === 0) return html`<p class="muted">No entries for this route yet.</p>`;
+  return html`<table class="grid audit">
+  <thead><tr><th class="num">#</th><th>When (UTC)</th><th>Who</th><th>Action</th><th>Change</th><th>Reason</th><th>Via</th></tr></thead>
+  <tbody>${entries.map((e) => html`<tr>
+    <td class="num">${e.seq}</td><td>${e.at.toISOString().replace('T', ' ').slice(0, 19)}</td><td>${e.actor}</td><td>${e.action}</td>
+    <td class="mono">${describeChange(e)}</td><td>${e.reason ?? ''}</td><td>${e.source}</td>
+  </tr>`)}</tbody>
+</table>`;
+}
+
+function describeChange(e: AuditEntry): string {
+  const d = e.details as { before?: unknown; after?: unknown; pointer?: string; kind?: string } | null;
+  if (!d) return '';
+  const state = (s: unknown) => {
+    if (s && typeof s === 'object' && 'mode' in s) {
+      const m = s as { mode: string; percent: number };
+      return m.mode === 'canary' ? `canary ${m.percent}%` : m.mode;
+    }
+    return JSON.stringify(s);
+  };
+  if (d.pointer !== undefined) return `${d.kind} ${d.pointer}`;
+  if (d.before !== undefined || d.after !== undefined) return `${state(d.before)} → ${state(d.after)}`;
+  return '';
+}
+
+function modeBadge(mode: string) {
+  return html`<span class="badge mode-${mode}">${mode}</span>`;
+}
+
+function readinessBadge(r: RouteSummary) {
+  return r.readiness.ready
+    ? html`<span class="badge ok">ready</span>`
+    : html`<span class="badge warn" title="${r.readiness.reasons.join('\n')}">not ready</span>${r.readiness.reasons[0] ? html` <span class="muted small">${r.readiness.reasons[0]}</span>` : ''}`;
+}
+
+function pct(rate: number | null): string {
+  return rate === null ? '—' : `${(rate * 100).toFixed(rate === 1 ? 0 : 2)}%`;
+}
+
+function ms(value: number | null): string {
+  return value === null ? '—' : `${value < 10 ? value.toFixed(1) : Math.round(value)} ms`;
+}

@@ -1,0 +1,153 @@
+// The write side of the admin API (operator role): change a route's mode or canary percent, accept
+// a difference as expected, flip the kill switch. Each write needs a reason, is refused with a
+// clear 4xx before anything changes, and answers only once both the change is in force and its
+// audit entry is stored. A change whose audit entry cannot be stored is rolled back (503): no
+// change without an audit entry.
+import type { Context, Hono } from 'hono';
+import type { Mode } from '../compare/evidence.ts';
+import type { DifferenceKind } from '../compare/types.ts';
+import type { RouteConfig } from '../config/load-routes.ts';
+import type { FlagWriter } from '../decision/flag-writer.ts';
+import { acceptDifference, listDifferences } from '../store/differences.ts';
+import type { Auditor } from './auditor.ts';
+import { requireRole, type Authenticator, type Principal } from './auth.ts';
+import { summariseRoute, type RouteReportDeps } from './route-report.ts';
+import type { SessionVariables } from './sessions.ts';
+
+export interface WriteApiDeps extends RouteReportDeps {
+  readonly auth: Authenticator;
+  readonly writer: FlagWriter;
+  readonly auditor: Auditor;
+  routes(): readonly RouteConfig[];
+}
+
+const MODES: readonly Mode[] = ['legacy', 'shadow', 'canary', 'new'];
+const KINDS: readonly DifferenceKind[] = ['changed', 'added', 'removed', 'type', 'status', 'header'];
+/** Promotions that put real patients on the new service for most or all requests. */
+const GATED_CANARY_PERCENT = 50;
+const READINESS_WINDOW_MS = 24 * 3_600_000;
+
+type Refusal = { status: 400 | 404 | 409; error: string; message: string; reasons?: readonly string[] };
+
+export function mountWriteApi(app: Hono<{ Variables: SessionVariables }>, deps: WriteApiDeps): void {
+  const operator = requireRole(deps.auth, 'operator');
+
+  app.put('/api/routes/:id/mode', operator, async (c) => {
+    const route = deps.routes().find((r) => r.id === c.req.param('id'));
+    if (!route) return refuse(c, { status: 404, error: 'not_found', message: `no route "${c.req.param('id')}"` });
+    const body = await readBody(c);
+    const checked = checkModeChange(body);
+    if ('status' in checked) return refuse(c, checked);
+    const { mode, percent, reason, force } = checked;
+    const summary = await summariseRoute(deps, route, READINESS_WINDOW_MS);
+    const before = { mode: summary.mode, percent: summary.percent };
+    if (before.mode === mode && before.percent === percent) return c.json({ route: route.id, flag: route.flag, changed: false, before, after: before });
+    const gated = mode === 'new' || (mode === 'canary' && percent >= GATED_CANARY_PERCENT);
+    if (gated && !summary.readiness.ready && !force) {
+      return refuse(c, {
+        status: 409, error: 'not_ready',
+        message: `route "${route.id}" is not ready for ${mode === 'new' ? 'new' : `canary at ${percent}%`}; pass force: true with a reason to override`,
+        reasons: summary.readiness.reasons,
+      });
+    }
+    const result = await deps.writer.setMode(route.flag, mode, percent);
+    const action = result.before.mode === result.after.mode ? 'percent-change' : 'mode-change';
+    const details = { flag: route.flag, target: result.target, before: result.before, after: result.after, forced: gated && !summary.readiness.ready, readinessReasons: gated ? summary.readiness.reasons : [] };
+    const entry = await auditOrRollBack(c, deps, { action, route: route.id, details, reason }, () => deps.writer.setMode(route.flag, result.before.mode, result.before.percent));
+    if (entry instanceof Response) return entry;
+    return c.json({ route: route.id, flag: route.flag, changed: true, before: result.before, after: result.after, target: result.target, flagsRevision: deps.flags.revision(), audit: entry });
+  });
+
+  app.post('/api/differences/accept', operator, async (c) => {
+    const body = await readBody(c);
+    const reason = reasonOf(body);
+    const route = typeof body?.route === 'string' ? body.route : undefined;
+    if (!route) return refuse(c, { status: 400, error: 'bad_request', message: '"route" is required' });
+    if (typeof body?.pointer !== 'string' || !(body.pointer === '' || body.pointer.startsWith('/'))) return refuse(c, { status: 400, error: 'bad_request', message: '"pointer" must be a JSON Pointer ("" or starting with "/")' });
+    if (!KINDS.includes(body?.kind as DifferenceKind)) return refuse(c, { status: 400, error: 'bad_request', message: `"kind" must be one of ${KINDS.join(', ')}` });
+    if (!reason) return refuse(c, { status: 400, error: 'bad_request', message: '"reason" is required: say why this difference is expected' });
+    if (!deps.routes().some((r) => r.id === route)) return refuse(c, { status: 404, error: 'not_found', message: `no route "${route}"` });
+    const pointer = body.pointer as string;
+    const kind = body.kind as DifferenceKind;
+    const rows = (await listDifferences(deps.db, { route, limit: 1000 })).filter((d) => d.pointer === pointer && d.kind === kind);
+    if (rows.length === 0) return refuse(c, { status: 404, error: 'not_found', message: `no ${kind} difference at ${pointer} on route "${route}"` });
+    const actor = principalOf(c).actor;
+    const updated = await acceptDifference(deps.db, { route, pointer, kind, reason, actor, at: deps.now() });
+    const details = { pointer, kind, rows: updated, before: { accepted: rows.every((r) => r.accepted) }, after: { accepted: true } };
+    const entry = await auditOrRollBack(c, deps, { action: 'difference-accepted', route, details, reason });
+    if (entry instanceof Response) return entry;
+    return c.json({ route, pointer, kind, accepted: true, rows: updated, audit: entry });
+  });
+
+  app.post('/api/kill-switch', operator, async (c) => {
+    const body = await readBody(c);
+    const reason = reasonOf(body);
+    if (typeof body?.on !== 'boolean') return refuse(c, { status: 400, error: 'bad_request', message: '"on" must be true or false' });
+    if (!reason) return refuse(c, { status: 400, error: 'bad_request', message: '"reason" is required' });
+    const on = body.on;
+    const result = await deps.writer.setKillSwitch(on);
+    const entry = await auditOrRollBack(c, deps, { action: 'kill-switch', details: { before: { on: result.before }, after: { on: result.after } }, reason }, () => deps.writer.setKillSwitch(result.before));
+    if (entry instanceof Response) return entry;
+    return c.json({ killSwitch: { before: result.before, after: result.after }, effective: deps.killSwitch(), flagsRevision: deps.flags.revision(), audit: entry });
+  });
+}
+
+type ModeChange = { mode: Mode; percent: number; reason: string; force: boolean };
+
+export function checkModeChange(body: Record<string, unknown> | undefined): ModeChange | Refusal {
+  const bad = (message: string): Refusal => ({ status: 400, error: 'bad_request', message });
+  if (!body) return bad('expected a JSON object: {"mode", "percent"?, "reason", "force"?}');
+  const mode = body.mode as Mode;
+  if (!MODES.includes(mode)) return bad(`"mode" must be one of ${MODES.join(', ')}`);
+  const reason = reasonOf(body);
+  if (!reason) return bad('"reason" is required: say why, it goes into the audit log');
+  if (body.force !== undefined && typeof body.force !== 'boolean') return bad('"force" must be true or false');
+  if (mode !== 'canary' && body.percent !== undefined) return bad(`"percent" applies only to canary (mode ${mode} serves ${mode === 'new' ? 'all' : 'no'} keys from new)`);
+  if (mode === 'canary' && !(typeof body.percent === 'number' && Number.isInteger(body.percent) && body.percent >= 0 && body.percent <= 100)) {
+    return bad('canary needs "percent": a whole number from 0 to 100');
+  }
+  return { mode, percent: mode === 'canary' ? (body.percent as number) : mode === 'new' ? 100 : 0, reason, force: body.force === true };
+}
+
+async function auditOrRollBack(
+  c: Context<{ Variables: SessionVariables }>,
+  deps: WriteApiDeps,
+  entry: { action: 'mode-change' | 'percent-change' | 'difference-accepted' | 'kill-switch'; route?: string; details: Record<string, unknown>; reason: string },
+  rollBack?: () => Promise<unknown>,
+) {
+  try {
+    return await deps.auditor.append({ ...entry, actor: principalOf(c).actor, source: sourceOf(c) });
+  } catch (error) {
+    await rollBack?.().catch(() => {});
+    return c.json({ error: 'audit_unavailable', message: `the audit entry could not be stored, so the change was ${rollBack ? 'rolled back' : 'not confirmed'}: ${(error as Error).message}` }, 503);
+  }
+}
+
+/** 'cli' and 'dashboard' identify Ficus's own clients; anything else is a direct API call. */
+export function sourceOf(c: Context<{ Variables: SessionVariables }>): string {
+  if (c.get('client') === 'dashboard') return 'dashboard';
+  const header = c.req.header('x-ficus-client')?.trim().toLowerCase();
+  return header === 'cli' || header === 'dashboard' ? header : 'admin-api';
+}
+
+function principalOf(c: Context<{ Variables: SessionVariables }>): Principal {
+  return c.get('principal');
+}
+
+async function readBody(c: Context): Promise<Record<string, unknown> | undefined> {
+  try {
+    const body: unknown = await c.req.json();
+    return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function reasonOf(body: Record<string, unknown> | undefined): string | undefined {
+  const reason = body?.reason;
+  return typeof reason === 'string' && reason.trim() !== '' ? reason.trim().slice(0, 2000) : undefined;
+}
+
+function refuse(c: Context, r: Refusal) {
+  return c.json({ error: r.error, message: r.message, ...(r.reasons ? { reasons: r.reasons } : {}) }, r.status);
+}
