@@ -89,6 +89,7 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
   const differences = createDifferenceWriter({ db: store.db, onError: (error) => log.error({ event: 'differences-flush-failed', error: describeError(error) }, 'differences flush failed') });
   // --- telemetry (owner: telemetry): metrics from the observation stream, spans via HandlerDeps.tracer ---
   const proxyMetrics = createProxyMetrics({
+    breakerStates: () => Object.entries(breaker.states()),
     flagsAgeSeconds: () => {
       const at = flags.lastRefreshedAt();
       return at ? (now().getTime() - at.getTime()) / 1000 : undefined;

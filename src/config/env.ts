@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, type ConfigProblem } from './config-error.ts';
-import type { Settings } from './settings.ts';
+import type { Settings, TelemetrySettings } from './settings.ts';
 
 export const START_OPTIONS = {
   legacy: { type: 'string' },
@@ -68,7 +68,42 @@ export function readSettings(argv: readonly string[], env: NodeJS.ProcessEnv, cw
     accessLog: env.FICUS_ACCESS_LOG !== '0',
     differenceRetentionDays: Number(env.FICUS_DIFF_RETENTION_DAYS ?? 30),
     auditRetentionYears: Number(env.FICUS_AUDIT_RETENTION_YEARS ?? 6),
+    telemetry: readTelemetrySettings(env, problems),
   };
   if (problems.length) throw new ConfigError(problems);
   return settings;
 }
+
+// --- telemetry (owner: telemetry): the standard OTEL_* variables, nothing Ficus-specific ---
+const SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'] as const;
+
+export function readTelemetrySettings(env: NodeJS.ProcessEnv, problems: ConfigProblem[] = []): TelemetrySettings {
+  const pick = <T extends string>(key: string, allowed: readonly T[], fallback: T): T => {
+    const raw = env[key]?.trim().toLowerCase();
+    if (!raw) return fallback;
+    if ((allowed as readonly string[]).includes(raw)) return raw as T;
+    problems.push({ file: '(environment)', key, message: `one of ${allowed.join(', ')}` });
+    return fallback;
+  };
+  const base = (env.OTEL_EXPORTER_OTLP_ENDPOINT || 'http://localhost:4318').replace(/\/+$/, '');
+  const ratio = Number(env.OTEL_TRACES_SAMPLER_ARG ?? 1);
+  if (!(ratio >= 0 && ratio <= 1)) problems.push({ file: '(environment)', key: 'OTEL_TRACES_SAMPLER_ARG', message: 'a ratio between 0 and 1' });
+  const interval = Number(env.OTEL_METRIC_EXPORT_INTERVAL ?? 60_000);
+  const headers: Record<string, string> = {};
+  for (const pair of (env.OTEL_EXPORTER_OTLP_HEADERS ?? '').split(',')) {
+    const at = pair.indexOf('=');
+    if (at > 0) headers[decodeURIComponent(pair.slice(0, at).trim())] = decodeURIComponent(pair.slice(at + 1).trim());
+  }
+  return {
+    tracesExporter: pick('OTEL_TRACES_EXPORTER', ['otlp', 'console', 'none'], 'none'),
+    metricsExporter: pick('OTEL_METRICS_EXPORTER', ['otlp', 'prometheus', 'none'], 'none'),
+    otlpTracesUrl: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || `${base}/v1/traces`,
+    otlpMetricsUrl: env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT || `${base}/v1/metrics`,
+    otlpHeaders: headers,
+    sampler: pick('OTEL_TRACES_SAMPLER', SAMPLERS, 'parentbased_always_on'),
+    samplerArg: ratio >= 0 && ratio <= 1 ? ratio : 1,
+    serviceName: env.OTEL_SERVICE_NAME || 'ficus',
+    metricExportIntervalMs: Number.isFinite(interval) && interval > 0 ? interval : 60_000,
+  };
+}
+// --- end telemetry ---

@@ -28,4 +28,29 @@ export interface Settings {
   readonly accessLog: boolean;
   readonly differenceRetentionDays: number;
   readonly auditRetentionYears: number;
+  // --- telemetry (owner: telemetry) ---
+  /** OpenTelemetry export, from the standard OTEL_* variables; undefined = no tracing, /metrics only. */
+  readonly telemetry?: TelemetrySettings;
+  // --- end telemetry ---
+}
+
+/** The OTEL_* variables Ficus honours, read once in config/env.ts. */
+export interface TelemetrySettings {
+  /** OTEL_TRACES_EXPORTER: otlp (OTLP/HTTP JSON), console, none (default). */
+  readonly tracesExporter: 'otlp' | 'console' | 'none';
+  /** OTEL_METRICS_EXPORTER: otlp pushes too; prometheus/none (default) = only the admin /metrics page. */
+  readonly metricsExporter: 'otlp' | 'prometheus' | 'none';
+  /** OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, else OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces. */
+  readonly otlpTracesUrl: string;
+  /** OTEL_EXPORTER_OTLP_METRICS_ENDPOINT, else OTEL_EXPORTER_OTLP_ENDPOINT + /v1/metrics. */
+  readonly otlpMetricsUrl: string;
+  /** OTEL_EXPORTER_OTLP_HEADERS (key=value,...), e.g. a collector's API key. */
+  readonly otlpHeaders: Readonly<Record<string, string>>;
+  /** OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG; default parentbased_always_on. */
+  readonly sampler: 'always_on' | 'always_off' | 'traceidratio' | 'parentbased_always_on' | 'parentbased_always_off' | 'parentbased_traceidratio';
+  readonly samplerArg: number;
+  /** OTEL_SERVICE_NAME (default ficus). */
+  readonly serviceName: string;
+  /** OTEL_METRIC_EXPORT_INTERVAL in ms (default 60000). */
+  readonly metricExportIntervalMs: number;
 }

@@ -1,0 +1,149 @@
+// Per-route, per-side proxy metrics, fed from the ExchangeObservation stream and ExchangeSummary
+// and rendered as Prometheus text for the admin port's /metrics. A small hand-rolled registry:
+// measured at ~0.3 µs per request against ~7 µs for the OTel SDK's counter.add + histogram.record
+// with the same labels (attribute hashing per call) — see telemetry-cost.bench.ts. O(1) per event,
+// no I/O; labels are route ids and closed enums only (phi-rules.ts, rule 7).
+import type { ExchangeObservation } from '../compare/evidence.ts';
+import type { ExchangeSummary } from '../dispatch/handle-request.ts';
+
+export type BreakerState = 'closed' | 'open' | 'half-open';
+
+export interface ProxyMetricsDeps {
+  /** Current breaker state per route (provided by the circuit breaker). */
+  breakerStates?(): Iterable<readonly [string, BreakerState]>;
+  /** Seconds since flags were last refreshed; undefined before the first load. */
+  flagsAgeSeconds(): number | undefined;
+}
+
+export interface ProxyMetrics {
+  observe(observation: ExchangeObservation): void;
+  exchangeEnded(summary: ExchangeSummary): void;
+  /** Prometheus text exposition format 0.0.4. */
+  render(): string;
+}
+
+export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+/** Route label of unmatched (pass-through) requests. */
+export const PASS_THROUGH_ROUTE = '_passthrough';
+const BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
+const MAX_SERIES = 5_000;
+const BREAKER_STATES: readonly BreakerState[] = ['closed', 'open', 'half-open'];
+
+export function createProxyMetrics(deps: ProxyMetricsDeps): ProxyMetrics {
+  const requests = counter('ficus_requests_total', 'Client requests answered, by route, mode, serving side and status class.', ['route', 'mode', 'side', 'status']);
+  const errors = counter('ficus_request_errors_total', 'Client requests answered with 5xx, a Ficus failure, or cut short.', ['route', 'side', 'type']);
+  const fallbacks = counter('ficus_fallbacks_total', 'Requests for the new side answered by legacy, by reason.', ['route', 'reason']);
+  const duration = histogram('ficus_request_duration_seconds', 'Time from request arrival to the end of the response, by route and serving side.', ['route', 'side']);
+  const upstream = histogram('ficus_upstream_duration_seconds', 'Upstream time to response headers (served and mirrored calls), by route and side.', ['route', 'side']);
+  const mirrored = counter('ficus_mirrored_total', 'Copies sent by Ficus (shadow, reverse, noise), by route, destination side and outcome.', ['route', 'side', 'status']);
+  const skipped = counter('ficus_shadow_skipped_total', 'Requests not copied, by route and reason.', ['route', 'reason']);
+  const comparisons = counter('ficus_comparisons_total', 'Comparisons finished, by route and verdict.', ['route', 'verdict']);
+
+  return {
+    observe(o) {
+      switch (o.type) {
+        case 'served':
+          upstream.record([o.route, o.side], o.latencyMs / 1000);
+          return;
+        case 'mirrored':
+          mirrored.inc([o.route, o.side, o.status]);
+          upstream.record([o.route, o.side], o.latencyMs / 1000);
+          return;
+        case 'skipped':
+          skipped.inc([o.route, o.reason]);
+          return;
+        case 'compared':
+          comparisons.inc([o.route, o.verdict]);
+          return;
+      }
+    },
+    exchangeEnded(s) {
+      const route = s.route?.id ?? PASS_THROUGH_ROUTE;
+      requests.inc([route, s.decision?.mode ?? 'legacy', s.servedBy, statusClass(s.status)]);
+      duration.record([route, s.servedBy], s.totalMs / 1000);
+      if (s.failure !== undefined) errors.inc([route, s.servedBy, s.failure]);
+      else if (s.status >= 500) errors.inc([route, s.servedBy, '5xx']);
+      else if (!s.complete) errors.inc([route, s.servedBy, 'incomplete']);
+      if (s.fallback !== undefined) fallbacks.inc([route, s.fallback]);
+    },
+    render() {
+      const out: string[] = [];
+      for (const family of [requests, errors, fallbacks, duration, upstream, mirrored, skipped, comparisons]) family.render(out);
+      out.push('# HELP ficus_breaker_state Circuit breaker state per route (1 for the current state).', '# TYPE ficus_breaker_state gauge');
+      for (const [route, state] of deps.breakerStates?.() ?? []) {
+        for (const s of BREAKER_STATES) out.push(`ficus_breaker_state{route="${escapeLabel(route)}",state="${s}"} ${s === state ? 1 : 0}`);
+      }
+      const age = deps.flagsAgeSeconds();
+      out.push('# HELP ficus_flags_staleness_seconds Seconds since the flags were last refreshed.', '# TYPE ficus_flags_staleness_seconds gauge');
+      if (age !== undefined) out.push(`ficus_flags_staleness_seconds ${age}`);
+      return `${out.join('\n')}\n`;
+    },
+  };
+}
+
+interface Family {
+  render(out: string[]): void;
+}
+
+function counter(name: string, help: string, labelNames: readonly string[]) {
+  const series = new Map<string, { labels: string; value: number }>();
+  return {
+    inc(values: readonly string[]) {
+      const key = values.join('\u0001');
+      const s = series.get(key);
+      if (s) s.value++;
+      else if (series.size < MAX_SERIES) series.set(key, { labels: renderLabels(labelNames, values), value: 1 });
+    },
+    render(out: string[]) {
+      out.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`);
+      for (const s of series.values()) out.push(`${name}{${s.labels}} ${s.value}`);
+    },
+  } satisfies Family & { inc(values: readonly string[]): void };
+}
+
+function histogram(name: string, help: string, labelNames: readonly string[]) {
+  const series = new Map<string, { labels: string; buckets: Float64Array; sum: number; count: number }>();
+  return {
+    record(values: readonly string[], seconds: number) {
+      const key = values.join('\u0001');
+      let s = series.get(key);
+      if (!s) {
+        if (series.size >= MAX_SERIES) return;
+        s = { labels: renderLabels(labelNames, values), buckets: new Float64Array(BUCKETS_SECONDS.length), sum: 0, count: 0 };
+        series.set(key, s);
+      }
+      let i = 0;
+      while (i < BUCKETS_SECONDS.length && seconds > BUCKETS_SECONDS[i]!) i++;
+      if (i < BUCKETS_SECONDS.length) s.buckets[i]!++;
+      s.sum += seconds;
+      s.count++;
+    },
+    render(out: string[]) {
+      out.push(`# HELP ${name} ${help}`, `# TYPE ${name} histogram`);
+      for (const s of series.values()) {
+        let cumulative = 0;
+        for (let i = 0; i < BUCKETS_SECONDS.length; i++) {
+          cumulative += s.buckets[i]!;
+          out.push(`${name}_bucket{${s.labels},le="${BUCKETS_SECONDS[i]}"} ${cumulative}`);
+        }
+        out.push(`${name}_bucket{${s.labels},le="+Inf"} ${s.count}`, `${name}_sum{${s.labels}} ${s.sum}`, `${name}_count{${s.labels}} ${s.count}`);
+      }
+    },
+  } satisfies Family & { record(values: readonly string[], seconds: number): void };
+}
+
+function renderLabels(names: readonly string[], values: readonly string[]): string {
+  return names.map((n, i) => `${n}="${escapeLabel(values[i] ?? '')}"`).join(',');
+}
+
+function escapeLabel(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+}
+
+function statusClass(status: number): string {
+  if (status >= 500) return '5xx';
+  if (status >= 400) return '4xx';
+  if (status >= 300) return '3xx';
+  if (status >= 200) return '2xx';
+  return '1xx';
+}
