@@ -121,7 +121,8 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
     capacity: 1_000,
     compare: (job) => compareResponses(job.control, job.candidate, state.rules.get(job.route.id)!),
     onResult: (job, comparison) => {
-      observe({ type: 'compared', route: job.route.id, verdict: comparison.verdict, legacyStatus: statusClass(job.control.status), newStatus: statusClass(job.candidate.status) });
+      // Legacy-vs-legacy (noise) pairs teach ignore rules; they are not evidence about the new service.
+      if (job.source === 'shadow') observe({ type: 'compared', route: job.route.id, verdict: comparison.verdict, legacyStatus: statusClass(job.control.status), newStatus: statusClass(job.candidate.status) });
       job.span?.end(job.candidate.status, { 'ficus.comparison.verdict': comparison.verdict, 'ficus.comparison.differences': comparison.differences.length });
       if (comparison.differences.length) differences.add(toDifferenceRecords(job.route.id, job.source, comparison.differences, diffKey), now(), job.traceId);
     },

@@ -47,7 +47,8 @@ export interface MirrorContext {
   readonly decision: Decision;
   readonly servedBy: Side;
   readonly headers: HeaderEntries;
-  readonly requestBody: Promise<TeedBody> | undefined;
+  /** Starts (once) keeping a copy of the request body up to the route's cap; call synchronously in begin(). */
+  teeBody(): Promise<TeedBody>;
   readonly startedAt: number;
   readonly trace: ExchangeTrace | undefined;
 }
@@ -128,10 +129,12 @@ function serve(deps: HandlerDeps, input: ServeInput): void {
   const { req, res, route, decision } = input;
   const capBytes = route?.config.shadow.bodyCapBytes ?? 0;
   const canFallBack = input.side === 'new' && route?.config.fallback === true && input.legacy !== undefined;
-  const needsBody = route !== undefined && decision !== undefined && decision.mode !== 'legacy' && hasRequestBody(req);
-  const requestBody = needsBody ? teeRequestBody(req, capBytes) : undefined;
-  const mirrorCapture = route && decision && decision.mode !== 'legacy'
-    ? deps.mirror?.begin({ req, route, decision, servedBy: input.side, headers: input.headers, requestBody, startedAt: input.startedAt, trace: input.trace })
+  // The body is teed only when a copy or a replay may need it, and only once.
+  let requestBody: Promise<TeedBody> | undefined;
+  const teeBody = () => (requestBody ??= teeRequestBody(req, capBytes));
+  if (canFallBack && hasRequestBody(req)) teeBody();
+  const mirrorCapture = route && decision
+    ? deps.mirror?.begin({ req, route, decision, servedBy: input.side, headers: input.headers, teeBody, startedAt: input.startedAt, trace: input.trace })
     : undefined;
   const timeouts = route ? resolveTimeouts(input.upstream.timeouts, route.config.timeouts) : input.upstream.timeouts;
   const mode = decision?.mode ?? 'legacy';

@@ -113,7 +113,7 @@ export function createMirror(deps: MirrorDeps): Mirror {
     const pair = createPair(deps, route, plan.kind, context, skip, span);
     const baseHeaders = span ? context.headers.filter(([name]) => name.toLowerCase() !== 'traceparent') : context.headers;
     const headers: HeaderEntries = [...baseHeaders, ['Ficus-Shadow', plan.kind], ...(span ? [['traceparent', span.traceparent] as [string, string]] : [])];
-    const body = context.requestBody ?? Promise.resolve({ bytes: Buffer.alloc(0), overCap: false });
+    const body = context.teeBody();
     // Dispatch the copy after the primary has been sent: the primary path never waits for it.
     setImmediate(() => {
       void body
