@@ -5,9 +5,12 @@
 //  - it never aborts the upstream when the client leaves (node-http-proxy#1559) → we do, on res 'close'
 //  - its proxyReq hook is skipped for `Expect` requests → Node's server answers 100-continue itself
 //    and the Expect field is not forwarded
+//  - its `ws` pass writes the 101 from proxyRes.headers (lowercased, merged) → upgrades are forwarded
+//    here with node:http and raw header lists both ways
 // The response is handled by the caller (selfHandleResponse): `onResponse` fires at upstream headers.
-import type { IncomingMessage, ServerResponse, ClientRequest } from 'node:http';
-import { Readable } from 'node:stream';
+import { request as httpRequest, type IncomingMessage, type ServerResponse, type ClientRequest, type OutgoingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { Readable, type Duplex } from 'node:stream';
 import httpProxy from 'http-proxy';
 import { classifyUpstreamError, UpstreamFailure } from './failures.ts';
 import type { HeaderEntries } from './hop-headers.ts';
@@ -31,8 +34,8 @@ export interface ForwardCall {
 
 export interface Forwarder {
   forward(call: ForwardCall): void;
-  /** Proxies a WebSocket upgrade (handshake headers already rebuilt by the caller). */
-  forwardUpgrade(req: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer, upstream: Upstream, onError: (failure: UpstreamFailure) => void): void;
+  /** Proxies a WebSocket upgrade; `headers` are the handshake headers rebuilt by the caller (case and order kept). */
+  forwardUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, upstream: Upstream, headers: HeaderEntries, onError: (failure: UpstreamFailure) => void): void;
   close(): void;
 }
 
@@ -56,9 +59,6 @@ export function createForwarder(): Forwarder {
     const state = (options as Record<string, unknown>)[CALL] as CallState | undefined;
     if (state) prepareUpstreamRequest(proxyReq, state);
   });
-  proxy.on('proxyReqWs', (proxyReq, req) => {
-    proxyReq.path = req.url ?? proxyReq.path;
-  });
 
   return {
     forward(call) {
@@ -74,8 +74,8 @@ export function createForwarder(): Forwarder {
       };
       proxy.web(call.req, call.res, options as httpProxy.ServerOptions, (error) => fail(state, classifyUpstreamError(error)));
     },
-    forwardUpgrade(req, socket, head, upstream, onError) {
-      proxy.ws(req, socket, head, { target: upstream.target, agent: upstream.agent }, (error) => onError(classifyUpstreamError(error)));
+    forwardUpgrade(req, socket, head, upstream, headers, onError) {
+      forwardUpgrade(req, socket, head, upstream, headers, onError);
     },
     close() {
       proxy.close();
@@ -126,4 +126,62 @@ function fail(state: CallState, failure: UpstreamFailure): void {
   state.settled = true;
   state.proxyReq?.destroy();
   state.call.onFailure(failure, 'before-response');
+}
+
+/**
+ * A WebSocket (or other Upgrade) handshake to the upstream, then raw bytes both ways. Not through
+ * http-proxy: its `ws` pass renders the 101 from `proxyRes.headers`, lowercasing and merging
+ * names, and sends the request from `req.headers`.
+ */
+function forwardUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, upstream: Upstream, headers: HeaderEntries, onError: (failure: UpstreamFailure) => void): void {
+  const flat: string[] = [];
+  for (const [name, value] of headers) for (const v of Array.isArray(value) ? value : [value]) flat.push(name, v);
+  const request = upstream.url.protocol === 'https:' ? httpsRequest : httpRequest;
+  const proxyReq = request({
+    protocol: upstream.target.protocol,
+    hostname: upstream.target.hostname,
+    port: upstream.target.port,
+    method: req.method,
+    path: req.url,
+    headers: flat as unknown as OutgoingHttpHeaders,
+    setHost: false,
+    agent: upstream.agent,
+  });
+  let answered = false;
+  proxyReq.on('error', (error) => {
+    if (answered) socket.destroy();
+    else onError(classifyUpstreamError(error));
+  });
+  socket.once('close', () => {
+    if (!answered) proxyReq.destroy();
+  });
+  proxyReq.on('response', (proxyRes) => {
+    // The upstream declined the upgrade: relay its answer as-is and close.
+    answered = true;
+    socket.write(statusBlock(proxyRes));
+    proxyRes.pipe(socket);
+  });
+  proxyReq.on('upgrade', (proxyRes, proxySocket, proxyHead) => {
+    answered = true;
+    proxySocket.on('error', () => socket.destroy());
+    socket.on('error', () => proxySocket.destroy());
+    proxySocket.once('close', () => socket.destroy());
+    socket.once('close', () => proxySocket.destroy());
+    proxySocket.setTimeout(0);
+    proxySocket.setNoDelay(true);
+    proxySocket.setKeepAlive(true, 0);
+    socket.write(statusBlock(proxyRes));
+    if (proxyHead.length) socket.write(proxyHead);
+    if (head.length) proxySocket.write(head);
+    proxySocket.pipe(socket);
+    socket.pipe(proxySocket);
+  });
+  proxyReq.end();
+}
+
+function statusBlock(res: IncomingMessage): string {
+  const lines = [`HTTP/1.1 ${res.statusCode ?? 502} ${res.statusMessage ?? ''}`];
+  const raw = res.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) lines.push(`${raw[i]}: ${raw[i + 1]}`);
+  return `${lines.join('\r\n')}\r\n\r\n`;
 }

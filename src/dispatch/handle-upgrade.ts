@@ -7,6 +7,7 @@ import { decide } from '../decision/decide.ts';
 import { matchRoute } from '../routing/route-table.ts';
 import { extractStickyKey } from '../routing/sticky-key.ts';
 import { FAILURES } from './failures.ts';
+import { buildRequestHeaders } from './hop-headers.ts';
 import type { HandlerDeps } from './handle-request.ts';
 
 export function createUpgradeHandler(deps: HandlerDeps): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
@@ -21,13 +22,11 @@ export function createUpgradeHandler(deps: HandlerDeps): (req: IncomingMessage, 
       if (decision.serve === 'new') upstream = state.upstreams.get(match.route.config.new)!;
     }
     const peer = req.socket.remoteAddress ?? '';
-    const trusted = deps.isTrustedProxy(peer);
-    const prior = req.headers['x-forwarded-for'];
-    req.headers['x-forwarded-for'] = trusted && prior ? `${prior}, ${peer}` : peer;
-    req.headers['x-forwarded-proto'] = trusted && req.headers['x-forwarded-proto'] ? req.headers['x-forwarded-proto'] : deps.protocol === 'https' ? 'wss' : 'ws';
-    for (const name of deps.dropRequestHeaders ?? []) delete req.headers[name];
+    const forwarded = { remoteAddress: peer, protocol: deps.protocol, trusted: deps.isTrustedProxy(peer) };
+    // Rebuilt from rawHeaders like any request (case and repeats kept), keeping Connection/Upgrade.
+    const headers = buildRequestHeaders(req.rawHeaders, { forwarded, upgrade: true, hostOverride: upstream.rewriteHost ? upstream.hostHeader : undefined, drop: deps.dropRequestHeaders });
     socket.on('error', () => socket.destroy());
-    deps.forwarder.forwardUpgrade(req, socket, head, upstream, (failure) => {
+    deps.forwarder.forwardUpgrade(req, socket, head, upstream, headers, (failure) => {
       if (socket.writable) socket.end(`HTTP/1.1 ${FAILURES[failure.code].status} Bad Gateway\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       else socket.destroy();
     });

@@ -58,8 +58,10 @@ export function buildRequestHeaders(raw: readonly string[], options: RequestHead
     const value = raw[i + 1]!;
     const lower = name.toLowerCase();
     if (lower === 'transfer-encoding') chunked ||= /chunked/i.test(value);
-    if (HOP_BY_HOP.has(lower) && !(options.upgrade && (lower === 'connection' || lower === 'upgrade'))) continue;
-    if (FICUS_ONLY.has(lower) || listed?.has(lower) || options.drop?.has(lower)) continue;
+    const keptForUpgrade = options.upgrade === true && (lower === 'connection' || lower === 'upgrade');
+    if (HOP_BY_HOP.has(lower) && !keptForUpgrade) continue;
+    // `Connection: Upgrade` lists Upgrade itself: a handshake must keep it.
+    if (FICUS_ONLY.has(lower) || (listed?.has(lower) && !keptForUpgrade) || options.drop?.has(lower)) continue;
     if (lower === 'x-forwarded-for') { xff = xff === undefined ? value : `${xff}, ${value}`; continue; }
     if (lower === 'x-forwarded-proto') { xfProto ??= value; continue; }
     if (lower === 'x-forwarded-host') { xfHost ??= value; continue; }
