@@ -129,9 +129,17 @@ function serve(deps: HandlerDeps, input: ServeInput): void {
   const { req, res, route, decision } = input;
   const capBytes = route?.config.shadow.bodyCapBytes ?? 0;
   const canFallBack = input.side === 'new' && route?.config.fallback === true && input.legacy !== undefined;
-  // The body is teed only when a copy or a replay may need it, and only once.
+  // The body is teed only when a copy or a replay may need it, and only once. Its 'data' listener
+  // must be attached only after the primary upstream request exists: attached earlier it sets the
+  // body flowing before http-proxy's 'proxyReq' (socket assignment), the first chunk renders the
+  // client's headers, and rebuilding them throws ERR_HTTP_HEADERS_SENT (every write with a body in
+  // shadow/canary/new mode hung or failed). Until then teeBody() hands out a promise of the tee.
   let requestBody: Promise<TeedBody> | undefined;
-  const teeBody = () => (requestBody ??= teeRequestBody(req, capBytes));
+  let upstreamRequested = false;
+  let startTee: (() => void) | undefined;
+  const teeBody = () => (requestBody ??= upstreamRequested
+    ? teeRequestBody(req, capBytes)
+    : new Promise<TeedBody>((resolve) => (startTee = () => resolve(teeRequestBody(req, capBytes)))));
   if (canFallBack && hasRequestBody(req)) teeBody();
   const mirrorCapture = route && decision
     ? deps.mirror?.begin({ req, route, decision, servedBy: input.side, headers: input.headers, teeBody, startedAt: input.startedAt, trace: input.trace })
@@ -197,6 +205,8 @@ function serve(deps: HandlerDeps, input: ServeInput): void {
   };
 
   attempt(input.upstream, input.side, undefined, input.diverted);
+  upstreamRequested = true;
+  startTee?.();
 }
 
 function observeServed(deps: HandlerDeps, input: ServeInput, side: Side, status: StatusClass, latencyMs: number, fallback: FallbackReason | undefined): void {
