@@ -105,7 +105,9 @@ export async function createUnleashServerSource(options: UnleashServerSourceOpti
     lastSaveWasBootstrap = bootstrapPending;
     if (bootstrapPending) bootstrapPending = false;
     else fetched();
-    const changed = changedFlags(current, features);
+    // Compared on what evaluation uses: the server adds fields (stale, impressionData, empty
+    // variants) that flags/ leaves out, and those must not read as a flip.
+    const changed = changedFlags(current.map(evaluated), features.map(evaluated));
     current = features;
     if (changed.length === 0) return;
     revision = revisionOf(features);
@@ -193,7 +195,19 @@ async function writeBackup(path: string, data: Backup): Promise<void> {
   });
 }
 
+/** The parts of a flag that decide a request (the rest is presentation). */
+function evaluated(feature: FeatureInterface): FeatureInterface {
+  const strategies = (feature.strategies ?? []).map((s) => ({
+    name: s.name,
+    parameters: s.parameters ?? {},
+    constraints: s.constraints ?? [],
+    segments: s.segments ?? [],
+    variants: (s.variants ?? []).map((v) => ({ ...v })),
+  }));
+  return { name: feature.name, enabled: feature.enabled, strategies, variants: feature.variants ?? [], dependencies: feature.dependencies ?? [] } as unknown as FeatureInterface;
+}
+
 function revisionOf(features: readonly FeatureInterface[]): string {
-  const sorted = [...features].sort((a, b) => a.name.localeCompare(b.name));
+  const sorted = features.map(evaluated).sort((a, b) => a.name.localeCompare(b.name));
   return createHash('sha256').update(JSON.stringify(sorted)).digest('hex').slice(0, 12);
 }
