@@ -41,7 +41,8 @@ export function createAdminClient(options: { url: string; token: string | undefi
         signal: AbortSignal.timeout(30_000),
       });
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
+      const inner = (error as { cause?: { code?: string; message?: string } }).cause;
+      const cause = inner?.code ?? inner?.message ?? (error as Error).message;
       throw new AdminError('unreachable', `cannot reach the admin API at ${base} (${cause}); is Ficus running? Set --admin or FICUS_ADMIN_URL`, { cause: error });
     }
     const payload = (await response.json().catch(() => undefined)) as { error?: string; message?: string; reasons?: string[] } | undefined;

@@ -45,6 +45,7 @@ export function mountDashboard(app: Hono<{ Variables: SessionVariables }>, deps:
     return c.body(asset.body, 200, { 'content-type': asset.type, 'cache-control': 'no-cache' });
   });
 
+  app.get('/favicon.ico', (c) => c.body(null, 204));
   app.get('/login', (c) => c.redirect('/', 303));
   app.post('/login', async (c) => {
     const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
