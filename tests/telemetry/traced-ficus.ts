@@ -1,7 +1,7 @@
 // Starts Ficus in-process with its spans going to an InMemorySpanExporter (or the OTEL_* settings
 // given), temp routes/ and flags/ folders, and a log array. One per test file at a time: the
 // OpenTelemetry API holds one global tracer provider per process.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
@@ -46,7 +46,9 @@ export async function startTracedFicus(options: {
     logs,
     async setFlags(flags) {
       const before = ficus.flags.revision();
-      writeFileSync(join(flagsDir, 'features.json'), flagsFileText(flags));
+      const text = flagsFileText(flags);
+      if (readFileSync(join(flagsDir, 'features.json'), 'utf8') === text) return;
+      writeFileSync(join(flagsDir, 'features.json'), text);
       await waitFor(() => ficus.flags.revision() !== before, 5_000, 'flags reload');
     },
     async close() {
