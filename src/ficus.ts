@@ -34,7 +34,8 @@ import { mountReadApi } from './admin/read-api.ts';
 import { mountControlPlane } from './admin/control-plane.ts';
 import { schedulePurges } from './admin/retention.ts';
 import { loadTokensFile } from './admin/tokens-file.ts';
-import { createFileFlagWriter } from './decision/file-flag-writer.ts';
+import { createFlagWriterFor } from './decision/create-flag-writer.ts';
+import { createUnleashServerSource } from './decision/unleash-server-source.ts';
 import { createStickyHasher } from './routing/sticky-key.ts';
 import { accessLogEntry } from './telemetry/access-log.ts';
 // --- telemetry (owner: telemetry) ---
@@ -70,6 +71,8 @@ export interface StartOptions {
   readonly tokens?: readonly TokenEntry[];
   /** Tests: span processors replacing the exporters settings.telemetry names (e.g. an InMemorySpanExporter). */
   readonly spanProcessors?: readonly SpanProcessor[];
+  /** Server mode: how often Unleash is polled (default 15 s; tests poll faster). */
+  readonly unleashRefreshIntervalMs?: number;
 }
 
 export async function startFicus(settings: Settings, options: StartOptions): Promise<Ficus> {
@@ -105,12 +108,24 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
   };
   // --- end telemetry ---
 
-  const flags = await createFileFlagSource({
-    dir: settings.flagsDir,
-    onReloadError: (error) => log.error({ event: 'flags-reload-failed', error: describeError(error) }, 'flag files invalid; keeping the last good flags'),
-  });
+  // --- flag source and writer: Unleash server mode when settings.unleash is set (owner: unleash) ---
+  const flags: FlagSource = settings.unleash
+    ? await createUnleashServerSource({
+        url: settings.unleash.url,
+        apiToken: settings.unleash.apiToken,
+        dataDir: settings.dataDir,
+        flagsDirFallback: settings.flagsDir,
+        refreshIntervalMs: options.unleashRefreshIntervalMs ?? 15_000,
+        now,
+        onError: (error) => log.error({ event: 'unleash-fetch-failed', error: describeError(error) }, 'Unleash unreachable or refusing; serving the last known flags'),
+      })
+    : await createFileFlagSource({
+        dir: settings.flagsDir,
+        onReloadError: (error) => log.error({ event: 'flags-reload-failed', error: describeError(error) }, 'flag files invalid; keeping the last good flags'),
+      });
   // control plane: writes through the admin API are audited in full there, not again as observed
-  const flagWriter = createFileFlagWriter({ dir: settings.flagsDir, flags });
+  const flagWriter = createFlagWriterFor(settings, flags);
+  // --- end flag source and writer ---
   flags.onChange((change) => {
     log.info({ event: 'flags-changed', revision: change.revision, flags: change.changed }, 'flags reloaded');
     if (!flagWriter.producedRevision(change.revision)) auditor.record({ actor: 'ficus', action: 'flag-change-observed', details: { revision: change.revision, flags: change.changed, origin: change.origin }, source: change.origin === 'file' ? 'flags/' : 'unleash' });
