@@ -1,0 +1,61 @@
+// Hot reload under load: 20 keep-alive clients send requests continuously while routes/ and flags/
+// are rewritten over and over (by hand and through the write API). Not one request may fail.
+import http from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_ROUTES, flagsFileText, startHarness, type Harness } from '../support/ficus-harness.ts';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ settings: { accessLog: false, logLevel: 'warn' } });
+});
+afterAll(() => h?.close());
+
+const ALT_ROUTES = DEFAULT_ROUTES.replace('path: /open/*', 'path: /open/*\n    description: reloaded');
+
+describe('hot reload under load', () => {
+  it('serves every request while routes and flags are rewritten repeatedly', async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 20 });
+    let stop = false;
+    let ok = 0;
+    const failures: string[] = [];
+    const paths = ['/items/pat-1', '/search?patient=pat-2', '/open/x', '/unmatched'];
+    const client = async (n: number) => {
+      for (let i = 0; !stop; i++) {
+        const path = paths[(n + i) % paths.length]!;
+        await new Promise<void>((resolve) => {
+          const req = http.get(`${h.proxyUrl}${path}`, { agent }, (res) => {
+            res.resume();
+            res.on('end', () => {
+              if (res.statusCode === 200) ok++;
+              else failures.push(`${path}: ${res.statusCode}`);
+              resolve();
+            });
+          });
+          req.on('error', (error) => {
+            failures.push(`${path}: ${error.message}`);
+            resolve();
+          });
+        });
+      }
+    };
+    const clients = Array.from({ length: 20 }, (_, n) => client(n));
+    const modes = ['shadow', 'canary', 'new', 'legacy'] as const;
+    for (let round = 0; round < 8; round++) {
+      await h.writeRoutes(round % 2 ? DEFAULT_ROUTES : ALT_ROUTES);
+      writeFileSync(join(h.flagsDir, 'features.json'), flagsFileText({ 'ficus.items': { mode: modes[round % 4]!, percent: 30 }, 'ficus.search': { mode: 'canary', percent: round * 10 }, 'ficus.open': { mode: 'legacy' } }));
+      const res = await fetch(`${h.adminUrl}/api/routes/open/mode`, {
+        method: 'PUT', headers: { authorization: 'Bearer test-token', 'content-type': 'application/json' },
+        body: JSON.stringify(round % 2 ? { mode: 'legacy', reason: `round ${round}` } : { mode: 'canary', percent: 20, reason: `round ${round}` }),
+      });
+      expect(res.status).toBe(200);
+      await new Promise((r) => setTimeout(r, 60));
+    }
+    stop = true;
+    await Promise.all(clients);
+    agent.destroy();
+    expect(failures).toEqual([]);
+    expect(ok).toBeGreaterThan(100);
+  });
+});
