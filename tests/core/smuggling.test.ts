@@ -1,0 +1,51 @@
+// REQUEST SMUGGLING: ambiguous or malformed framing is refused by Ficus itself (400/431) and the
+// upstream — a raw `net` server counting every byte it receives — sees nothing at all.
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeServer, listenLoopback, startHarness, type Harness } from '../support/ficus-harness.ts';
+import { rawExchange } from '../support/raw-http.ts';
+
+describe('request smuggling', () => {
+  let upstream: net.Server;
+  let upstreamBytes = 0;
+  let h: Harness;
+  beforeAll(async () => {
+    upstream = net.createServer((socket) => {
+      socket.on('data', (chunk) => (upstreamBytes += chunk.length));
+      socket.on('error', () => {});
+    });
+    const url = await listenLoopback(upstream);
+    h = await startHarness({ upstreams: { legacy: { url, timeouts: { headersMs: 500 } } } });
+  });
+  afterAll(async () => {
+    await h?.close();
+    await closeServer(upstream);
+  });
+
+  const CASES: [string, string, RegExp][] = [
+    ['Content-Length with Transfer-Encoding', 'POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n', /^HTTP\/1\.1 400 /],
+    ['two different Content-Lengths', 'POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 44\r\n\r\nhello', /^HTTP\/1\.1 400 /],
+    ['a Content-Length list', 'POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 5, 5\r\n\r\nhello', /^HTTP\/1\.1 400 /],
+    ['an obfuscated Transfer-Encoding', 'POST /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\n\r\n0\r\n\r\n', /^HTTP\/1\.1 (400|501) /],
+    ['a space before the colon', 'GET /a HTTP/1.1\r\nHost: x\r\nContent-Length : 5\r\n\r\nhello', /^HTTP\/1\.1 400 /],
+    ['a control byte in a header value', 'GET /a HTTP/1.1\r\nHost: x\r\nX-Bad: a\x01b\r\n\r\n', /^HTTP\/1\.1 400 /],
+    ['a bare LF line ending inside headers', 'GET /a HTTP/1.1\r\nHost: x\nX-Evil: 1\r\n\r\n', /^HTTP\/1\.1 400 /],
+    ['a non-token header name', 'GET /a HTTP/1.1\r\nHost: x\r\nX(Bad): 1\r\n\r\n', /^HTTP\/1\.1 400 /],
+    ['headers over 16 KB', `GET /a HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(17 * 1024)}\r\n\r\n`, /^HTTP\/1\.1 431 /],
+  ];
+
+  it.each(CASES)('refuses %s before anything reaches the upstream', async (_name, bytes, status) => {
+    const before = upstreamBytes;
+    const { text } = await rawExchange(h.proxyUrl, bytes);
+    expect(text).toMatch(status);
+    expect(text).not.toMatch(/smuggled/);
+    expect(upstreamBytes).toBe(before);
+    expect(h.logs.some((l) => l.event === 'client-error')).toBe(true);
+  });
+
+  it('forwards a well-formed request (the counter works)', async () => {
+    const before = upstreamBytes;
+    await rawExchange(h.proxyUrl, 'GET /ok HTTP/1.1\r\nHost: x\r\n\r\n', 300);
+    expect(upstreamBytes).toBeGreaterThan(before);
+  });
+});
