@@ -28,7 +28,11 @@ async function start(argv: string[]): Promise<void> {
   } catch (error) {
     fail(error);
   }
-  const log = pino({ level: settings.logLevel, base: { service: 'ficus' }, timestamp: pino.stdTimeFunctions.isoTime });
+  // Asynchronous stdout: under load, access-log lines coalesce into few writes instead of one
+  // blocking syscall per request. Flushed synchronously on exit.
+  const destination = pino.destination({ dest: 1, sync: false });
+  const log = pino({ level: settings.logLevel, base: { service: 'ficus' }, timestamp: pino.stdTimeFunctions.isoTime }, destination);
+  process.once('exit', () => destination.flushSync());
   const demoStops: (() => Promise<void>)[] = [];
   if (settings.demo) settings = await startDemoUpstreams(settings, demoStops);
   let ficus: Ficus;
@@ -46,7 +50,6 @@ async function start(argv: string[]): Promise<void> {
     log.info({ event: 'signal', signal }, 'stopping');
     await ficus.drain();
     await Promise.all(demoStops.map((s) => s()));
-    log.flush?.();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
