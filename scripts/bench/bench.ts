@@ -121,7 +121,8 @@ async function main(): Promise<void> {
   await otlp.close();
 
   const memory = process.env.BENCH_SKIP_MEMORY === '1' ? [] : await runMemoryCheck(projectRoot, join(workDir, 'memory'), numberFromEnv('BENCH_MEMORY_MB', 500), log);
-  writeOutputs({ at: new Date().toISOString(), machine, settings, cpus, results, memory });
+  const partial = only !== undefined || memory.length === 0;
+  writeOutputs({ at: new Date().toISOString(), machine, settings, cpus, results, memory }, partial);
 }
 
 async function runConfiguration(configuration: Configuration, ctx: Context, settings: MeasureSettings): Promise<ConfigurationResult> {
@@ -142,12 +143,16 @@ async function runConfiguration(configuration: Configuration, ctx: Context, sett
   }
 }
 
-function writeOutputs(run: BenchRun): void {
+/**
+ * A full run replaces load/results/bench.json and the committed LATEST.md; a partial one
+ * (BENCH_ONLY, or no memory check) goes to bench-partial.* so it never overwrites the full table.
+ */
+function writeOutputs(run: BenchRun, partial: boolean): void {
   const resultsDir = join(projectRoot, 'load', 'results');
   mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(join(resultsDir, 'bench.json'), JSON.stringify(run, null, 2));
   const markdown = renderMarkdown(run);
-  writeFileSync(join(projectRoot, 'scripts', 'bench', 'LATEST.md'), markdown);
+  writeFileSync(join(resultsDir, partial ? 'bench-partial.json' : 'bench.json'), JSON.stringify(run, null, 2));
+  writeFileSync(partial ? join(resultsDir, 'bench-partial.md') : join(projectRoot, 'scripts', 'bench', 'LATEST.md'), markdown);
   process.stdout.write(markdown);
 }
 
