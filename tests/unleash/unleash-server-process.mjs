@@ -1,6 +1,7 @@
 // Child-process entry for the integration test: runs a real unleash-server (the devDependency)
 // with its configuration from the environment (DATABASE_URL, HTTP_PORT, INIT_*_API_TOKENS, ...),
 // and prints "UNLEASH_LISTENING <port>" once it accepts requests.
+import process from 'node:process';
 import { start } from 'unleash-server';
 
 const unleash = await start({
