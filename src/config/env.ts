@@ -94,9 +94,13 @@ export function readTelemetrySettings(env: NodeJS.ProcessEnv, problems: ConfigPr
     const at = pair.indexOf('=');
     if (at > 0) headers[decodeURIComponent(pair.slice(0, at).trim())] = decodeURIComponent(pair.slice(at + 1).trim());
   }
+  const disabled = env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true';
+  const metricsExporter = pick('OTEL_METRICS_EXPORTER', ['otlp', 'prometheus', 'none'], 'none');
+  // Not built yet: say so at start rather than silently export nothing (scrape /metrics instead).
+  if (metricsExporter === 'otlp') problems.push({ file: '(environment)', key: 'OTEL_METRICS_EXPORTER', message: 'otlp push is not supported yet; use prometheus (scrape the admin port /metrics) or none' });
   return {
-    tracesExporter: pick('OTEL_TRACES_EXPORTER', ['otlp', 'console', 'none'], 'none'),
-    metricsExporter: pick('OTEL_METRICS_EXPORTER', ['otlp', 'prometheus', 'none'], 'none'),
+    tracesExporter: disabled ? 'none' : pick('OTEL_TRACES_EXPORTER', ['otlp', 'console', 'none'], 'none'),
+    metricsExporter: disabled ? 'none' : metricsExporter,
     otlpTracesUrl: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || `${base}/v1/traces`,
     otlpMetricsUrl: env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT || `${base}/v1/metrics`,
     otlpHeaders: headers,

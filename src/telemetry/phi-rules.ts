@@ -49,7 +49,7 @@ export const SPAN_ATTRIBUTE_ALLOWLIST: ReadonlySet<string> = new Set([
 ]);
 
 /** Short config-like tokens: route ids, templates, flag names, variants, codes, enum values. */
-const TOKEN = /^[A-Za-z0-9_.:/*{}\-]{1,200}$/;
+const TOKEN = /^[A-Za-z0-9_.:/*{}-]{1,200}$/;
 const CODE = /^[A-Za-z0-9_.-]{1,64}$/;
 
 const KNOWN_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT']);

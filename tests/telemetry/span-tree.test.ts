@@ -39,7 +39,7 @@ const traceOf = (s: ReadableSpan) => s.spanContext().traceId;
 describe('span tree of one request', () => {
   it('on fallback has one server span with a new and a legacy client span, each upstream seeing its own span as parent', async () => {
     const res = await fetch(`${t.ficus.proxyUrl}/items/fail`);
-    expect((await res.json()).side).toBe('legacy');
+    expect(((await res.json()) as { side: string }).side).toBe('legacy');
     const spans = await waitFor(() => (t.spans.getFinishedSpans().length >= 3 ? t.spans.getFinishedSpans() : undefined));
 
     const server = spans.find((s) => s.kind === SpanKind.SERVER)!;
