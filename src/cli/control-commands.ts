@@ -95,7 +95,7 @@ export async function auditCommand(ctx: CommandContext, sub: string | undefined,
 function describeChange(details: AuditEntry['details']): string {
   if (!details) return '';
   const d = details as { before?: unknown; after?: unknown; pointer?: string; kind?: string };
-  const state = (v: unknown) => (v && typeof v === 'object' && 'mode' in v ? ((v as { mode: string; percent: number }).mode === 'canary' ? `canary ${(v as { percent: number }).percent}%` : (v as { mode: string }).mode) : JSON.stringify(v));
+  const state = (v: unknown) => (v && typeof v === 'object' && 'mode' in v ? ((v as { mode: string; percent: number }).mode === 'canary' ? `canary ${(v as unknown as { percent: number }).percent}%` : (v as { mode: string }).mode) : JSON.stringify(v));
   if (d.pointer !== undefined) return `${d.kind} ${d.pointer}`;
   if (d.before !== undefined) return `${state(d.before)} -> ${state(d.after)}`;
   return '';

@@ -11,6 +11,7 @@ export function paint(style: Style, colour: Colour, text: string): string {
   return style.colour ? `\u001b[${CODES[colour]}m${text}\u001b[0m` : text;
 }
 
+// eslint-disable-next-line no-control-regex -- matching ANSI escapes is the point
 const ANSI = /\u001b\[[0-9;]*m/g;
 const visibleLength = (s: string) => s.replace(ANSI, '').length;
 

@@ -19,6 +19,8 @@ writeFileSync(tokensFile, `# people
   role: viewer
   sha256: ${hashToken('victor-secret').toUpperCase()}
 `);
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies asserted field by field
+type Json = any;
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness({ settings: { adminTokensFile: tokensFile } });
@@ -46,7 +48,7 @@ describe('tokens file', () => {
     for (const [method, path, body] of writes) {
       const res = await call('victor-secret', method, path, body);
       expect(res.status).toBe(403);
-      expect((await res.json()).error).toBe('forbidden');
+      expect(((await res.json()) as Json).error).toBe('forbidden');
     }
     expect(readFileSync(join(h.flagsDir, 'features.json'), 'utf8')).toBe(bytes);
     await h.ficus.flush();
@@ -56,7 +58,7 @@ describe('tokens file', () => {
   it('names the person behind an operator token as the actor of a write', async () => {
     const res = await call('alice-secret', 'PUT', '/api/routes/open/mode', { mode: 'shadow', reason: 'compare open' });
     expect(res.status).toBe(200);
-    expect((await res.json()).audit).toMatchObject({ actor: 'alice', action: 'mode-change', source: 'admin-api' });
+    expect(((await res.json()) as Json).audit).toMatchObject({ actor: 'alice', action: 'mode-change', source: 'admin-api' });
   });
 
   it('keeps FICUS_ADMIN_TOKEN working next to the file', async () => {

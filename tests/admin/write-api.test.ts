@@ -10,6 +10,8 @@ import { listDifferences, recordDifferences } from '../../src/store/differences.
 import { startHarness, waitFor, type Harness } from '../support/ficus-harness.ts';
 
 const OPERATOR = 'test-token';
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies asserted field by field
+type Json = any;
 let h: Harness;
 
 beforeAll(async () => {
@@ -68,7 +70,7 @@ describe('PUT /api/routes/:id/mode', () => {
     for (const body of [{ mode: 'canary', percent: 50, reason: 'go' }, { mode: 'new', reason: 'go' }]) {
       const res = await setMode('items', body);
       expect(res.status).toBe(409);
-      const payload = await res.json();
+      const payload = (await res.json()) as Json;
       expect(payload.error).toBe('not_ready');
       expect(payload.reasons.length).toBeGreaterThan(0);
     }
@@ -100,7 +102,7 @@ describe('PUT /api/routes/:id/mode', () => {
     const before = (await auditEntries()).length;
     const res = await setMode(route, body);
     expect(res.status).toBe(status);
-    expect((await res.json()).message).toEqual(expect.any(String));
+    expect(((await res.json()) as Json).message).toEqual(expect.any(String));
     expect(readFileSync(flagsFile(), 'utf8')).toBe(bytes);
     expect((await auditEntries()).length).toBe(before);
   });
@@ -140,7 +142,7 @@ describe('POST /api/differences/accept', () => {
     expect(await res.json()).toMatchObject({ accepted: true, rows: 1 });
     const [row] = await listDifferences(h.ficus.store.db, { route: 'items' });
     expect(row).toMatchObject({ accepted: true, acceptedBy: 'operator', acceptedReason: 'timestamps differ by design' });
-    const listed = await (await api('/api/differences?route=items')).json();
+    const listed = (await (await api('/api/differences?route=items')).json()) as Json;
     expect(listed.differences).toHaveLength(1);
     const [entry] = await auditEntries();
     expect(entry).toMatchObject({ action: 'difference-accepted', route: 'items', source: 'admin-api', details: { pointer: '/meta/lastUpdated', kind: 'changed', before: { accepted: false }, after: { accepted: true } } });
@@ -164,9 +166,9 @@ describe('POST /api/kill-switch', () => {
     const on = await api('/api/kill-switch', { method: 'POST', body: { on: true, reason: 'new service paging' } });
     expect(on.status).toBe(200);
     expect(await on.json()).toMatchObject({ killSwitch: { before: false, after: true }, effective: true });
-    expect((await (await api('/api/routes')).json()).killSwitch).toBe(true);
+    expect(((await (await api('/api/routes')).json()) as Json).killSwitch).toBe(true);
     const proxied = await fetch(`${h.proxyUrl}/search?patient=p1`);
-    expect((await proxied.json()).side).toBe('legacy');
+    expect(((await proxied.json()) as Json).side).toBe('legacy');
     const off = await api('/api/kill-switch', { method: 'POST', body: { on: false, reason: 'fixed' } });
     expect(await off.json()).toMatchObject({ killSwitch: { before: true, after: false }, effective: false });
     const [last, first] = await auditEntries();
@@ -186,7 +188,7 @@ describe('POST /api/kill-switch', () => {
 describe('audit API', () => {
   it('lists entries newest first, filtered by route and limited', async () => {
     const res = await api('/api/audit?route=items&limit=2');
-    const { entries } = await res.json();
+    const { entries } = (await res.json()) as Json;
     expect(entries).toHaveLength(2);
     expect(entries.every((e: { route: string }) => e.route === 'items')).toBe(true);
     expect(entries[0].seq).toBeGreaterThan(entries[1].seq);
@@ -194,9 +196,9 @@ describe('audit API', () => {
   });
 
   it('detects an audit row edited behind Ficus\'s back', async () => {
-    expect(await (await api('/api/audit/verify')).json()).toMatchObject({ ok: true });
+    expect((await (await api('/api/audit/verify')).json()) as Json).toMatchObject({ ok: true });
     await sql`UPDATE ficus_audit_log SET reason = 'nothing to see' WHERE action = 'kill-switch'`.execute(h.ficus.store.db);
-    const verdict = await (await api('/api/audit/verify')).json();
+    const verdict = (await (await api('/api/audit/verify')).json()) as Json;
     expect(verdict).toMatchObject({ ok: false });
     expect(verdict.reason).toMatch(/altered/);
   });

@@ -1,6 +1,7 @@
 // Ficus dashboard behaviour (served from /assets/dashboard.js; the CSP allows no inline script).
 // Every write form sends JSON to the admin API with the session's CSRF token, shows the API's
 // refusal (with readiness reasons) in place, and reloads the page once the change is stored.
+/* global document, window, fetch, FormData */
 'use strict';
 
 (function () {
