@@ -54,6 +54,11 @@ export interface Mirror extends MirrorHooks {
 
 export function createMirror(deps: MirrorDeps): Mirror {
   const stopped = new Map<string, { at: Date }>();
+  // Until a route's new service has acknowledged one dry-run copy, only one write copy may be in
+  // flight: a service that ignores the contract then receives at most one write, not one per
+  // concurrent client write sent before the first answer came back.
+  const acknowledged = new Set<string>();
+  const awaitingAck = new Set<string>();
   const inFlight = new Map<string, number>();
   const agents = new Map<string, HttpAgent>();
   const skip = (route: CompiledRoute, reason: SkipReason) => deps.observe({ type: 'skipped', route: route.id, reason });
@@ -77,6 +82,7 @@ export function createMirror(deps: MirrorDeps): Mirror {
       if (!safe) {
         if (route.config.shadow.writes !== 'dry-run') return 'unsafe-method';
         if (stopped.has(route.id)) return 'write-mirroring-stopped';
+        if (!acknowledged.has(route.id) && awaitingAck.has(route.id)) return 'no-ack';
       }
       if (deps.random() >= (rules?.sample ?? 1)) return 'sampled-out';
       return { kind: safe ? 'shadow' : 'dry-run', to: 'new' };
@@ -109,6 +115,8 @@ export function createMirror(deps: MirrorDeps): Mirror {
     const upstream = state.upstreams.get(plan.to === 'new' ? route.config.new : 'legacy');
     if (!upstream) return undefined;
     inFlight.set(route.id, (inFlight.get(route.id) ?? 0) + 1);
+    const probe = plan.kind === 'dry-run' && !acknowledged.has(route.id);
+    if (probe) awaitingAck.add(route.id);
     const span = context.trace?.copy(plan.kind, plan.to, upstream.name);
     const pair = createPair(deps, route, plan.kind, context, skip, span);
     const baseHeaders = span ? context.headers.filter(([name]) => name.toLowerCase() !== 'traceparent') : context.headers;
@@ -138,10 +146,14 @@ export function createMirror(deps: MirrorDeps): Mirror {
             span?.end(outcome.captured.status, { 'ficus.skip_reason': 'no-ack' });
             return;
           }
+          if (plan.kind === 'dry-run' && outcome.ok) acknowledged.add(route.id);
           pair.copied(outcome);
         })
         .catch(() => {})
-        .finally(() => inFlight.set(route.id, (inFlight.get(route.id) ?? 1) - 1));
+        .finally(() => {
+          inFlight.set(route.id, (inFlight.get(route.id) ?? 1) - 1);
+          if (probe) awaitingAck.delete(route.id);
+        });
     });
     return { capBytes: shadow.bodyCapBytes, onCaptured: (captured) => pair.served(captured) };
   };

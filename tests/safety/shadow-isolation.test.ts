@@ -19,9 +19,10 @@ ${route('budget', '/budget/:id', '    shadow: { concurrency: 1, timeoutMs: 60000
 ${route('observations', '/fhir/Observation', '    shadow: { writes: dry-run }\n')}
 ${route('noack', '/noack/:id', '    shadow: { writes: dry-run }\n')}
 ${route('search', '/search', '    safe: true\n    shadow: { bodyCapBytes: 64 }\n')}
-${route('sampled', '/sampled/:id', '    compare: { sample: 0 }\n')}`;
+${route('sampled', '/sampled/:id', '    compare: { sample: 0 }\n')}
+${route('probation', '/probation/:id', '    shadow: { writes: dry-run, timeoutMs: 600000 }\n')}`;
 
-const IDS = ['records', 'budget', 'observations', 'noack', 'search', 'sampled'];
+const IDS = ['records', 'budget', 'observations', 'noack', 'search', 'sampled', 'probation'];
 
 describe('shadow isolation (mode shadow)', () => {
   let legacy: TestUpstream;
@@ -149,6 +150,18 @@ describe('shadow isolation (mode shadow)', () => {
     expect(proxied).toEqual(direct);
     expect((await f.routeSummary('sampled')).stats.skipped).toMatchObject({ 'sampled-out': 1 });
     expect(next.received()).toEqual([]);
+  });
+
+  it('regression: concurrent writes were all copied before the dry-run contract was ever acknowledged', async () => {
+    next.setBehaviour('hang');
+    next.reset();
+    const post = (id: number) => fetch(`${f.proxyUrl}/probation/${id}`, { method: 'POST', body: '{"n":1}' }).then((r) => r.status);
+    expect(await post(1)).toBe(200); // its dry-run copy hangs: no ack yet
+    await waitFor(() => next.received().some((r) => r.url === '/probation/1'), 5_000, 'first dry-run copy');
+    expect(await post(2)).toBe(200);
+    const summary = await f.routeSummary('probation');
+    expect(summary.stats.skipped).toMatchObject({ 'no-ack': 1 });
+    expect(next.received().filter((r) => r.method === 'POST').map((r) => r.url)).toEqual(['/probation/1']);
   });
 
   type Summary = Awaited<ReturnType<SafetyFicus['routeSummary']>>;
