@@ -4,7 +4,8 @@
 import type { Settings } from '../config/settings.ts';
 import { createFileFlagWriter } from './file-flag-writer.ts';
 import type { FileFlagSource } from './file-flag-source.ts';
-import type { FlagSource } from './flag-source.ts';
+import { describeFlag } from './flag-shape.ts';
+import { isKillSwitchFlagOn, type FlagSource } from './flag-source.ts';
 import type { FlagWriter } from './flag-writer.ts';
 import { createUnleashFlagWriter } from './unleash-flag-writer.ts';
 
@@ -21,7 +22,12 @@ export class FlagWriterUnavailableError extends Error {
   }
 }
 
-export function createFlagWriterFor(settings: Pick<Settings, 'unleash' | 'flagsDir'>, flags: FlagSource): ControlPlaneFlagWriter {
+export interface FlagWriterOptions {
+  /** Server mode: how long a write waits for this replica's next poll to bring the change in force. */
+  readonly observeTimeoutMs?: number;
+}
+
+export function createFlagWriterFor(settings: Pick<Settings, 'unleash' | 'flagsDir'>, flags: FlagSource, options: FlagWriterOptions = {}): ControlPlaneFlagWriter {
   if (!settings.unleash) return createFileFlagWriter({ dir: settings.flagsDir, flags: flags as FileFlagSource });
   const { url, adminToken } = settings.unleash;
   if (!adminToken) {
@@ -29,5 +35,33 @@ export function createFlagWriterFor(settings: Pick<Settings, 'unleash' | 'flagsD
     const refuse = () => Promise.reject(new FlagWriterUnavailableError('server mode without UNLEASH_ADMIN_TOKEN: flip flags in the Unleash UI, or set an admin token / personal access token'));
     return { producedRevision: () => false, setMode: refuse, setKillSwitch: refuse };
   }
-  return createUnleashFlagWriter({ url, adminToken });
+  return observedBy(flags, createUnleashFlagWriter({ url, adminToken }), options.observeTimeoutMs ?? 20_000);
+}
+
+/**
+ * The admin API answers once a change is in force; in server mode that is when this replica's
+ * poll has brought it in (other replicas follow within one refresh interval). A write Unleash
+ * accepted but not yet observed still resolves after the timeout: it is written, just not here yet.
+ */
+function observedBy(flags: FlagSource, writer: ControlPlaneFlagWriter, timeoutMs: number): ControlPlaneFlagWriter {
+  const until = async (inForce: () => boolean) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!inForce() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  };
+  return {
+    producedRevision: (revision) => writer.producedRevision(revision),
+    async setMode(flag, mode, percent) {
+      const result = await writer.setMode(flag, mode, percent);
+      await until(() => {
+        const now = describeFlag(flags.definition(flag));
+        return now.mode === result.after.mode && now.percent === result.after.percent;
+      });
+      return result;
+    },
+    async setKillSwitch(on) {
+      const result = await writer.setKillSwitch(on);
+      await until(() => isKillSwitchFlagOn(flags) === on);
+      return result;
+    },
+  };
 }
