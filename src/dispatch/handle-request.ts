@@ -172,8 +172,9 @@ function serve(deps: HandlerDeps, input: ServeInput): void {
       onFailure(failure, phase) {
         const upstreamMs = performance.now() - attemptStart;
         if (phase === 'before-response') span?.end(failure.code);
-        // A failure mid-body follows a response already recorded: count the request once.
-        if (side === 'new' && route && phase === 'before-response') deps.breaker?.record(route, false);
+        // A failure mid-body follows a response already recorded: count the request once. A client
+        // that left first is not the new service's failure (Ficus cut the upstream call itself).
+        if (side === 'new' && route && phase === 'before-response' && !res.destroyed) deps.breaker?.record(route, false);
         if (phase === 'during-response' || res.headersSent || res.destroyed) {
           res.destroy();
           return;
