@@ -270,6 +270,7 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
     routesWatcher?.close();
     for (const w of tlsWatchers) w.close();
     edge.server.closeAllConnections();
+    edge.closeUpgraded();
     adminServer.closeAllConnections();
     await Promise.all([closeServer(edge.server), closeServer(adminServer)]);
     forwarder.close();
@@ -303,6 +304,7 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
       }
       if (edge.inFlight() > 0) log.warn({ event: 'drain-deadline', inFlight: edge.inFlight() }, 'drain deadline reached; closing remaining connections');
       edge.server.closeAllConnections();
+      edge.closeUpgraded();
       await closing;
       await close();
     },

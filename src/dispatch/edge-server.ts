@@ -28,6 +28,8 @@ export interface EdgeServer {
   inFlight(): number;
   /** Replaces the certificate and key for new TLS connections (throws if they do not match). */
   updateTls(tls: { readonly key: Buffer; readonly cert: Buffer }): void;
+  /** Ends upgraded (WebSocket) connections: closeAllConnections() does not see them. */
+  closeUpgraded(): void;
 }
 
 export function createEdgeServer(options: EdgeServerOptions): EdgeServer {
@@ -59,10 +61,22 @@ export function createEdgeServer(options: EdgeServerOptions): EdgeServer {
   }) as Server;
 
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(error, socket, options.onClientError));
-  if (options.handleUpgrade) server.on('upgrade', options.handleUpgrade);
+  const upgraded = new Set<Duplex>();
+  if (options.handleUpgrade) {
+    const handleUpgrade = options.handleUpgrade;
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      upgraded.add(socket);
+      socket.once('close', () => upgraded.delete(socket));
+      handleUpgrade(req, socket, head);
+    });
+  }
   return {
     server,
     inFlight: () => inFlight,
+    closeUpgraded: () => {
+      for (const socket of upgraded) socket.destroy();
+      upgraded.clear();
+    },
     updateTls(tls) {
       if (!options.tls) throw Object.assign(new Error('the edge server was started without TLS'), { code: 'TLS_NOT_ENABLED' });
       (server as unknown as HttpsServer).setSecureContext({ key: tls.key, cert: tls.cert });
