@@ -5,7 +5,10 @@
 # ports (its own SQLite file in a temp dir), waits for /readyz, runs k6, stops the proxy with SIGTERM
 # and exits with k6's exit code.
 # Env: FICUS_URL / FICUS_ADMIN_URL / FICUS_ADMIN_TOKEN (an already running proxy), BASE_RPS,
-#      K6_RESULTS_DIR (default load/results), LOAD_PIN_CPUS=1 (k6 on the last CPU, Ficus on the rest).
+#      K6_RESULTS_DIR (default load/results), LOAD_PIN_CPUS=1 (k6 on the last CPU, Ficus on the rest),
+#      LOAD_UPSTREAMS=separate (demo upstreams in their own process, load/demo-upstreams.ts, and Ficus
+#      started with --legacy/--routes/--flags: `start --demo` runs them on Ficus's event loop, which
+#      k6 then counts as latency Ficus added).
 set -euo pipefail
 
 project_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -36,7 +39,20 @@ if [[ "${LOAD_PIN_CPUS:-0}" == 1 ]] && (( $(nproc) >= 2 )); then
 fi
 
 proxy_pid=""
+upstreams_pid=""
 work_dir="$(mktemp -d -t ficus-load.XXXXXX)"
+
+stop_upstreams() {
+  [[ -n "${upstreams_pid}" ]] || return 0
+  kill -TERM "${upstreams_pid}" 2>/dev/null || true
+  wait "${upstreams_pid}" 2>/dev/null || true
+  upstreams_pid=""
+}
+
+stop_all() {
+  stop_proxy
+  stop_upstreams
+}
 
 stop_proxy() {
   [[ -n "${proxy_pid}" ]] || return 0
@@ -54,7 +70,7 @@ stop_proxy() {
   [[ ${status} == 0 ]] || echo "load.sh: proxy exited with status ${status} after SIGTERM (log: ${work_dir}/proxy.log)" >&2
   proxy_pid=""
 }
-trap stop_proxy EXIT
+trap stop_all EXIT
 
 # N free loopback ports, held open together so they are distinct, then released for the proxy.
 free_ports() {
@@ -67,17 +83,40 @@ free_ports() {
     });' "$1"
 }
 
-# The value of `field` in the proxy's `"event":"listening"` log line, once it has been written.
+# The value of `field` in the `"event":"listening"` line of a log (default: the proxy's).
 listening_field() {
-  jq -rR --arg field "$1" 'fromjson? | select(.event == "listening") | .[$field] // empty' "${work_dir}/proxy.log" 2>/dev/null | head -1
+  jq -rR --arg field "$1" 'fromjson? | select(.event == "listening") | .[$field] // empty' "${2:-${work_dir}/proxy.log}" 2>/dev/null | head -1
+}
+
+# Starts load/demo-upstreams.ts and prints the Ficus arguments that point at it.
+start_separate_upstreams() {
+  local legacy_port="$1" new_port="$2" log="${work_dir}/upstreams.log"
+  FICUS_DEMO_LEGACY_PORT="${legacy_port}" FICUS_DEMO_NEW_PORT="${new_port}" \
+    "${proxy_prefix[@]}" "${node_bin}" load/demo-upstreams.ts >"${log}" 2>&1 &
+  upstreams_pid=$!
+  local deadline=$(( SECONDS + ready_timeout_seconds ))
+  until [[ -n "$(listening_field legacyUrl "${log}")" ]]; do
+    if ! kill -0 "${upstreams_pid}" 2>/dev/null || (( SECONDS > deadline )); then
+      echo "load.sh: demo upstreams did not start; their log:" >&2; tail -n 40 "${log}" >&2; exit 1
+    fi
+    sleep 0.2
+  done
+  export FICUS_UPSTREAM_EHR_NEXT_URL="$(listening_field newUrl "${log}")"
+  echo "--legacy $(listening_field legacyUrl "${log}") --routes routes --flags flags"
 }
 
 start_demo_proxy() {
   local proxy_port admin_port legacy_port new_port
   read -r proxy_port admin_port legacy_port new_port <<<"$(free_ports 4)"
   export FICUS_ADMIN_TOKEN="${FICUS_ADMIN_TOKEN:-demo-operator-token}"
+  local upstream_args=(--demo)
+  if [[ "${LOAD_UPSTREAMS:-in-process}" == separate ]]; then
+    # Not in a $( ) subshell: the upstreams' pid and env must stay in this shell.
+    start_separate_upstreams "${legacy_port}" "${new_port}" >"${work_dir}/upstream-args"
+    read -r -a upstream_args <"${work_dir}/upstream-args"
+  fi
   FICUS_DEMO_LEGACY_PORT="${legacy_port}" FICUS_DEMO_NEW_PORT="${new_port}" \
-    "${proxy_prefix[@]}" "${node_bin}" src/main.ts start --demo \
+    "${proxy_prefix[@]}" "${node_bin}" src/main.ts start "${upstream_args[@]}" \
       --port "${proxy_port}" --admin-port "${admin_port}" --db "sqlite:${work_dir}/ficus.db" \
       >"${work_dir}/proxy.log" 2>&1 &
   proxy_pid=$!
@@ -109,5 +148,7 @@ k6_status=0
   -e K6_RESULTS_DIR="${results_dir}" \
   "$@" "${script}" || k6_status=$?
 
-stop_proxy
+stop_all
+# Keep the logs of a failed run for diagnosis; a passing run leaves nothing behind.
+if [[ ${k6_status} == 0 ]]; then rm -rf "${work_dir}"; else echo "load.sh: logs kept in ${work_dir}" >&2; fi
 exit "${k6_status}"
