@@ -1,7 +1,7 @@
 // The only importer of http-proxy. http-proxy streams the request to the upstream over a keep-alive
 // agent; Ficus corrects what it gets wrong for a faithful hop (measured on Node 24, see PITFALLS):
-//  - it collapses `//` in paths (urlJoin)          → the raw request target is restored on proxyReq
-//  - it lowercases and merges headers (req.headers) → headers are rebuilt from rawHeaders
+//  - it collapses `//` in paths (urlJoin)          → the raw request target is restored (hookAgent)
+//  - it lowercases and merges headers (req.headers) → headers are rebuilt from rawHeaders (hookAgent)
 //  - it never aborts the upstream when the client leaves (node-http-proxy#1559) → we do, on res 'close'
 //  - its proxyReq hook is skipped for `Expect` requests → Node's server answers 100-continue itself
 //    and the Expect field is not forwarded
@@ -42,6 +42,37 @@ export interface Forwarder {
 const CALL = 'ficusCall';
 const EMPTY = Buffer.alloc(0);
 
+/**
+ * The call whose upstream request http-proxy is creating right now. http-proxy calls
+ * http.request() synchronously inside proxy.web(), and http.request() hands the new request to its
+ * agent (addRequest) synchronously in its constructor — before any byte can be written. Rewriting
+ * the path and headers there, rather than on http-proxy's 'proxyReq' (emitted on 'socket'), means
+ * a request queued for a free socket can never have its headers rendered before we fix them.
+ */
+let creating: CallState | undefined;
+const hookedAgents = new WeakSet<object>();
+
+function hookAgent(agent: object): void {
+  if (hookedAgents.has(agent)) return;
+  hookedAgents.add(agent);
+  const target = agent as { addRequest(req: ClientRequest, options: unknown): void };
+  const addRequest = target.addRequest.bind(agent);
+  target.addRequest = (req, options) => {
+    const state = creating;
+    creating = undefined;
+    if (state) rewriteUpstreamRequest(req, state.call);
+    addRequest(req, options);
+  };
+}
+
+function rewriteUpstreamRequest(proxyReq: ClientRequest, call: ForwardCall): void {
+  // Rendered already only if http-proxy passed an Expect field (forward() removes it): never throw here.
+  if (proxyReq.headersSent) return;
+  proxyReq.path = call.rawPath;
+  for (const name of proxyReq.getHeaderNames()) proxyReq.removeHeader(name);
+  for (const [name, value] of call.headers) proxyReq.setHeader(name, value);
+}
+
 interface CallState {
   readonly call: ForwardCall;
   responded: boolean;
@@ -72,7 +103,13 @@ export function createForwarder(): Forwarder {
         buffer: call.body !== undefined ? Readable.from([call.body.length ? call.body : EMPTY]) : undefined,
         [CALL]: state,
       };
-      proxy.web(call.req, call.res, options as httpProxy.ServerOptions, (error) => fail(state, classifyUpstreamError(error)));
+      hookAgent(call.upstream.agent);
+      creating = state;
+      try {
+        proxy.web(call.req, call.res, options as httpProxy.ServerOptions, (error) => fail(state, classifyUpstreamError(error)));
+      } finally {
+        creating = undefined;
+      }
     },
     forwardUpgrade(req, socket, head, upstream, headers, onError) {
       forwardUpgrade(req, socket, head, upstream, headers, onError);
@@ -90,10 +127,6 @@ function prepareUpstreamRequest(proxyReq: ClientRequest, state: CallState): void
     proxyReq.destroy();
     return;
   }
-  proxyReq.path = call.rawPath;
-  for (const name of proxyReq.getHeaderNames()) proxyReq.removeHeader(name);
-  for (const [name, value] of call.headers) proxyReq.setHeader(name, value);
-
   const socket = proxyReq.socket;
   if (socket?.connecting) {
     const connectTimer = setTimeout(() => proxyReq.destroy(new UpstreamFailure('UPSTREAM_CONNECT_TIMEOUT')), call.timeouts.connectMs);

@@ -5,8 +5,11 @@
 /** Hop-by-hop fields (RFC 9110 §7.6.1), lowercased. Transfer-Encoding is re-framed by Node itself. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'transfer-encoding', 'upgrade', 'trailer']);
 
-/** Fields only Ficus may set on a request to an upstream: a client cannot forge a shadow copy. */
-const FICUS_ONLY = new Set(['ficus-shadow', 'ficus-shadow-ack']);
+/**
+ * Fields only Ficus may set on a request to an upstream (a client cannot forge a shadow copy), and
+ * `Expect`, which Ficus answers itself (Node's server sends 100 Continue before the body is read).
+ */
+const FICUS_ONLY = new Set(['ficus-shadow', 'ficus-shadow-ack', 'expect']);
 
 export type HeaderEntries = Array<[name: string, value: string | string[]]>;
 
