@@ -60,7 +60,10 @@ function hookAgent(agent: object): void {
   target.addRequest = (req, options) => {
     const state = creating;
     creating = undefined;
-    if (state) rewriteUpstreamRequest(req, state.call);
+    if (state) {
+      state.proxyReq = req;
+      rewriteUpstreamRequest(req, state.call);
+    }
     addRequest(req, options);
   };
 }
@@ -97,6 +100,7 @@ export function createForwarder(): Forwarder {
       // http-proxy never emits proxyReq for Expect requests (headers are rendered at once).
       if (call.req.headers.expect !== undefined) delete call.req.headers.expect;
       state.headersTimer = setTimeout(() => fail(state, new UpstreamFailure('UPSTREAM_HEADERS_TIMEOUT')), call.timeouts.headersMs);
+      abortWhenClientLeaves(state);
       const options = {
         target: call.upstream.target,
         agent: call.upstream.agent,
@@ -143,9 +147,15 @@ function prepareUpstreamRequest(proxyReq: ClientRequest, state: CallState): void
     state.responded = true;
     call.onResponse(proxyRes);
   });
-  // The client left before the exchange finished: stop the upstream work too.
-  call.res.once('close', () => {
-    if (!call.res.writableFinished) proxyReq.destroy();
+}
+
+/** The client left before the exchange finished: stop the upstream work and its timers too. */
+function abortWhenClientLeaves(state: CallState): void {
+  state.call.res.once('close', () => {
+    if (state.call.res.writableFinished) return;
+    clearTimeout(state.headersTimer);
+    if (!state.responded) state.settled = true;
+    state.proxyReq?.destroy();
   });
 }
 
