@@ -115,7 +115,7 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
         apiToken: settings.unleash.apiToken,
         dataDir: settings.dataDir,
         flagsDirFallback: settings.flagsDir,
-        refreshIntervalMs: options.unleashRefreshIntervalMs ?? 15_000,
+        refreshIntervalMs: options.unleashRefreshIntervalMs ?? settings.unleash.refreshIntervalMs ?? 15_000,
         now,
         onError: (error) => log.error({ event: 'unleash-fetch-failed', error: describeError(error) }, 'Unleash unreachable or refusing; serving the last known flags'),
       })

@@ -92,7 +92,9 @@ function printHelp(): void {
   ficus accept <route> <pointer> <kind> --reason "..."
   ficus check [--routes DIR] [--flags DIR]   validate config offline
   ficus audit [verify]
-  ficus flags push|pull
+  ficus flags push|pull [--flags DIR]    move flags between flags/ and an Unleash server
+  ficus tokens hash [TOKEN]            the sha256 to put in FICUS_ADMIN_TOKENS_FILE
+  ficus tokens new <name> <viewer|operator>
 
 Control-plane commands talk to the admin API: --admin URL (FICUS_ADMIN_URL) and --token (FICUS_ADMIN_TOKEN).
 `);

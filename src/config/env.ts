@@ -57,7 +57,16 @@ export function readSettings(argv: readonly string[], env: NodeJS.ProcessEnv, cw
     adminToken: env.FICUS_ADMIN_TOKEN || (demo ? 'demo-operator-token' : undefined),
     adminTokensFile: env.FICUS_ADMIN_TOKENS_FILE || undefined,
     diffKey: env.FICUS_DIFF_KEY || undefined,
-    unleash: unleashUrl ? { url: unleashUrl, apiToken: env.UNLEASH_API_TOKEN ?? '', adminToken: env.UNLEASH_ADMIN_TOKEN || undefined } : undefined,
+    unleash: unleashUrl
+      ? {
+          url: unleashUrl,
+          apiToken: env.UNLEASH_API_TOKEN ?? '',
+          adminToken: env.UNLEASH_ADMIN_TOKEN || undefined,
+          refreshIntervalMs: env.UNLEASH_REFRESH_INTERVAL_MS ? Number(env.UNLEASH_REFRESH_INTERVAL_MS) : undefined,
+          project: env.UNLEASH_PROJECT || undefined,
+          environment: env.UNLEASH_ENVIRONMENT || undefined,
+        }
+      : undefined,
     killSwitch: env.FICUS_KILL_SWITCH === '1' || env.FICUS_KILL_SWITCH === 'true',
     trustedProxies: (env.FICUS_TRUSTED_PROXIES ?? '127.0.0.1,::1').split(',').map((s) => s.trim()).filter(Boolean),
     stickySalt: env.FICUS_STICKY_SALT ?? 'ficus-sticky-v1',

@@ -15,7 +15,16 @@ export interface Settings {
   readonly adminToken: string | undefined;
   readonly adminTokensFile: string | undefined;
   readonly diffKey: string | undefined;
-  readonly unleash: { readonly url: string; readonly apiToken: string; readonly adminToken?: string } | undefined;
+  readonly unleash:
+    | {
+        readonly url: string;
+        readonly apiToken: string;
+        readonly adminToken?: string;
+        readonly refreshIntervalMs?: number;
+        readonly project?: string;
+        readonly environment?: string;
+      }
+    | undefined;
   readonly killSwitch: boolean;
   /** Peers whose X-Forwarded-* are kept (exact addresses or CIDRs). */
   readonly trustedProxies: readonly string[];

@@ -29,13 +29,13 @@ export interface FlagWriterOptions {
 
 export function createFlagWriterFor(settings: Pick<Settings, 'unleash' | 'flagsDir'>, flags: FlagSource, options: FlagWriterOptions = {}): ControlPlaneFlagWriter {
   if (!settings.unleash) return createFileFlagWriter({ dir: settings.flagsDir, flags: flags as FileFlagSource });
-  const { url, adminToken } = settings.unleash;
+  const { url, adminToken, project, environment } = settings.unleash;
   if (!adminToken) {
     // Reads keep working with only the client token; writes say what is missing instead of failing obscurely.
     const refuse = () => Promise.reject(new FlagWriterUnavailableError('server mode without UNLEASH_ADMIN_TOKEN: flip flags in the Unleash UI, or set an admin token / personal access token'));
     return { producedRevision: () => false, setMode: refuse, setKillSwitch: refuse };
   }
-  return observedBy(flags, createUnleashFlagWriter({ url, adminToken }), options.observeTimeoutMs ?? 20_000);
+  return observedBy(flags, createUnleashFlagWriter({ url, adminToken, project, environment }), options.observeTimeoutMs ?? 20_000);
 }
 
 /**
