@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `npx ficus …`: runs the compiled CLI when built (dist/), else the TypeScript source directly
-// (Node 24 strips types natively). npx puts node_modules/.bin first on PATH, so `node` is the
-// project's pinned Node 24.
+// `npx ficus …`: runs the TypeScript source in a checkout (Node 24 strips types natively), or the
+// compiled dist/ where there is no source (the production image). The source wins so that a stale
+// dist/ can never run in place of the code beside it. npx puts node_modules/.bin first on PATH, so
+// `node` is the project's pinned Node 24.
 import { existsSync } from 'node:fs';
-const compiled = new URL('../dist/main.js', import.meta.url);
-await import(existsSync(compiled) ? compiled.href : new URL('../src/main.ts', import.meta.url).href);
+const source = new URL('../src/main.ts', import.meta.url);
+await import(existsSync(source) ? source.href : new URL('../dist/main.js', import.meta.url).href);
