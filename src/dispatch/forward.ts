@@ -85,7 +85,9 @@ interface CallState {
 }
 
 export function createForwarder(): Forwarder {
-  const proxy = httpProxy.createProxyServer({ selfHandleResponse: true, xfwd: false, prependPath: false, ws: true });
+  // toProxy: take req.url as the path instead of url.parse()-ing it (1% of the proxy's CPU); the raw
+  // target is written onto the upstream request anyway (hookAgent).
+  const proxy = httpProxy.createProxyServer({ selfHandleResponse: true, xfwd: false, prependPath: false, ws: true, toProxy: true });
   // Emitted instead of the callback when the client is already gone; nothing is left to answer.
   proxy.on('econnreset', () => {});
   proxy.on('error', () => {});

@@ -1,7 +1,7 @@
 // The stickiness key (usually a patient id) decides which side of a canary a request lands on.
 // It is patient data: it is hashed here, before it reaches the flag context, and the raw value
 // goes nowhere else — not to logs, spans, metrics or the flag SDK.
-import { createHmac } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { RouteMatch } from './route-table.ts';
 
@@ -21,12 +21,14 @@ export function extractStickyKey(match: RouteMatch, request: StickyKeySource): s
 }
 
 /**
- * Keyed hash of the sticky key. The same key (salt) on every replica keeps a patient on the same
- * side everywhere; changing it reshuffles cohorts. Truncated: stickiness needs spread, not secrecy
- * of 256 bits, and a shorter string keeps the flag context cheap.
+ * Salted hash of the sticky key. The same salt on every replica keeps a patient on the same side
+ * everywhere; changing it reshuffles cohorts. One-shot `crypto.hash` over salt and key (a third of
+ * createHmac's cost, which showed in the request profile): stickiness needs spread and a value
+ * that does not reveal the id, not a MAC. Truncated: a shorter string keeps the flag context cheap.
  */
 export function createStickyHasher(salt: string): (key: string) => string {
-  return (key) => createHmac('sha256', salt).update(key).digest('base64url').slice(0, 22);
+  const prefix = `${salt}\u0000`;
+  return (key) => hash('sha256', prefix + key, 'base64url').slice(0, 22);
 }
 
 function queryValue(rawUrl: string, name: string): string | undefined {
