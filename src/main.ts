@@ -7,6 +7,7 @@ import { ConfigError } from './config/config-error.ts';
 import { readSettings } from './config/env.ts';
 import type { Settings } from './config/settings.ts';
 import { startFicus, describeError, type Ficus } from './ficus.ts';
+import { isoTimeCached } from './telemetry/log-time.ts';
 
 silenceKnownDeprecation();
 
@@ -31,7 +32,7 @@ async function start(argv: string[]): Promise<void> {
   // Asynchronous stdout: under load, access-log lines coalesce into few writes instead of one
   // blocking syscall per request. Flushed synchronously on exit.
   const destination = pino.destination({ dest: 1, sync: false });
-  const log = pino({ level: settings.logLevel, base: { service: 'ficus' }, timestamp: pino.stdTimeFunctions.isoTime }, destination);
+  const log = pino({ level: settings.logLevel, base: { service: 'ficus' }, timestamp: isoTimeCached }, destination);
   process.once('exit', () => destination.flushSync());
   const demoStops: (() => Promise<void>)[] = [];
   if (settings.demo) settings = await startDemoUpstreams(settings, demoStops);

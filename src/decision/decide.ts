@@ -27,8 +27,11 @@ export interface Decision {
 
 export interface DecideInput {
   readonly route: CompiledRoute;
-  /** Hashed stickiness key; undefined when the request does not carry one. */
-  readonly stickyHash: string | undefined;
+  /**
+   * Hashed stickiness key, or a function that hashes it (called only when a flag is actually
+   * evaluated: a disabled flag never pays for the hash); undefined when the request has no key.
+   */
+  readonly stickyHash: string | (() => string) | undefined;
   readonly killSwitch: boolean;
 }
 
@@ -46,7 +49,9 @@ export function decide(flags: FlagSource, input: DecideInput): Decision {
   if (input.killSwitch) return legacy('kill-switch');
   if (!flags.isReady()) return legacy('flags-not-ready');
   if (route.config.stickiness && input.stickyHash === undefined) return legacy('no-sticky-key');
-  const variant = flags.variantFor(flag, input.stickyHash);
+  if (flags.definition(flag)?.enabled !== true) return legacy('flag-missing-or-disabled');
+  const stickyHash = typeof input.stickyHash === 'function' ? input.stickyHash() : input.stickyHash;
+  const variant = flags.variantFor(flag, stickyHash);
   if (variant === undefined) return legacy('flag-missing-or-disabled');
   const meaning = meaningOfVariant(variant);
   if (!meaning) return legacy('unknown-variant', variant);

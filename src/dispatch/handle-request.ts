@@ -89,7 +89,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     }
     const route = match.route;
     const key = extractStickyKey(match, { rawUrl, headers: req.headers });
-    let decision = decide(deps.flags, { route, stickyHash: key === undefined ? undefined : deps.hashStickyKey(key), killSwitch: deps.killSwitch() });
+    let decision = decide(deps.flags, { route, stickyHash: key === undefined ? undefined : () => deps.hashStickyKey(key), killSwitch: deps.killSwitch() });
     let diverted: FallbackReason | undefined;
     if (decision.serve === 'new' && deps.breaker && !deps.breaker.allowNew(route)) {
       decision = { ...decision, serve: 'legacy' };

@@ -18,7 +18,7 @@ export function createUpgradeHandler(deps: HandlerDeps): (req: IncomingMessage, 
     let upstream = state.upstreams.get('legacy')!;
     if (match) {
       const key = extractStickyKey(match, { rawUrl, headers: req.headers });
-      const decision = decide(deps.flags, { route: match.route, stickyHash: key === undefined ? undefined : deps.hashStickyKey(key), killSwitch: deps.killSwitch() });
+      const decision = decide(deps.flags, { route: match.route, stickyHash: key === undefined ? undefined : () => deps.hashStickyKey(key), killSwitch: deps.killSwitch() });
       if (decision.serve === 'new') upstream = state.upstreams.get(match.route.config.new)!;
     }
     const peer = req.socket.remoteAddress ?? '';
