@@ -102,7 +102,7 @@ start_separate_upstreams() {
     sleep 0.2
   done
   export FICUS_UPSTREAM_EHR_NEXT_URL="$(listening_field newUrl "${log}")"
-  echo "--legacy $(listening_field legacyUrl "${log}") --routes routes --flags flags"
+  echo "--legacy $(listening_field legacyUrl "${log}")"
 }
 
 start_demo_proxy() {
@@ -110,6 +110,9 @@ start_demo_proxy() {
   read -r proxy_port admin_port legacy_port new_port <<<"$(free_ports 4)"
   export FICUS_ADMIN_TOKEN="${FICUS_ADMIN_TOKEN:-demo-operator-token}"
   local upstream_args=(--demo)
+  # The run works on its own copy of routes/ and flags/ (ed-surge flips the kill switch through the
+  # admin API, which writes the flag file) and its own data dir: the checkout is never modified.
+  cp -r routes flags "${work_dir}/"
   if [[ "${LOAD_UPSTREAMS:-in-process}" == separate ]]; then
     # Not in a $( ) subshell: the upstreams' pid and env must stay in this shell.
     start_separate_upstreams "${legacy_port}" "${new_port}" >"${work_dir}/upstream-args"
@@ -118,6 +121,7 @@ start_demo_proxy() {
   FICUS_DEMO_LEGACY_PORT="${legacy_port}" FICUS_DEMO_NEW_PORT="${new_port}" \
     "${proxy_prefix[@]}" "${node_bin}" src/main.ts start "${upstream_args[@]}" \
       --port "${proxy_port}" --admin-port "${admin_port}" --db "sqlite:${work_dir}/ficus.db" \
+      --routes "${work_dir}/routes" --flags "${work_dir}/flags" --data-dir "${work_dir}/data" \
       >"${work_dir}/proxy.log" 2>&1 &
   proxy_pid=$!
 
