@@ -9,6 +9,7 @@ COPY package.json package-lock.json ./
 # The `node` devDependency ships a Node 24 binary for npm scripts; the image already is Node 24.
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/copy-static-assets.ts ./scripts/
 COPY src ./src
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 

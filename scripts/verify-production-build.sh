@@ -4,14 +4,16 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 WORK="$(mktemp -d)"
-trap 'kill "${PID:-0}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
-tar -C "$ROOT" --exclude=node_modules --exclude=data --exclude=.tools --exclude=dist -cf - . | tar -C "$WORK" -xf -
+PID=""
+trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$WORK"' EXIT
+# Exactly what the Dockerfile copies into its build stage.
+tar -C "$ROOT" -cf - package.json package-lock.json tsconfig.json tsconfig.build.json scripts/copy-static-assets.ts src routes flags | tar -C "$WORK" -xf -
 cd "$WORK"
-npm ci --no-audit --no-fund >/dev/null
+npm ci --no-audit --no-fund >"$WORK/npm-ci.log" 2>&1 || { tail -30 "$WORK/npm-ci.log" >&2; exit 1; }
 NODE24="$WORK/node24"
 cp "$(readlink -f node_modules/.bin/node)" "$NODE24"   # the image's node:24 stands in for this after pruning
-npm run build >/dev/null
-npm prune --omit=dev --no-audit --no-fund >/dev/null
+npm run build >"$WORK/build.log" 2>&1 || { tail -30 "$WORK/build.log" >&2; exit 1; }
+npm prune --omit=dev --no-audit --no-fund >"$WORK/prune.log" 2>&1 || { tail -30 "$WORK/prune.log" >&2; exit 1; }
 test ! -e node_modules/vitest || { echo "prune left dev dependencies" >&2; exit 1; }
 LOG="$WORK/ficus.log"
 FICUS_DIFF_KEY="ci-$(openssl rand -hex 32)" "$NODE24" dist/main.js start --legacy http://127.0.0.1:9 --port 0 --admin-port 0 --db "sqlite:$WORK/data/ficus.db" --data-dir "$WORK/data" >"$LOG" 2>&1 &
