@@ -19,7 +19,7 @@ LOG="$WORK/ficus.log"
 FICUS_DIFF_KEY="ci-$(openssl rand -hex 32)" "$NODE24" dist/main.js start --legacy http://127.0.0.1:9 --port 0 --admin-port 0 --db "sqlite:$WORK/data/ficus.db" --data-dir "$WORK/data" >"$LOG" 2>&1 &
 PID=$!
 for _ in $(seq 1 100); do
-  ADMIN="$(grep -o '"adminUrl":"[^"]*"' "$LOG" | head -1 | cut -d'"' -f4 || true)"
+  ADMIN="$(grep -so '"adminUrl":"[^"]*"' "$LOG" | head -1 | cut -d'"' -f4 || true)"
   [ -n "$ADMIN" ] && break
   kill -0 "$PID" 2>/dev/null || { cat "$LOG" >&2; exit 1; }
   sleep 0.1
