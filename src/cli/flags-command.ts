@@ -6,11 +6,11 @@
 //   pull: the project's flags in one environment, read through the Admin API, written back to
 //         flags/ atomically in the canonical shape, each flag in the file it came from.
 // Env: UNLEASH_URL, UNLEASH_ADMIN_TOKEN, UNLEASH_PROJECT (default), UNLEASH_ENVIRONMENT (development).
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { FeatureInterface } from 'unleash-client/lib/feature.js';
+import { writeFileAtomically } from '../config/write-file-atomically.ts';
 import { readFlagFiles } from '../decision/flag-files.ts';
 import { STICKINESS_FIELD } from '../decision/flag-shape.ts';
 import { createUnleashAdminClient, UnleashAdminError, type AdminFeature, type AdminStrategy, type UnleashAdminClient } from '../decision/unleash-admin-client.ts';
@@ -113,7 +113,7 @@ export async function pullFlags(admin: UnleashAdminClient, target: Target): Prom
   }
   const files = await layoutByFile(target.dir, features);
   await mkdir(target.dir, { recursive: true });
-  for (const [file, content] of files) await writeAtomically(join(target.dir, file), `${JSON.stringify(content, null, 2)}\n`);
+  for (const [file, content] of files) await writeFileAtomically(join(target.dir, file), `${JSON.stringify(content, null, 2)}\n`);
   return `pulled ${features.length} flags from Unleash ${target.project}/${target.environment} into ${target.dir}`;
 }
 
@@ -156,17 +156,3 @@ async function layoutByFile(dir: string, features: readonly FeatureInterface[]):
   return files;
 }
 
-async function writeAtomically(path: string, text: string): Promise<void> {
-  const temp = join(resolve(path, '..'), `.${randomBytes(4).toString('hex')}.tmp`);
-  const handle = await open(temp, 'w', 0o644);
-  try {
-    await handle.writeFile(text);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(temp, path).catch(async (error: unknown) => {
-    await rm(temp, { force: true });
-    throw error;
-  });
-}

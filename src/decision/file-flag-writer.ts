@@ -3,11 +3,11 @@
 // never half of it. Other flags in the file keep their definitions; the file stays Unleash
 // client-features JSON. The change is in force (flags.reload()) before the promise resolves.
 // Writes are serialised: two operators flipping two routes in the same file must not lose one.
-import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FeatureInterface } from 'unleash-client/lib/feature.js';
 import type { Mode } from '../compare/evidence.ts';
+import { writeFileAtomically } from '../config/write-file-atomically.ts';
 import type { FileFlagSource } from './file-flag-source.ts';
 import { readFlagFiles } from './flag-files.ts';
 import { describeFlag, flagForMode, KILL_SWITCH_FLAG } from './flag-shape.ts';
@@ -52,7 +52,7 @@ export function createFileFlagWriter(deps: { readonly dir: string; readonly flag
     const before = index === -1 ? undefined : features[index];
     const after = next(before);
     const updated = { ...document, features: index === -1 ? [...features, after] : features.map((f, i) => (i === index ? after : f)) };
-    await writeAtomically(dir, file, `${JSON.stringify(updated, null, 2)}\n`);
+    await writeFileAtomically(join(dir, file), `${JSON.stringify(updated, null, 2)}\n`);
     // Mark before reloading: the reload's change event fires synchronously inside reload().
     const { revision } = await readFlagFiles(dir);
     produced.add(revision);
@@ -105,20 +105,3 @@ async function readDocument(path: string): Promise<Record<string, unknown> & { f
   return data as Record<string, unknown> & { features: unknown[] };
 }
 
-/** Temp name starts with a dot and does not end in .json, so readers of flags/ never pick it up. */
-async function writeAtomically(dir: string, file: string, text: string): Promise<void> {
-  const temp = join(dir, `.${file}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await open(temp, 'wx', 0o644);
-  try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(temp, join(dir, file));
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-}

@@ -4,13 +4,14 @@
 // overwrites the backup): the last state fetched from the server, backed up in the data dir, wins;
 // flags/ is the bootstrap only when no backup exists, so a stale flags/ can never undo a kill
 // switch flipped in Unleash. Only states fetched from the server are backed up.
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Unleash, type Context } from 'unleash-client';
 import type { ClientFeaturesResponse, FeatureInterface } from 'unleash-client/lib/feature.js';
 import type { BootstrapProvider } from 'unleash-client/lib/repository/bootstrap-provider.js';
 import type { StorageProvider } from 'unleash-client/lib/repository/storage-provider.js';
+import { writeFileAtomically } from '../config/write-file-atomically.ts';
 import { readFlagFiles } from './flag-files.ts';
 import { STICKINESS_FIELD } from './flag-shape.ts';
 import { changedFlags, type FlagChange, type FlagSource } from './flag-source.ts';
@@ -181,18 +182,7 @@ export async function readBackup(path: string): Promise<Backup | undefined> {
 
 /** Temp file in the same folder, fsync, rename: a crash leaves the old backup or the new one. */
 async function writeBackup(path: string, data: Backup): Promise<void> {
-  const temp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
-  const handle = await open(temp, 'w', 0o600);
-  try {
-    await handle.writeFile(JSON.stringify(data));
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(temp, path).catch(async (error: unknown) => {
-    await rm(temp, { force: true });
-    throw error;
-  });
+  await writeFileAtomically(path, JSON.stringify(data), 0o600);
 }
 
 /** The parts of a flag that decide a request (the rest is presentation). */
