@@ -99,8 +99,6 @@ export function createForwarder(): Forwarder {
   return {
     forward(call) {
       const state: CallState = { call, responded: false, settled: false };
-      // http-proxy never emits proxyReq for Expect requests (headers are rendered at once).
-      if (call.req.headers.expect !== undefined) delete call.req.headers.expect;
       state.headersTimer = setTimeout(() => fail(state, new UpstreamFailure('UPSTREAM_HEADERS_TIMEOUT')), call.timeouts.headersMs);
       abortWhenClientLeaves(state);
       const options = {
@@ -111,10 +109,16 @@ export function createForwarder(): Forwarder {
       };
       hookAgent(call.upstream.agent);
       creating = state;
+      // http-proxy copies req.headers onto the upstream request (validating each field), and
+      // hookAgent then replaces them all with the faithful list: hide them from http-proxy so that
+      // work is done once. IncomingMessage.headers is an accessor with a setter; restored at once.
+      const headers = call.req.headers;
+      call.req.headers = {};
       try {
         proxy.web(call.req, call.res, options as httpProxy.ServerOptions, (error) => fail(state, classifyUpstreamError(error)));
       } finally {
         creating = undefined;
+        call.req.headers = headers;
       }
     },
     forwardUpgrade(req, socket, head, upstream, headers, onError) {
