@@ -42,6 +42,7 @@ import { accessLogEntry } from './telemetry/access-log.ts';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import { createOtelTracer } from './telemetry/otel-tracing.ts';
 import { createProxyMetrics, PROMETHEUS_CONTENT_TYPE } from './telemetry/proxy-metrics.ts';
+import { createOtlpMetricsPusher } from './telemetry/otlp-metrics.ts';
 // --- end telemetry ---
 import { resolveDiffKey } from './store/diff-key.ts';
 import { createDifferenceWriter } from './store/difference-writer.ts';
@@ -222,6 +223,17 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
   const admin = new Hono<{ Variables: AuthVariables }>();
   // telemetry: /metrics is open (no token), mounted before anything that authenticates.
   admin.get('/metrics', () => new Response(proxyMetrics.render(), { headers: { 'content-type': PROMETHEUS_CONTENT_TYPE, 'cache-control': 'no-store' } }));
+  const telemetrySettings = settings.telemetry;
+  const metricsPusher = telemetrySettings?.metricsExporter === 'otlp'
+    ? createOtlpMetricsPusher({
+        url: telemetrySettings.otlpMetricsUrl,
+        headers: telemetrySettings.otlpHeaders,
+        intervalMs: telemetrySettings.metricExportIntervalMs,
+        serviceName: telemetrySettings.serviceName,
+        metrics: proxyMetrics,
+        onError: (error) => log.warn({ event: 'otlp-metrics-push-failed', error: describeError(error) }, 'OTLP metrics push failed; the next push carries the totals'),
+      })
+    : undefined;
   mountHealth(admin as unknown as Hono, {
     draining: () => draining,
     flagsReady: () => flags.isReady(),
@@ -280,6 +292,7 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
     await flush().catch(() => {});
     await Promise.all([stats.close(), differences.close()]).catch(() => {});
     await tracing?.shutdown(); // telemetry: flush pending spans
+    await metricsPusher?.close();
     await store.close();
   };
 

@@ -105,8 +105,6 @@ export function readTelemetrySettings(env: NodeJS.ProcessEnv, problems: ConfigPr
   }
   const disabled = env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true';
   const metricsExporter = pick('OTEL_METRICS_EXPORTER', ['otlp', 'prometheus', 'none'], 'none');
-  // Not built yet: say so at start rather than silently export nothing (scrape /metrics instead).
-  if (metricsExporter === 'otlp') problems.push({ file: '(environment)', key: 'OTEL_METRICS_EXPORTER', message: 'otlp push is not supported yet; use prometheus (scrape the admin port /metrics) or none' });
   return {
     tracesExporter: disabled ? 'none' : pick('OTEL_TRACES_EXPORTER', ['otlp', 'console', 'none'], 'none'),
     metricsExporter: disabled ? 'none' : metricsExporter,

@@ -21,7 +21,14 @@ export interface ProxyMetrics {
   exchangeEnded(summary: ExchangeSummary): void;
   /** Prometheus text exposition format 0.0.4. */
   render(): string;
+  /** The same numbers as data, for OTLP push (otlp-metrics.ts). Cumulative since start. */
+  snapshot(): MetricSnapshot[];
 }
+
+export type MetricSnapshot =
+  | { readonly kind: 'counter'; readonly name: string; readonly help: string; readonly series: readonly { readonly attributes: Readonly<Record<string, string>>; readonly value: number }[] }
+  | { readonly kind: 'histogram'; readonly name: string; readonly help: string; readonly bounds: readonly number[]; readonly series: readonly { readonly attributes: Readonly<Record<string, string>>; readonly buckets: readonly number[]; readonly sum: number; readonly count: number }[] }
+  | { readonly kind: 'gauge'; readonly name: string; readonly help: string; readonly series: readonly { readonly attributes: Readonly<Record<string, string>>; readonly value: number }[] };
 
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 /** Route label of unmatched (pass-through) requests. */
@@ -79,22 +86,36 @@ export function createProxyMetrics(deps: ProxyMetricsDeps): ProxyMetrics {
       if (age !== undefined) out.push(`ficus_flags_staleness_seconds ${age}`);
       return `${out.join('\n')}\n`;
     },
+    snapshot() {
+      const families: MetricSnapshot[] = [requests, errors, fallbacks, duration, upstream, mirrored, skipped, comparisons].map((f) => f.snapshot());
+      const breaker = [...(deps.breakerStates?.() ?? [])].flatMap(([route, state]) => BREAKER_STATES.map((s) => ({ attributes: { route, state: s }, value: s === state ? 1 : 0 })));
+      families.push({ kind: 'gauge', name: 'ficus_breaker_state', help: 'Circuit breaker state per route (1 for the current state).', series: breaker });
+      const age = deps.flagsAgeSeconds();
+      families.push({ kind: 'gauge', name: 'ficus_flags_staleness_seconds', help: 'Seconds since the flags were last refreshed.', series: age === undefined ? [] : [{ attributes: {}, value: age }] });
+      return families;
+    },
   };
 }
 
 interface Family {
   render(out: string[]): void;
+  snapshot(): MetricSnapshot;
+}
+
+function attributesOf(names: readonly string[], values: readonly string[]): Record<string, string> {
+  return Object.fromEntries(names.map((n, i) => [n, values[i] ?? '']));
 }
 
 function counter(name: string, help: string, labelNames: readonly string[]) {
-  const series = new Map<string, { labels: string; value: number }>();
+  const series = new Map<string, { labels: string; values: readonly string[]; value: number }>();
   return {
     inc(values: readonly string[]) {
       const key = values.join('\u0001');
       const s = series.get(key);
       if (s) s.value++;
-      else if (series.size < MAX_SERIES) series.set(key, { labels: renderLabels(labelNames, values), value: 1 });
+      else if (series.size < MAX_SERIES) series.set(key, { labels: renderLabels(labelNames, values), values: [...values], value: 1 });
     },
+    snapshot: (): MetricSnapshot => ({ kind: 'counter', name, help, series: [...series.values()].map((s) => ({ attributes: attributesOf(labelNames, s.values), value: s.value })) }),
     render(out: string[]) {
       out.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`);
       for (const s of series.values()) out.push(`${name}{${s.labels}} ${s.value}`);
@@ -103,14 +124,14 @@ function counter(name: string, help: string, labelNames: readonly string[]) {
 }
 
 function histogram(name: string, help: string, labelNames: readonly string[]) {
-  const series = new Map<string, { labels: string; buckets: Float64Array; sum: number; count: number }>();
+  const series = new Map<string, { labels: string; values: readonly string[]; buckets: Float64Array; sum: number; count: number }>();
   return {
     record(values: readonly string[], seconds: number) {
       const key = values.join('\u0001');
       let s = series.get(key);
       if (!s) {
         if (series.size >= MAX_SERIES) return;
-        s = { labels: renderLabels(labelNames, values), buckets: new Float64Array(BUCKETS_SECONDS.length), sum: 0, count: 0 };
+        s = { labels: renderLabels(labelNames, values), values: [...values], buckets: new Float64Array(BUCKETS_SECONDS.length), sum: 0, count: 0 };
         series.set(key, s);
       }
       let i = 0;
@@ -119,6 +140,11 @@ function histogram(name: string, help: string, labelNames: readonly string[]) {
       s.sum += seconds;
       s.count++;
     },
+    snapshot: (): MetricSnapshot => ({
+      kind: 'histogram', name, help, bounds: BUCKETS_SECONDS,
+      // OTLP bucket counts are per bucket (not cumulative), with one more for the overflow.
+      series: [...series.values()].map((s) => ({ attributes: attributesOf(labelNames, s.values), buckets: [...s.buckets, s.count - s.buckets.reduce((a, b) => a + b, 0)], sum: s.sum, count: s.count })),
+    }),
     render(out: string[]) {
       out.push(`# HELP ${name} ${help}`, `# TYPE ${name} histogram`);
       for (const s of series.values()) {
