@@ -129,7 +129,7 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
   // --- end flag source and writer ---
   flags.onChange((change) => {
     log.info({ event: 'flags-changed', revision: change.revision, flags: change.changed }, 'flags reloaded');
-    if (!flagWriter.producedRevision(change.revision)) auditor.record({ actor: 'ficus', action: 'flag-change-observed', details: { revision: change.revision, flags: change.changed, origin: change.origin }, source: change.origin === 'file' ? 'flags/' : 'unleash' });
+    if (!flagWriter.producedRevision(change.revision) && !flagWriter.ownsChange?.(change.changed)) auditor.record({ actor: 'ficus', action: 'flag-change-observed', details: { revision: change.revision, flags: change.changed, origin: change.origin }, source: change.origin === 'file' ? 'flags/' : 'unleash' });
   });
   const killSwitch = () => settings.killSwitch || isKillSwitchFlagOn(flags);
 

@@ -4,7 +4,7 @@
 import type { Settings } from '../config/settings.ts';
 import { createFileFlagWriter } from './file-flag-writer.ts';
 import type { FileFlagSource } from './file-flag-source.ts';
-import { describeFlag } from './flag-shape.ts';
+import { describeFlag, KILL_SWITCH_FLAG } from './flag-shape.ts';
 import { isKillSwitchFlagOn, type FlagSource } from './flag-source.ts';
 import type { FlagWriter } from './flag-writer.ts';
 import { createUnleashFlagWriter } from './unleash-flag-writer.ts';
@@ -12,6 +12,12 @@ import { createUnleashFlagWriter } from './unleash-flag-writer.ts';
 export interface ControlPlaneFlagWriter extends FlagWriter {
   /** True for a flag revision this writer produced (its reload needs no separate 'flag-change-observed'). */
   producedRevision(revision: string): boolean;
+  /**
+   * Server mode: true when every changed flag is one this replica is writing right now (the poll
+   * that brings its own write in is not someone else's flip). Revisions cannot tell: the server's
+   * state is not a file this writer produced.
+   */
+  ownsChange?(flags: readonly string[]): boolean;
 }
 
 export class FlagWriterUnavailableError extends Error {
@@ -48,20 +54,34 @@ function observedBy(flags: FlagSource, writer: ControlPlaneFlagWriter, timeoutMs
     const deadline = Date.now() + timeoutMs;
     while (!inForce() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
   };
+  const writing = new Map<string, number>();
+  const whileWriting = async <T>(flag: string, work: () => Promise<T>): Promise<T> => {
+    writing.set(flag, (writing.get(flag) ?? 0) + 1);
+    try {
+      return await work();
+    } finally {
+      const left = (writing.get(flag) ?? 1) - 1;
+      if (left > 0) writing.set(flag, left);
+      else writing.delete(flag);
+    }
+  };
   return {
     producedRevision: (revision) => writer.producedRevision(revision),
-    async setMode(flag, mode, percent) {
-      const result = await writer.setMode(flag, mode, percent);
-      await until(() => {
-        const now = describeFlag(flags.definition(flag));
-        return now.mode === result.after.mode && now.percent === result.after.percent;
-      });
-      return result;
-    },
-    async setKillSwitch(on) {
-      const result = await writer.setKillSwitch(on);
-      await until(() => isKillSwitchFlagOn(flags) === on);
-      return result;
-    },
+    ownsChange: (changed) => changed.length > 0 && changed.every((flag) => writing.has(flag)),
+    setMode: (flag, mode, percent) =>
+      whileWriting(flag, async () => {
+        const result = await writer.setMode(flag, mode, percent);
+        await until(() => {
+          const now = describeFlag(flags.definition(flag));
+          return now.mode === result.after.mode && now.percent === result.after.percent;
+        });
+        return result;
+      }),
+    setKillSwitch: (on) =>
+      whileWriting(KILL_SWITCH_FLAG, async () => {
+        const result = await writer.setKillSwitch(on);
+        await until(() => isKillSwitchFlagOn(flags) === on);
+        return result;
+      }),
   };
 }

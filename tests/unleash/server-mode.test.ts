@@ -13,6 +13,7 @@ import { KILL_SWITCH_FLAG } from '../../src/decision/flag-shape.ts';
 import { BACKUP_FILE } from '../../src/decision/unleash-server-source.ts';
 import { createUnleashFlagWriter } from '../../src/decision/unleash-flag-writer.ts';
 import { startFicus, type Ficus } from '../../src/ficus.ts';
+import { listAudit } from '../../src/store/audit-log.ts';
 import { createLogSink, REPO_ROOT, testSettings, waitFor, type LogEntry } from '../support/ficus-harness.ts';
 import { startUnleashServer, type UnleashServer } from './unleash-server.ts';
 
@@ -95,6 +96,8 @@ describe.skipIf(!PG_URL)('Unleash server mode', () => {
     expect((await get(PATIENT)).timing).toContain('ficus;desc=shadow');
     const before = userRequestsToNew();
     const eventsBefore = await patientReadEvents();
+    await ficus!.flush();
+    const auditBefore = Math.max(0, ...(await listAudit(ficus!.store.db, { limit: 50 })).map((e) => e.seq));
 
     const res = await fetch(`${ficus!.adminUrl}/api/routes/patient-read/mode`, {
       method: 'PUT',
@@ -112,6 +115,11 @@ describe.skipIf(!PG_URL)('Unleash server mode', () => {
     expect(userRequestsToNew()).toBeGreaterThan(before);
     const observed = logs.find((l) => l.event === 'flags-changed' && (l.flags as string[]).includes('ficus.patient-read'));
     expect(observed).toBeDefined();
+    // Ficus's own flip is audited once, as the mode change with its actor and reason — not also as
+    // a flag change observed from the server.
+    await ficus!.flush();
+    const sinceFlip = (await listAudit(ficus!.store.db, { limit: 50 })).filter((e) => e.seq > auditBefore);
+    expect(sinceFlip.map((e) => [e.action, e.route])).toEqual([['mode-change', 'patient-read']]);
   });
 
   it('keeps serving on the last state when Unleash goes away, and /readyz reports how stale it is', async () => {
