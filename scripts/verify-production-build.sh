@@ -5,7 +5,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 WORK="$(mktemp -d)"
 PID=""
-trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'if [ -n "$PID" ]; then kill "$PID" 2>/dev/null || true; fi; rm -rf "$WORK"' EXIT
 # Exactly what the Dockerfile copies into its build stage.
 tar -C "$ROOT" -cf - package.json package-lock.json tsconfig.json tsconfig.build.json scripts/copy-static-assets.ts src routes flags | tar -C "$WORK" -xf -
 cd "$WORK"
@@ -28,4 +28,5 @@ done
 curl -fsS "$ADMIN/healthz" >/dev/null
 echo "production build: dist/main.js started on Node $("$NODE24" --version), /healthz ok"
 kill -TERM "$PID"
-wait "$PID"
+wait "$PID"   # Ficus drains and exits 0 on SIGTERM; anything else fails the check
+PID=""
