@@ -73,18 +73,18 @@ export function createMirror(deps: MirrorDeps): Mirror {
     return agent;
   };
 
-  /** Decides the copy for this exchange: its kind and destination, or why there is none. */
-  const planCopy = (context: MirrorContext): { kind: CopyKind; to: 'new' | 'legacy' } | SkipReason | undefined => {
-    const { route, decision, servedBy, req } = context;
-    const safe = isSafeRequest(req.method ?? 'GET', route);
-    const rules = deps.state().rules.get(route.id);
+  type Plan = { readonly kind: CopyKind; readonly to: 'new' | 'legacy' };
+
+  /** The main copy for this exchange (to new, or reverse to legacy), or why there is none. */
+  const planMainCopy = (context: MirrorContext, safe: boolean, sample: number): Plan | SkipReason | undefined => {
+    const { route, decision, servedBy } = context;
     if (servedBy === 'legacy' && (decision.mode === 'shadow' || decision.mode === 'canary')) {
       if (!safe) {
         if (route.config.shadow.writes !== 'dry-run') return 'unsafe-method';
         if (stopped.has(route.id)) return 'write-mirroring-stopped';
         if (!acknowledged.has(route.id) && awaitingAck.has(route.id)) return 'no-ack';
       }
-      if (deps.random() >= (rules?.sample ?? 1)) return 'sampled-out';
+      if (deps.random() >= sample) return 'sampled-out';
       return { kind: safe ? 'shadow' : 'dry-run', to: 'new' };
     }
     if (servedBy === 'new' && decision.mode === 'new' && route.config.shadow.reverseSample > 0) {
@@ -92,27 +92,40 @@ export function createMirror(deps: MirrorDeps): Mirror {
       if (deps.random() >= route.config.shadow.reverseSample) return 'sampled-out';
       return { kind: 'reverse', to: 'legacy' };
     }
-    if (servedBy === 'legacy' && safe && (rules?.noiseSample ?? 0) > 0 && deps.random() < rules!.noiseSample) {
-      return { kind: 'noise', to: 'legacy' };
-    }
     return undefined;
   };
 
+  /** Noise learning (opt-in) runs beside shadowing: legacy asked a second time, safe requests only. */
+  const planNoiseProbe = (context: MirrorContext, safe: boolean, noiseSample: number): Plan | undefined =>
+    context.servedBy === 'legacy' && safe && noiseSample > 0 && deps.random() < noiseSample ? { kind: 'noise', to: 'legacy' } : undefined;
+
   const begin = (context: MirrorContext): RelayCapture | undefined => {
-    const plan = planCopy(context);
-    if (plan === undefined) return undefined;
     const { route } = context;
-    if (typeof plan === 'string') {
-      skip(route, plan);
-      return undefined;
-    }
+    const safe = isSafeRequest(context.req.method ?? 'GET', route);
+    const rules = deps.state().rules.get(route.id);
+    const main = planMainCopy(context, safe, rules?.sample ?? 1);
+    if (typeof main === 'string') skip(route, main);
+    const plans = [typeof main === 'object' ? main : undefined, planNoiseProbe(context, safe, rules?.noiseSample ?? 0)].filter((p): p is Plan => p !== undefined);
+    if (plans.length === 0) return undefined;
+    const pairs = plans.map((plan) => startCopy(context, plan)).filter((pair) => pair !== undefined);
+    if (pairs.length === 0) return undefined;
+    return {
+      capBytes: route.config.shadow.bodyCapBytes,
+      onCaptured: (captured) => {
+        for (const pair of pairs) pair.served(captured);
+      },
+    };
+  };
+
+  /** Sends one copy (after the primary has been dispatched) and returns the pair that will compare it. */
+  const startCopy = (context: MirrorContext, plan: Plan): ReturnType<typeof createPair> | undefined => {
+    const { route } = context;
     const shadow = route.config.shadow;
     if ((inFlight.get(route.id) ?? 0) >= shadow.concurrency) {
       skip(route, 'budget-full');
       return undefined;
     }
-    const state = deps.state();
-    const upstream = state.upstreams.get(plan.to === 'new' ? route.config.new : 'legacy');
+    const upstream = deps.state().upstreams.get(plan.to === 'new' ? route.config.new : 'legacy');
     if (!upstream) return undefined;
     inFlight.set(route.id, (inFlight.get(route.id) ?? 0) + 1);
     const probe = plan.kind === 'dry-run' && !acknowledged.has(route.id);
@@ -155,7 +168,7 @@ export function createMirror(deps: MirrorDeps): Mirror {
           if (probe) awaitingAck.delete(route.id);
         });
     });
-    return { capBytes: shadow.bodyCapBytes, onCaptured: (captured) => pair.served(captured) };
+    return pair;
   };
 
   return {

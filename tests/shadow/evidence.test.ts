@@ -160,4 +160,40 @@ describe('noise learning', () => {
       await Promise.all([legacy.close(), next.close()]);
     }
   });
+
+  it('learns noise while the route is shadowed: legacy is asked twice beside the copy to new', async () => {
+    const legacy = await startLegacyDemo();
+    const next = await startNewServiceDemo();
+    const h = await startHarness({
+      routes: `routes:
+  - id: patient-read
+    match: { methods: [GET], path: /fhir/Patient/:id }
+    new: ehr-next
+    flag: ficus.patient-read
+    stickiness: { path: id }
+    compare:
+      noise: { sample: 1 }
+`,
+      upstreams: { legacy: { url: legacy.url }, 'ehr-next': { url: next.url } },
+      flags: { 'ficus.patient-read': { mode: 'shadow' } },
+    });
+    try {
+      const headers = { authorization: 'Bearer test-token' };
+      let suggestions: { pointer: string; kinds: string[] }[] = [];
+      for (let i = 0; i < 50 && suggestions.length === 0; i++) {
+        await (await fetch(`${h.proxyUrl}/fhir/Patient/pat-0001`)).arrayBuffer();
+        await new Promise((r) => setTimeout(r, 5));
+        await h.ficus.flush();
+        suggestions = ((await (await fetch(`${h.adminUrl}/api/noise?route=patient-read`, { headers })).json()) as { suggestions: typeof suggestions }).suggestions;
+      }
+      expect(suggestions).toContainEqual(expect.objectContaining({ pointer: '/meta/lastUpdated', kinds: ['changed'] }));
+      // The shadow copies to new were made and compared too (lastUpdated differs there as well: no ignore rule).
+      expect(next.received().some((r) => r.headers['ficus-shadow'] === 'shadow')).toBe(true);
+      const route = (await (await fetch(`${h.adminUrl}/api/routes/patient-read`, { headers })).json()) as { stats: { compared: number } };
+      expect(route.stats.compared).toBeGreaterThan(0);
+    } finally {
+      await h.close();
+      await Promise.all([legacy.close(), next.close()]);
+    }
+  });
 });
