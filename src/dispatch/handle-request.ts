@@ -129,11 +129,11 @@ function serve(deps: HandlerDeps, input: ServeInput): void {
   const { req, res, route, decision } = input;
   const capBytes = route?.config.shadow.bodyCapBytes ?? 0;
   const canFallBack = input.side === 'new' && route?.config.fallback === true && input.legacy !== undefined;
-  // The body is teed only when a copy or a replay may need it, and only once. Its 'data' listener
-  // must be attached only after the primary upstream request exists: attached earlier it sets the
-  // body flowing before http-proxy's 'proxyReq' (socket assignment), the first chunk renders the
-  // client's headers, and rebuilding them throws ERR_HTTP_HEADERS_SENT (every write with a body in
-  // shadow/canary/new mode hung or failed). Until then teeBody() hands out a promise of the tee.
+  // The body is teed only when a copy or a replay may need it, and only once, and its 'data'
+  // listener goes on after the primary upstream request exists: the primary's pipe is then the
+  // first consumer of every chunk. (This ordering once also kept the first chunk from rendering the
+  // upstream headers before Ficus had rewritten them; forward.ts now rewrites them when the request
+  // is created.) Until then teeBody() hands out a promise of the tee.
   let requestBody: Promise<TeedBody> | undefined;
   let upstreamRequested = false;
   let startTee: (() => void) | undefined;
