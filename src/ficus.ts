@@ -1,9 +1,7 @@
 // Composition: builds a running Ficus from Settings. No environment reads here (main does that);
 // tests start Ficus in-process through this function with their own settings and log sink.
 import { randomUUID } from 'node:crypto';
-import { readFileSync, watch, type FSWatcher } from 'node:fs';
-import { dirname } from 'node:path';
-import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { Hono } from 'hono';
 import { createAdaptorServer } from '@hono/node-server';
@@ -13,6 +11,8 @@ import { createCompareQueue } from './compare/createCompareQueue.ts';
 import type { ExchangeObservation } from './compare/evidence.ts';
 import { toDifferenceRecords } from './compare/toDifferenceRecords.ts';
 import { ConfigError } from './config/config-error.ts';
+import { describeError } from './config/describe-error.ts';
+import { watchDir } from './config/watch-dir.ts';
 import { loadRoutes, type RoutesConfig } from './config/load-routes.ts';
 import type { Settings } from './config/settings.ts';
 import { createFileFlagSource } from './decision/file-flag-source.ts';
@@ -20,12 +20,14 @@ import { isKillSwitchFlagOn, type FlagSource } from './decision/flag-source.ts';
 import { createEdgeServer } from './dispatch/edge-server.ts';
 import { buildEdgeState, type FullEdgeState } from './dispatch/edge-state.ts';
 import { createForwarder } from './dispatch/forward.ts';
-import { createRequestHandler, type ExchangeSummary, type HandlerDeps } from './dispatch/handle-request.ts';
+import { createRequestHandler, statusClassOf, type ExchangeSummary, type HandlerDeps } from './dispatch/handle-request.ts';
 import { createUpgradeHandler } from './dispatch/handle-upgrade.ts';
 import { createMirror, type CompareJob } from './dispatch/mirror.ts';
 import { createBreaker, type Breaker, type BreakerTransition } from './dispatch/breaker.ts';
 import { createTrustedProxyCheck } from './dispatch/trusted-proxies.ts';
 import { closeUpstreamPool } from './dispatch/upstream-pool.ts';
+import { closeServer, listen, urlOf } from './dispatch/server-lifecycle.ts';
+import { watchTlsFiles } from './dispatch/watch-tls-files.ts';
 import { createAuditor, type Auditor } from './admin/auditor.ts';
 import { createAuthenticator, hashToken, type AuthVariables, type TokenEntry } from './admin/auth.ts';
 import { mountHealth } from './admin/health.ts';
@@ -138,7 +140,7 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
     compare: (job) => compareResponses(job.control, job.candidate, state.rules.get(job.route.id)!),
     onResult: (job, comparison) => {
       // Legacy-vs-legacy (noise) pairs teach ignore rules; they are not evidence about the new service.
-      if (job.source === 'shadow') observe({ type: 'compared', route: job.route.id, verdict: comparison.verdict, legacyStatus: statusClass(job.control.status), newStatus: statusClass(job.candidate.status) });
+      if (job.source === 'shadow') observe({ type: 'compared', route: job.route.id, verdict: comparison.verdict, legacyStatus: statusClassOf(job.control.status), newStatus: statusClassOf(job.candidate.status) });
       job.span?.end(job.candidate.status, { 'ficus.comparison.verdict': comparison.verdict, 'ficus.comparison.differences': comparison.differences.length });
       if (comparison.differences.length) differences.add(toDifferenceRecords(job.route.id, job.source, comparison.differences, diffKey), now(), job.traceId);
     },
@@ -325,79 +327,5 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
   };
 }
 
-function statusClass(status: number) {
-  if (status >= 500) return '5xx' as const;
-  if (status >= 400) return '4xx' as const;
-  if (status >= 300) return '3xx' as const;
-  if (status >= 200) return '2xx' as const;
-  return '1xx' as const;
-}
-
-function watchDir(dir: string, onChange: () => void): FSWatcher | undefined {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return watch(dir, { persistent: false }, () => {
-      clearTimeout(timer);
-      timer = setTimeout(onChange, 50);
-    });
-  } catch {
-    return undefined;
-  }
-}
-
-/** Watches the certificate and key (their folders: renewals usually replace files by rename). */
-function watchTlsFiles(tls: { readonly certFile: string; readonly keyFile: string }, apply: (tls: { key: Buffer; cert: Buffer }) => void, log: Logger): FSWatcher[] {
-  let last = '';
-  const reload = () => {
-    try {
-      const cert = readFileSync(tls.certFile);
-      const key = readFileSync(tls.keyFile);
-      const fingerprint = `${cert.toString('base64')}|${key.toString('base64')}`;
-      if (fingerprint === last) return;
-      apply({ cert, key });
-      last = fingerprint;
-      log.info({ event: 'tls-reloaded' }, 'TLS certificate reloaded');
-    } catch (error) {
-      // Often a half-written renewal (new cert, old key): keep serving the last good pair.
-      log.error({ event: 'tls-reload-failed', error: describeError(error) }, 'TLS certificate or key unusable; keeping the last good pair');
-    }
-  };
-  try {
-    last = `${readFileSync(tls.certFile).toString('base64')}|${readFileSync(tls.keyFile).toString('base64')}`;
-  } catch {
-    last = '';
-  }
-  const dirs = [...new Set([dirname(tls.certFile), dirname(tls.keyFile)])];
-  return dirs.map((dir) => watchDir(dir, reload)).filter((w): w is FSWatcher => w !== undefined);
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    if (!server.listening) return resolve();
-    server.close(() => resolve());
-  });
-}
-
-function urlOf(server: Server, scheme: string): string {
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address === '::' ? '::1' : address.address}]` : address.address === '0.0.0.0' ? '127.0.0.1' : address.address;
-  return `${scheme}://${host}:${address.port}`;
-}
-
-export function describeError(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as Error & { code?: string }).code;
-    return code ? `${code}: ${error.message}` : error.message;
-  }
-  return String(error);
-}
+/** Kept for callers that import it from here (main). */
+export { describeError };

@@ -39,9 +39,14 @@ export function relayResponse(res: ServerResponse, proxyRes: IncomingMessage, op
       end(false);
     }
   });
+  // 'finish': the last byte was handed to the socket — the exchange is over (as pipeline's callback
+  // was); 'close' without it: the client left mid-response.
+  res.once('finish', () => end(proxyRes.complete));
   res.once('close', () => {
-    if (!res.writableFinished) proxyRes.destroy();
-    end(res.writableFinished && proxyRes.complete);
+    if (!res.writableFinished) {
+      proxyRes.destroy();
+      end(false);
+    }
   });
   proxyRes.pipe(res);
 }
