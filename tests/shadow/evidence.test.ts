@@ -122,50 +122,12 @@ async function waitForCompared(h: Harness, route: string, count: number): Promis
   throw new Error(`route ${route} never reached ${count} comparisons`);
 }
 
-describe('noise learning', () => {
-  it('suggests an ignore rule for a legacy field that changes on every call, restricted to its kind, and applies nothing', async () => {
-    const legacy = await startLegacyDemo();
-    const next = await startNewServiceDemo();
-    // Legacy mode with noise sampling on: every request is also sent to legacy a second time.
-    const h = await startHarness({
-      routes: `routes:
-  - id: patient-read
-    match: { methods: [GET], path: /fhir/Patient/:id }
-    new: ehr-next
-    flag: ficus.patient-read
-    compare:
-      noise: { sample: 1 }
-`,
-      upstreams: { legacy: { url: legacy.url }, 'ehr-next': { url: next.url } },
-      flags: { 'ficus.patient-read': { mode: 'legacy' } },
-    });
-    try {
-      const headers = { authorization: 'Bearer test-token' };
-      let suggestions: { pointer: string; kinds: string[]; count: number }[] = [];
-      // lastUpdated is the legacy's clock in milliseconds: a pair in the same millisecond matches, so ask until one differs.
-      for (let i = 0; i < 50 && suggestions.length === 0; i++) {
-        await (await fetch(`${h.proxyUrl}/fhir/Patient/pat-0001`)).arrayBuffer();
-        await new Promise((r) => setTimeout(r, 5));
-        await h.ficus.flush();
-        suggestions = ((await (await fetch(`${h.adminUrl}/api/noise?route=patient-read`, { headers })).json()) as { suggestions: typeof suggestions }).suggestions;
-      }
-      expect(suggestions).toContainEqual(expect.objectContaining({ pointer: '/meta/lastUpdated', kinds: ['changed'] }));
-      // Suggested, never applied, and never counted as shadow evidence.
-      const differences = (await (await fetch(`${h.adminUrl}/api/differences?route=patient-read`, { headers })).json()) as { differences: unknown[] };
-      expect(differences.differences).toEqual([]);
-      const route = (await (await fetch(`${h.adminUrl}/api/routes/patient-read`, { headers })).json()) as { stats: { compared: number } };
-      expect(route.stats.compared).toBe(0);
-    } finally {
-      await h.close();
-      await Promise.all([legacy.close(), next.close()]);
-    }
-  });
-
-  it('learns noise while the route is shadowed: legacy is asked twice beside the copy to new', async () => {
-    const legacy = await startLegacyDemo();
-    const next = await startNewServiceDemo();
-    const h = await startHarness({
-      routes: `routes:
+/** The patient read route with noise sampling on, in the given mode, in front of the demo upstreams. */
+async function withNoiseLearning(mode: 'legacy' | 'shadow', run: (h: Harness, next: Awaited<ReturnType<typeof startNewServiceDemo>>) => Promise<void>): Promise<void> {
+  const legacy = await startLegacyDemo();
+  const next = await startNewServiceDemo();
+  const h = await startHarness({
+    routes: `routes:
   - id: patient-read
     match: { methods: [GET], path: /fhir/Patient/:id }
     new: ehr-next
@@ -174,26 +136,48 @@ describe('noise learning', () => {
     compare:
       noise: { sample: 1 }
 `,
-      upstreams: { legacy: { url: legacy.url }, 'ehr-next': { url: next.url } },
-      flags: { 'ficus.patient-read': { mode: 'shadow' } },
+    upstreams: { legacy: { url: legacy.url }, 'ehr-next': { url: next.url } },
+    flags: { 'ficus.patient-read': { mode } },
+  });
+  try {
+    await run(h, next);
+  } finally {
+    await h.close();
+    await Promise.all([legacy.close(), next.close()]);
+  }
+}
+
+const ADMIN = { authorization: 'Bearer test-token' };
+const adminJson = async <T>(h: Harness, path: string): Promise<T> => (await (await fetch(`${h.adminUrl}${path}`, { headers: ADMIN })).json()) as T;
+
+/** Sends patient reads until a noise suggestion appears (lastUpdated is legacy's clock in ms: a pair in one ms matches). */
+async function readUntilNoiseSuggested(h: Harness): Promise<{ pointer: string; kinds: string[] }[]> {
+  let suggestions: { pointer: string; kinds: string[] }[] = [];
+  for (let i = 0; i < 50 && suggestions.length === 0; i++) {
+    await (await fetch(`${h.proxyUrl}/fhir/Patient/pat-0001`)).arrayBuffer();
+    await new Promise((r) => setTimeout(r, 5));
+    await h.ficus.flush();
+    suggestions = (await adminJson<{ suggestions: typeof suggestions }>(h, '/api/noise?route=patient-read')).suggestions;
+  }
+  return suggestions;
+}
+
+describe('noise learning', () => {
+  it('suggests an ignore rule for a legacy field that changes on every call, restricted to its kind, and applies nothing', async () => {
+    await withNoiseLearning('legacy', async (h) => {
+      expect(await readUntilNoiseSuggested(h)).toContainEqual(expect.objectContaining({ pointer: '/meta/lastUpdated', kinds: ['changed'] }));
+      // Suggested, never applied, and never counted as shadow evidence.
+      expect((await adminJson<{ differences: unknown[] }>(h, '/api/differences?route=patient-read')).differences).toEqual([]);
+      expect((await adminJson<{ stats: { compared: number } }>(h, '/api/routes/patient-read')).stats.compared).toBe(0);
     });
-    try {
-      const headers = { authorization: 'Bearer test-token' };
-      let suggestions: { pointer: string; kinds: string[] }[] = [];
-      for (let i = 0; i < 50 && suggestions.length === 0; i++) {
-        await (await fetch(`${h.proxyUrl}/fhir/Patient/pat-0001`)).arrayBuffer();
-        await new Promise((r) => setTimeout(r, 5));
-        await h.ficus.flush();
-        suggestions = ((await (await fetch(`${h.adminUrl}/api/noise?route=patient-read`, { headers })).json()) as { suggestions: typeof suggestions }).suggestions;
-      }
-      expect(suggestions).toContainEqual(expect.objectContaining({ pointer: '/meta/lastUpdated', kinds: ['changed'] }));
-      // The shadow copies to new were made and compared too (lastUpdated differs there as well: no ignore rule).
+  });
+
+  it('learns noise while the route is shadowed: legacy is asked twice beside the copy to new', async () => {
+    await withNoiseLearning('shadow', async (h, next) => {
+      expect(await readUntilNoiseSuggested(h)).toContainEqual(expect.objectContaining({ pointer: '/meta/lastUpdated', kinds: ['changed'] }));
+      // The shadow copies to new were made and compared too.
       expect(next.received().some((r) => r.headers['ficus-shadow'] === 'shadow')).toBe(true);
-      const route = (await (await fetch(`${h.adminUrl}/api/routes/patient-read`, { headers })).json()) as { stats: { compared: number } };
-      expect(route.stats.compared).toBeGreaterThan(0);
-    } finally {
-      await h.close();
-      await Promise.all([legacy.close(), next.close()]);
-    }
+      expect((await adminJson<{ stats: { compared: number } }>(h, '/api/routes/patient-read')).stats.compared).toBeGreaterThan(0);
+    });
   });
 });
