@@ -3,13 +3,10 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { Hono } from 'hono';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Logger } from 'pino';
-import { compareResponses } from './compare/compareResponses.ts';
-import { createCompareQueue } from './compare/createCompareQueue.ts';
+import { createComparePipeline } from './compare/createComparePipeline.ts';
 import type { ExchangeObservation } from './compare/evidence.ts';
-import { toDifferenceRecords } from './compare/toDifferenceRecords.ts';
 import { ConfigError } from './config/config-error.ts';
 import { describeError } from './config/describe-error.ts';
 import { watchDir } from './config/watch-dir.ts';
@@ -22,30 +19,25 @@ import { buildEdgeState, type FullEdgeState } from './dispatch/edge-state.ts';
 import { createForwarder } from './dispatch/forward.ts';
 import { createRequestHandler, statusClassOf, type ExchangeSummary, type HandlerDeps } from './dispatch/handle-request.ts';
 import { createUpgradeHandler } from './dispatch/handle-upgrade.ts';
-import { createMirror, type CompareJob } from './dispatch/mirror.ts';
+import { createMirror } from './dispatch/mirror.ts';
 import { createBreaker, type Breaker, type BreakerTransition } from './dispatch/breaker.ts';
 import { createTrustedProxyCheck } from './dispatch/trusted-proxies.ts';
 import { closeUpstreamPool } from './dispatch/upstream-pool.ts';
 import { closeServer, listen, urlOf } from './dispatch/server-lifecycle.ts';
 import { watchTlsFiles } from './dispatch/watch-tls-files.ts';
 import { createAuditor, type Auditor } from './admin/auditor.ts';
-import { createAuthenticator, hashToken, type AuthVariables, type TokenEntry } from './admin/auth.ts';
-import { mountHealth } from './admin/health.ts';
-import { mountReadApi } from './admin/read-api.ts';
-// control plane (src/admin, file flag writer)
-import { mountControlPlane } from './admin/control-plane.ts';
+import type { TokenEntry } from './admin/auth.ts';
+import { createAdminApp } from './admin/create-admin-app.ts';
 import { schedulePurges } from './admin/retention.ts';
 import { loadTokensFile } from './admin/tokens-file.ts';
 import { createFlagWriterFor } from './decision/create-flag-writer.ts';
 import { createUnleashServerSource } from './decision/unleash-server-source.ts';
 import { createStickyHasher } from './routing/sticky-key.ts';
 import { accessLogEntry } from './telemetry/access-log.ts';
-// --- telemetry (owner: telemetry) ---
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import { createOtelTracer } from './telemetry/otel-tracing.ts';
 import { createProxyMetrics, PROMETHEUS_CONTENT_TYPE } from './telemetry/proxy-metrics.ts';
 import { createOtlpMetricsPusher } from './telemetry/otlp-metrics.ts';
-// --- end telemetry ---
 import { resolveDiffKey } from './store/diff-key.ts';
 import { createDifferenceWriter } from './store/difference-writer.ts';
 import { openStore, pingStore, type Store } from './store/open-store.ts';
@@ -93,14 +85,11 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
   const auditor = createAuditor({ db: store.db, now, onError: (error, action) => log.error({ event: 'audit-append-failed', action, error: describeError(error) }, 'audit append failed') });
   const stats = createStatsRecorder({ db: store.db, now, onError: (error) => log.error({ event: 'stats-flush-failed', error: describeError(error) }, 'statistics flush failed') });
   const differences = createDifferenceWriter({ db: store.db, onError: (error) => log.error({ event: 'differences-flush-failed', error: describeError(error) }, 'differences flush failed') });
-  // --- telemetry (owner: telemetry): metrics from the observation stream, spans via HandlerDeps.tracer ---
-  const proxyMetrics = createProxyMetrics({
-    breakerStates: () => Object.entries(breaker.states()),
-    flagsAgeSeconds: () => {
-      const at = flags.lastRefreshedAt();
-      return at ? (now().getTime() - at.getTime()) / 1000 : undefined;
-    },
-  });
+  const flagsAgeSeconds = () => {
+    const at = flags.lastRefreshedAt();
+    return at ? (now().getTime() - at.getTime()) / 1000 : undefined;
+  };
+  const proxyMetrics = createProxyMetrics({ breakerStates: () => Object.entries(breaker.states()), flagsAgeSeconds });
   const tracing = settings.telemetry || options.spanProcessors ? createOtelTracer({
     settings: settings.telemetry ?? { tracesExporter: 'none', metricsExporter: 'none', otlpTracesUrl: '', otlpMetricsUrl: '', otlpHeaders: {}, sampler: 'parentbased_always_on', samplerArg: 1, serviceName: 'ficus', metricExportIntervalMs: 60_000 },
     spanProcessors: options.spanProcessors,
@@ -109,9 +98,7 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
     stats.observe(o);
     proxyMetrics.observe(o);
   };
-  // --- end telemetry ---
 
-  // --- flag source and writer: Unleash server mode when settings.unleash is set (owner: unleash) ---
   const flags: FlagSource = settings.unleash
     ? await createUnleashServerSource({
         url: settings.unleash.url,
@@ -128,23 +115,19 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
       });
   // control plane: writes through the admin API are audited in full there, not again as observed
   const flagWriter = createFlagWriterFor(settings, flags);
-  // --- end flag source and writer ---
   flags.onChange((change) => {
     log.info({ event: 'flags-changed', revision: change.revision, flags: change.changed }, 'flags reloaded');
     if (!flagWriter.producedRevision(change.revision) && !flagWriter.ownsChange?.(change.changed)) auditor.record({ actor: 'ficus', action: 'flag-change-observed', details: { revision: change.revision, flags: change.changed, origin: change.origin }, source: change.origin === 'file' ? 'flags/' : 'unleash' });
   });
   const killSwitch = () => settings.killSwitch || isKillSwitchFlagOn(flags);
 
-  const queue = createCompareQueue<CompareJob>({
-    capacity: 1_000,
-    compare: (job) => compareResponses(job.control, job.candidate, state.rules.get(job.route.id)!),
-    onResult: (job, comparison) => {
-      // Legacy-vs-legacy (noise) pairs teach ignore rules; they are not evidence about the new service.
-      if (job.source === 'shadow') observe({ type: 'compared', route: job.route.id, verdict: comparison.verdict, legacyStatus: statusClassOf(job.control.status), newStatus: statusClassOf(job.candidate.status) });
-      job.span?.end(job.candidate.status, { 'ficus.comparison.verdict': comparison.verdict, 'ficus.comparison.differences': comparison.differences.length });
-      if (comparison.differences.length) differences.add(toDifferenceRecords(job.route.id, job.source, comparison.differences, diffKey), now(), job.traceId);
-    },
-    onDrop: (job) => observe({ type: 'skipped', route: job.route.id, reason: 'queue-full' }),
+  const queue = createComparePipeline({
+    rulesFor: (routeId) => state.rules.get(routeId),
+    observe,
+    recordDifferences: (records, seenAt, traceId) => differences.add(records, seenAt, traceId),
+    statusClassOf,
+    diffKey,
+    now,
   });
   const mirror = createMirror({
     state: () => state,
@@ -157,7 +140,6 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
     },
   });
 
-  // --- circuit breaker (automatic rollback to legacy per route) ---
   const breaker = createBreaker({
     routes: () => routes.routes,
     now: () => now().getTime(),
@@ -169,7 +151,6 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
       auditor.record({ actor: 'ficus', action: kind === 'trip' ? 'breaker-trip' : 'breaker-restore', route, details: numbers, source: 'proxy' });
     },
   });
-  // --- end circuit breaker ---
 
   const forwarder = createForwarder();
   const handlerDeps: HandlerDeps = {
@@ -185,7 +166,7 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
     onExchangeEnd: settings.accessLog
       ? (summary: ExchangeSummary) => { proxyMetrics.exchangeEnded(summary); log.info(accessLogEntry(summary)); }
       : (summary: ExchangeSummary) => proxyMetrics.exchangeEnded(summary),
-    tracer: tracing?.tracer, // telemetry
+    tracer: tracing?.tracer,
     mirror,
     dropRequestHeaders: new Set(['baggage']),
     breaker,
@@ -197,9 +178,8 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
     tls: settings.tls ? { cert: readFileSync(settings.tls.certFile), key: readFileSync(settings.tls.keyFile) } : undefined,
   });
 
-  // --- inbound TLS reload: a renewed certificate is served to new connections without a restart ---
+  // Inbound TLS: a renewed certificate is served to new connections without a restart.
   const tlsWatchers = settings.tls ? watchTlsFiles(settings.tls, (tls) => edge.updateTls(tls), log) : [];
-  // --- end inbound TLS reload ---
 
   const reloadRoutes = async () => {
     try {
@@ -219,12 +199,6 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
   };
   const routesWatcher = watchDir(settings.routesDir, () => void reloadRoutes());
 
-  const tokens: TokenEntry[] = [...(options.tokens ?? []), ...fileTokens];
-  if (settings.adminToken) tokens.push({ name: 'operator', role: 'operator', sha256: hashToken(settings.adminToken) });
-  const auth = createAuthenticator(tokens);
-  const admin = new Hono<{ Variables: AuthVariables }>();
-  // telemetry: /metrics is open (no token), mounted before anything that authenticates.
-  admin.get('/metrics', () => new Response(proxyMetrics.render(), { headers: { 'content-type': PROMETHEUS_CONTENT_TYPE, 'cache-control': 'no-store' } }));
   const telemetrySettings = settings.telemetry;
   const metricsPusher = telemetrySettings?.metricsExporter === 'otlp'
     ? createOtlpMetricsPusher({
@@ -236,30 +210,23 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
         onError: (error) => log.warn({ event: 'otlp-metrics-push-failed', error: describeError(error) }, 'OTLP metrics push failed; the next push carries the totals'),
       })
     : undefined;
-  mountHealth(admin as unknown as Hono, {
-    draining: () => draining,
-    flagsReady: () => flags.isReady(),
-    flagsAgeSeconds: () => {
-      const at = flags.lastRefreshedAt();
-      return at ? (now().getTime() - at.getTime()) / 1000 : undefined;
-    },
-    storeReachable: async () => (await pingStore(store)).ok,
-    configError: () => lastConfigError,
-  });
-  // control plane: sessions, write API, audit API, dashboard (before the read API: sessions authenticate it too)
-  mountControlPlane(admin, {
-    auth, db: store.db, flags, killSwitch, now, writer: flagWriter, auditor,
-    routes: () => routes.routes,
-    writeMirroringStopped: (route) => mirror.writeMirroringStopped().has(route),
-    breakerState: (route) => breaker.state(route),
-  });
   const purges = schedulePurges({
     db: store.db, now, policy: settings,
     onResult: (result) => log.info({ event: 'retention-purge', ...result }, 'expired audit entries, differences and statistics purged'),
     onError: (error) => log.error({ event: 'retention-purge-failed', error: describeError(error) }, 'retention purge failed'),
   });
-  mountReadApi(admin, {
-    auth, db: store.db, flags, killSwitch, now,
+  const admin = createAdminApp({
+    tokens: [...(options.tokens ?? []), ...fileTokens],
+    operatorToken: settings.adminToken,
+    metrics: { render: () => proxyMetrics.render(), contentType: PROMETHEUS_CONTENT_TYPE },
+    health: {
+      draining: () => draining,
+      flagsReady: () => flags.isReady(),
+      flagsAgeSeconds,
+      storeReachable: async () => (await pingStore(store)).ok,
+      configError: () => lastConfigError,
+    },
+    db: store.db, flags, killSwitch, now, writer: flagWriter, auditor,
     routes: () => routes.routes,
     writeMirroringStopped: (route) => mirror.writeMirroringStopped().has(route),
     breakerState: (route) => breaker.state(route),
@@ -293,7 +260,7 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
     await flags.close();
     await flush().catch(() => {});
     await Promise.all([stats.close(), differences.close()]).catch(() => {});
-    await tracing?.shutdown(); // telemetry: flush pending spans
+    await tracing?.shutdown(); // flushes pending spans
     await metricsPusher?.close();
     await store.close();
   };
