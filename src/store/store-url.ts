@@ -33,7 +33,22 @@ export function parseStoreUrl(url: string, cwd: string = process.cwd()): StoreLo
   );
 }
 
-/** The URL with any password replaced, safe for logs and error messages. */
+const SECRET_PARAMS = ['password', 'sslpassword', 'sslkey', 'sslcert'];
+
+/**
+ * The URL with every password replaced, safe for logs and error messages: the userinfo password
+ * (whatever characters it holds) and the query parameters pg also reads secrets from. A URL that
+ * does not parse is not echoed at all.
+ */
 export function redactStoreUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:***@');
+  if (url.startsWith('sqlite:')) return url;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return '<unparseable store URL>';
+  }
+  if (parsed.password) parsed.password = '***';
+  for (const name of SECRET_PARAMS) if (parsed.searchParams.has(name)) parsed.searchParams.set(name, '***');
+  return parsed.toString();
 }
