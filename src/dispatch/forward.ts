@@ -74,6 +74,7 @@ function rewriteUpstreamRequest(proxyReq: ClientRequest, call: ForwardCall): voi
   proxyReq.path = call.rawPath;
   for (const name of proxyReq.getHeaderNames()) proxyReq.removeHeader(name);
   for (const [name, value] of call.headers) proxyReq.setHeader(name, value);
+  if (call.upstream.rewriteHost) proxyReq.setHeader('Host', call.upstream.hostHeader);
 }
 
 interface CallState {

@@ -83,7 +83,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     const match = matchRoute(state.table, method, rawUrl);
     const forwarded = { remoteAddress: req.socket.remoteAddress ?? '', protocol: deps.protocol, trusted: deps.isTrustedProxy(req.socket.remoteAddress ?? '') };
     if (!match) {
-      const headers = buildRequestHeaders(req.rawHeaders, { forwarded, hostOverride: legacy.rewriteHost ? legacy.hostHeader : undefined, drop: deps.dropRequestHeaders });
+      const headers = buildRequestHeaders(req.rawHeaders, { forwarded, drop: deps.dropRequestHeaders });
       serve(deps, { req, res, rawUrl, method, startedAt, route: undefined, decision: undefined, headers, upstream: legacy, side: 'legacy', trace: deps.tracer?.start(req, undefined, undefined) });
       return;
     }
@@ -97,7 +97,9 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     }
     const side = decision.serve;
     const upstream = side === 'new' ? state.upstreams.get(route.config.new)! : legacy;
-    const headers = buildRequestHeaders(req.rawHeaders, { forwarded, hostOverride: upstream.rewriteHost ? upstream.hostHeader : undefined, drop: deps.dropRequestHeaders });
+    // Host stays the client's here: this list also feeds a replay on legacy and copies to other
+    // upstreams, so each call sets its own upstream's Host when that upstream rewrites it.
+    const headers = buildRequestHeaders(req.rawHeaders, { forwarded, drop: deps.dropRequestHeaders });
     serve(deps, { req, res, rawUrl, method, startedAt, route, decision, headers, upstream, side, legacy, diverted, trace: deps.tracer?.start(req, route, decision) });
   };
 }

@@ -19,7 +19,8 @@ export function createUpgradeHandler(deps: HandlerDeps): (req: IncomingMessage, 
     if (match) {
       const key = extractStickyKey(match, { rawUrl, headers: req.headers });
       const decision = decide(deps.flags, { route: match.route, stickyHash: key === undefined ? undefined : () => deps.hashStickyKey(key), killSwitch: deps.killSwitch() });
-      if (decision.serve === 'new') upstream = state.upstreams.get(match.route.config.new)!;
+      // An open breaker keeps upgrades on legacy too (a socket cannot fall back once it is open).
+      if (decision.serve === 'new' && (deps.breaker?.allowNew(match.route) ?? true)) upstream = state.upstreams.get(match.route.config.new)!;
     }
     const peer = req.socket.remoteAddress ?? '';
     const forwarded = { remoteAddress: peer, protocol: deps.protocol, trusted: deps.isTrustedProxy(peer) };

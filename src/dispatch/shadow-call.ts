@@ -43,7 +43,7 @@ export function sendShadowCopy(call: ShadowCall): Promise<ShadowOutcome> {
       port: target.port,
       method: call.method,
       path: call.rawPath,
-      headers: Object.fromEntries(call.headers),
+      headers: headersFor(call),
       agent: call.agent,
     });
     const timer = setTimeout(() => {
@@ -71,4 +71,15 @@ export function sendShadowCopy(call: ShadowCall): Promise<ShadowOutcome> {
     });
     req.end(call.body.length ? call.body : undefined);
   });
+}
+
+/** The copy's headers; Host is this upstream's own when it rewrites Host (not the served side's). */
+function headersFor(call: ShadowCall): Record<string, string | string[]> {
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of call.headers) {
+    if (call.upstream.rewriteHost && name.toLowerCase() === 'host') continue;
+    headers[name] = value;
+  }
+  if (call.upstream.rewriteHost) headers.Host = call.upstream.hostHeader;
+  return headers;
 }
