@@ -5,7 +5,7 @@
 // telemetry-cost.bench.ts, shared 2-core machine). O(1) per event, no I/O; labels are route ids
 // and closed enums only (phi-rules.ts, rule 7).
 import type { ExchangeObservation } from '../compare/evidence.ts';
-import type { ExchangeSummary } from '../dispatch/handle-request.ts';
+import { statusClassOf, type ExchangeSummary } from '../dispatch/handle-request.ts';
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
@@ -67,7 +67,7 @@ export function createProxyMetrics(deps: ProxyMetricsDeps): ProxyMetrics {
     },
     exchangeEnded(s) {
       const route = s.route?.id ?? PASS_THROUGH_ROUTE;
-      requests.inc([route, s.decision?.mode ?? 'legacy', s.servedBy, statusClass(s.status)]);
+      requests.inc([route, s.decision?.mode ?? 'legacy', s.servedBy, statusClassOf(s.status)]);
       duration.record([route, s.servedBy], s.totalMs / 1000);
       if (s.failure !== undefined) errors.inc([route, s.servedBy, s.failure]);
       else if (s.status >= 500) errors.inc([route, s.servedBy, '5xx']);
@@ -165,12 +165,4 @@ function renderLabels(names: readonly string[], values: readonly string[]): stri
 
 function escapeLabel(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-}
-
-function statusClass(status: number): string {
-  if (status >= 500) return '5xx';
-  if (status >= 400) return '4xx';
-  if (status >= 300) return '3xx';
-  if (status >= 200) return '2xx';
-  return '1xx';
 }

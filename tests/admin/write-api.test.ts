@@ -49,8 +49,9 @@ describe('PUT /api/routes/:id/mode', () => {
     expect(describeFlag(file.features[1]).mode).toBe('legacy');
     const entries = await auditEntries();
     expect(entries[0]).toMatchObject({ actor: 'operator', action: 'mode-change', route: 'items', reason: 'start comparing', source: 'cli', details: { before: { mode: 'legacy' }, after: { mode: 'shadow' } } });
-    // Ficus's own write is not audited a second time as an observed flag change.
-    await new Promise((r) => setTimeout(r, 150));
+    // Ficus's own write is not audited a second time as an observed flag change. The writer reloads
+    // the flags before the API answers, so the change event has fired; flush waits for any append.
+    await h.ficus.flush();
     expect((await auditEntries()).filter((e) => e.action === 'flag-change-observed')).toEqual([]);
   });
 
