@@ -119,7 +119,9 @@ async function auditOrRollBack(
     return await deps.auditor.append({ ...entry, actor: principalOf(c).actor, source: sourceOf(c) });
   } catch (error) {
     await rollBack?.().catch(() => {});
-    return c.json({ error: 'audit_unavailable', message: `the audit entry could not be stored, so the change was ${rollBack ? 'rolled back' : 'not confirmed'}: ${(error as Error).message}` }, 503);
+    // The store's own message can name hosts and ports: the client gets the code only.
+    const code = (error as { code?: unknown }).code;
+    return c.json({ error: 'audit_unavailable', code: typeof code === 'string' ? code : undefined, message: `the audit entry could not be stored, so the change was ${rollBack ? 'rolled back' : 'not confirmed'}` }, 503);
   }
 }
 
