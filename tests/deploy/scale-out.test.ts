@@ -8,18 +8,11 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLegacyDemo } from '../../src/demo/legacy/server.ts';
 import { startNewServiceDemo } from '../../src/demo/new-service/server.ts';
+import { patientReadRoute } from '../support/demo-routes.ts';
 import { flagsFileText, startFicusProcess, stopFicusProcess, writeConfigDirs, type FicusProcess } from '../support/ficus-harness.ts';
 
 const ROUTES = `routes:
-  - id: patient-read
-    match: { methods: [GET], path: /fhir/Patient/:id }
-    new: ehr-next
-    flag: ficus.patient-read
-    stickiness: { path: id }
-    compare:
-      ignore: [/meta/lastUpdated]
-      arrays: { /telecom: unordered }
-`;
+${patientReadRoute()}`;
 
 describe('two replicas sharing PostgreSQL and flags', () => {
   const pgUrl = process.env.FICUS_TEST_PG_URL!;

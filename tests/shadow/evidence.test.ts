@@ -6,18 +6,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLegacyDemo } from '../../src/demo/legacy/server.ts';
 import { startNewServiceDemo } from '../../src/demo/new-service/server.ts';
+import { patientReadRoute } from '../support/demo-routes.ts';
 import { startHarness, type Harness } from '../support/ficus-harness.ts';
 
 const ROUTES = `routes:
-  - id: patient-read
-    match: { methods: [GET], path: /fhir/Patient/:id }
-    new: ehr-next
-    flag: ficus.patient-read
-    stickiness: { path: id }
-    compare:
-      ignore: [/meta/lastUpdated]
-      arrays: { /telecom: unordered }
-  - id: observation-search
+${patientReadRoute()}  - id: observation-search
     match: { methods: [GET], path: /fhir/Observation }
     new: ehr-next
     flag: ficus.observation-search
@@ -127,15 +120,7 @@ async function withNoiseLearning(mode: 'legacy' | 'shadow', run: (h: Harness, ne
   const legacy = await startLegacyDemo();
   const next = await startNewServiceDemo();
   const h = await startHarness({
-    routes: `routes:
-  - id: patient-read
-    match: { methods: [GET], path: /fhir/Patient/:id }
-    new: ehr-next
-    flag: ficus.patient-read
-    stickiness: { path: id }
-    compare:
-      noise: { sample: 1 }
-`,
+    routes: `routes:\n${patientReadRoute('    compare:\n      noise: { sample: 1 }\n')}`,
     upstreams: { legacy: { url: legacy.url }, 'ehr-next': { url: next.url } },
     flags: { 'ficus.patient-read': { mode } },
   });
