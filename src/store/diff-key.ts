@@ -77,22 +77,44 @@ function decodeSecret(text: string): Buffer | undefined {
   return bytes && bytes.length >= MIN_SECRET_BYTES ? bytes : undefined;
 }
 
+// Read first, write only when missing: a restart onto a read-only volume that already holds the
+// key must start (a mkdir or temp file there fails with EACCES/EROFS although nothing needs writing).
 async function readOrCreateKeyFile(path: string, randomKey: () => Buffer): Promise<Buffer> {
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  const existing = await readKeyFile(path);
+  if (existing) return existing;
+  await createKeyFile(path, randomKey);
+  const created = await readKeyFile(path);
+  if (!created) throw new StoreError('DIFF_KEY_INVALID', `the diff key file ${path} vanished right after it was created`);
+  return created;
+}
+
+/** The key in the file, or undefined when there is no file; any other failure is DIFF_KEY_INVALID. */
+async function readKeyFile(path: string): Promise<Buffer | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new StoreError('DIFF_KEY_INVALID', `cannot read the diff key file ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  const secret = decodeSecret(text.trim());
+  if (!secret) throw new StoreError('DIFF_KEY_INVALID', `the diff key file ${path} does not hold a key of at least ${MIN_SECRET_BYTES} bytes (hex)`);
+  return secret;
+}
+
+async function createKeyFile(path: string, randomKey: () => Buffer): Promise<void> {
   // Written aside, then hard-linked into place: link fails if the file exists, so two processes
   // starting together agree on one key and neither ever reads a half-written file.
   const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
     await writeFile(temp, `${randomKey().toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
     await link(temp, path).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'EEXIST') throw error;
     });
   } catch (error) {
-    throw new StoreError('DIFF_KEY_INVALID', `cannot create the diff key file ${path}: ${(error as Error).message}`, { cause: error });
+    throw new StoreError('DIFF_KEY_INVALID', `cannot create the diff key file ${path} (there is none yet): ${(error as Error).message}`, { cause: error });
   } finally {
     await unlink(temp).catch(() => {});
   }
-  const secret = decodeSecret((await readFile(path, 'utf8')).trim());
-  if (!secret) throw new StoreError('DIFF_KEY_INVALID', `the diff key file ${path} does not hold a key of at least ${MIN_SECRET_BYTES} bytes (hex)`);
-  return secret;
 }

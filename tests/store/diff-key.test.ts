@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDiffKey, resolveDiffKey, StoreError } from '../../src/store/index.ts';
+import { makeReadOnly } from './read-only-dir.ts';
 
 function warnings() {
   const messages: string[] = [];
@@ -44,6 +45,40 @@ describe('resolveDiffKey', () => {
     const { log } = warnings();
     const keys = await Promise.all([1, 2, 3].map(() => resolveDiffKey({ envValue: undefined, dataDir: dir, engine: 'sqlite', log })));
     expect(new Set(keys.map((k) => k.id)).size).toBe(1);
+  });
+
+  it('reads an existing key from a read-only data directory instead of failing with EACCES (#13 item 10)', async () => {
+    const dir = dataDir();
+    const { log } = warnings();
+    const first = await resolveDiffKey({ envValue: undefined, dataDir: dir, engine: 'sqlite', log });
+    const restore = makeReadOnly(dir);
+    try {
+      const again = await resolveDiffKey({ envValue: undefined, dataDir: dir, engine: 'sqlite', log });
+      expect(again.secret.equals(first.secret)).toBe(true);
+    } finally {
+      restore();
+    }
+  });
+
+  it('says it cannot create the key when a read-only data directory holds none', async () => {
+    const dir = dataDir();
+    const { log } = warnings();
+    const restore = makeReadOnly(dir);
+    try {
+      const error = (await resolveDiffKey({ envValue: undefined, dataDir: dir, engine: 'sqlite', log }).catch((e: unknown) => e)) as StoreError;
+      expect(error.code).toBe('DIFF_KEY_INVALID');
+      expect(error.message).toMatch(/cannot create the diff key file .*there is none yet/);
+    } finally {
+      restore();
+    }
+  });
+
+  it('refuses a key file that does not hold a key, naming the file', async () => {
+    const dir = dataDir();
+    writeFileSync(join(dir, 'diff-key'), 'not hex\n');
+    const error = (await resolveDiffKey({ envValue: undefined, dataDir: dir, engine: 'sqlite', log: warnings().log }).catch((e: unknown) => e)) as StoreError;
+    expect(error.code).toBe('DIFF_KEY_INVALID');
+    expect(error.message).toContain(join(dir, 'diff-key'));
   });
 
   it('uses FICUS_DIFF_KEY over any key file, without warning', async () => {

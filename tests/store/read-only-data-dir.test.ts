@@ -1,0 +1,28 @@
+// #13 item 10: a restart onto a read-only volume that already holds the diff key must start.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { startHarness } from '../support/ficus-harness.ts';
+import { makeReadOnly } from './read-only-dir.ts';
+
+describe('a read-only data directory', () => {
+  it('starts and serves when the directory already holds the diff key (no DIFF_KEY_INVALID EACCES)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ficus-ro-data-'));
+    const settings = { dataDir, databaseUrl: `sqlite:${join(mkdtempSync(join(tmpdir(), 'ficus-ro-db-')), 'ficus.db')}` };
+    const first = await startHarness({ settings });
+    await first.close();
+    const restore = makeReadOnly(dataDir);
+    try {
+      const second = await startHarness({ settings });
+      try {
+        expect((await fetch(`${second.proxyUrl}/items/1`)).status).toBe(200);
+        expect((await fetch(`${second.adminUrl}/readyz`)).status).toBe(200);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      restore();
+    }
+  });
+});
