@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs one k6 scenario from load/ against Ficus: `npm run load -- smoke` (or clinical-day, ed-surge).
 #   scripts/load.sh <scenario> [extra k6 args, e.g. -e BASE_RPS=40]
-# Builds k6 if missing. Unless FICUS_URL is given, starts `src/main.ts start --demo` on free loopback
+# Builds k6 if missing (scripts/build-k6.sh), unless K6_BIN names a k6 to use as is. Unless FICUS_URL is given, starts `src/main.ts start --demo` on free loopback
 # ports (its own SQLite file in a temp dir), waits for /readyz, runs k6, stops the proxy with SIGTERM
 # and exits with k6's exit code.
 # Env: FICUS_URL / FICUS_ADMIN_URL / FICUS_ADMIN_TOKEN (an already running proxy), BASE_RPS,
@@ -14,7 +14,7 @@ set -euo pipefail
 project_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "${project_root}"
 readonly node_bin="${project_root}/node_modules/.bin/node"
-readonly k6_bin="${project_root}/.tools/bin/k6"
+readonly k6_bin="${K6_BIN:-${project_root}/.tools/bin/k6}"
 readonly ready_timeout_seconds=60
 readonly drain_timeout_seconds=20
 
@@ -24,7 +24,12 @@ scenario="$1"; shift
 script="load/${scenario}.ts"
 [[ -f "${script}" ]] || { echo "load.sh: no scenario ${script}" >&2; usage; }
 
-scripts/build-k6.sh
+# The test suite passes K6_BIN (built by a setup step before it), so a test never compiles k6.
+if [[ -n "${K6_BIN:-}" ]]; then
+  [[ -x "${K6_BIN}" ]] || { echo "load.sh: K6_BIN=${K6_BIN} is not an executable k6" >&2; exit 1; }
+else
+  scripts/build-k6.sh
+fi
 
 results_dir="${K6_RESULTS_DIR:-load/results}"
 mkdir -p "${results_dir}"
