@@ -2,6 +2,7 @@
 // the upstream: a third of the throughput and a TIME_WAIT storm), so every call names its agent.
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { UpstreamConfig } from '../config/load-routes.ts';
 
@@ -23,6 +24,8 @@ export interface Upstream {
   /** Host header value when rewriting. */
   readonly hostHeader: string;
   readonly timeouts: ResolvedTimeouts;
+  /** Everything the agent was built from, by value (TLS files by content): equal keys share an agent. */
+  readonly connectionKey: string;
 }
 
 export type UpstreamPool = ReadonlyMap<string, Upstream>;
@@ -31,21 +34,40 @@ export function createUpstreamPool(configs: ReadonlyMap<string, UpstreamConfig>,
   const pool = new Map<string, Upstream>();
   for (const [name, config] of configs) {
     const reused = previous?.get(name);
-    // Keep the warm agent across a reload when nothing about the connection changed.
-    if (reused && sameConnection(reused, config)) {
+    const key = connectionKeyOf(config);
+    // Keep the warm agent across a reload when nothing about the connection changed (compared by
+    // value: a reload parses fresh objects, so identity would call every TLS upstream "changed").
+    if (reused && reused.connectionKey === key) {
       pool.set(name, { ...reused, rewriteHost: config.rewriteHost, timeouts: resolveTimeouts(config.timeouts) });
       continue;
     }
-    pool.set(name, buildUpstream(config));
+    pool.set(name, buildUpstream(config, key));
   }
   return pool;
 }
 
+/**
+ * Retires the agents of `pool` that `keep` no longer uses. A retired agent is never destroyed
+ * while it carries a request: `agent.destroy()` would cut every in-flight call on it (a reload that
+ * only renamed 127.0.0.1 to localhost failed 20 of 20). Its idle sockets are closed now; each busy
+ * socket closes when its exchange ends, and requests still queued on it (or a fallback replay that
+ * captured the old upstream) are served first. Without `keep` (shutdown) everything is destroyed.
+ */
 export function closeUpstreamPool(pool: UpstreamPool, keep?: UpstreamPool): void {
+  const kept = new Set([...(keep?.values() ?? [])].map((u) => u.agent));
   for (const upstream of pool.values()) {
-    if (keep && [...keep.values()].some((u) => u.agent === upstream.agent)) continue;
-    upstream.agent.destroy();
+    if (kept.has(upstream.agent)) continue;
+    if (keep) retireAgent(upstream.agent);
+    else upstream.agent.destroy();
   }
+}
+
+function retireAgent(agent: HttpAgent): void {
+  // Node's agent destroys a socket on 'free' when keepAlive is off instead of pooling it
+  // (lib/_http_agent.js), after handing it to any request still queued for it. (`keepAlive` is a
+  // public field of the agent that @types/node does not declare.)
+  (agent as HttpAgent & { keepAlive: boolean }).keepAlive = false;
+  for (const sockets of Object.values(agent.freeSockets)) for (const socket of sockets ?? []) socket.destroy();
 }
 
 export function resolveTimeouts(base: Partial<ResolvedTimeouts>, override: Partial<ResolvedTimeouts> = {}): ResolvedTimeouts {
@@ -56,7 +78,7 @@ export function resolveTimeouts(base: Partial<ResolvedTimeouts>, override: Parti
   };
 }
 
-function buildUpstream(config: UpstreamConfig): Upstream {
+function buildUpstream(config: UpstreamConfig, connectionKey: string): Upstream {
   const url = new URL(config.url);
   const https = url.protocol === 'https:';
   const port = Number(url.port) || (https ? 443 : 80);
@@ -78,9 +100,26 @@ function buildUpstream(config: UpstreamConfig): Upstream {
     rewriteHost: config.rewriteHost,
     hostHeader: url.host,
     timeouts: resolveTimeouts(config.timeouts),
+    connectionKey,
   };
 }
 
-function sameConnection(upstream: Upstream, config: UpstreamConfig): boolean {
-  return upstream.url.href === new URL(config.url).href && !config.tls && upstream.url.protocol === 'http:';
+/** The agent's inputs as one string; a renewed client certificate under the same path is a change. */
+function connectionKeyOf(config: UpstreamConfig): string {
+  const file = (path: string | undefined) => (path === undefined ? null : { path, sha256: digestOf(path) });
+  const { ca, cert, key, servername } = config.tls ?? {};
+  return JSON.stringify({
+    url: new URL(config.url).href,
+    keepAliveMs: config.keepAliveMs,
+    maxSockets: config.maxSockets,
+    tls: config.tls ? { ca: file(ca), cert: file(cert), key: file(key), servername: servername ?? null } : null,
+  });
+}
+
+function digestOf(path: string): string {
+  try {
+    return createHash('sha256').update(readFileSync(path)).digest('hex');
+  } catch {
+    return 'unreadable'; // buildUpstream reports the real error when the agent is built
+  }
 }
