@@ -28,7 +28,8 @@ const ignoreEntrySchema = z.union([
 
 const arrayPolicySchema = z.union([
   z.enum(['ordered', 'unordered']),
-  z.strictObject({ keyed: relativePointerSchema }),
+  // One field, or a list of fields identifying an element together (a composite key).
+  z.strictObject({ keyed: z.union([relativePointerSchema, z.array(relativePointerSchema).min(1)]) }),
 ]);
 
 export const compareConfigSchema = z.strictObject({

@@ -25,6 +25,7 @@ ignore:
   - { pointer: /entry/*/resource/meta/versionId, kinds: [changed] }
 arrays:
   /entry: { keyed: resource/id }
+  /points: { keyed: [effectiveDateTime, code/coding/0/code] }
   /tags: unordered
   /name/*/given: ordered
 tolerance:
@@ -46,6 +47,8 @@ noise: { sample: 0.01 }
     [{ arrays: { entry: 'unordered' } }, ['compare', 'arrays', 'entry']],
     [{ arrays: { '/entry': { keyed: 'resource/~2id' } } }, ['compare', 'arrays', '/entry', 'keyed']],
     [{ arrays: { '/entry': 'sorted' } }, ['compare', 'arrays', '/entry']],
+    [{ arrays: { '/points': { keyed: ['at', 'metric~2'] } } }, ['compare', 'arrays', '/points', 'keyed', 1]],
+    [{ arrays: { '/points': { keyed: [] } } }, ['compare', 'arrays', '/points', 'keyed']],
     [{ ignore: ['meta/lastUpdated'] }, ['compare', 'ignore', 0]],
     [{ ignore: [{ pointer: '/a', kinds: ['status'] }] }, ['compare', 'ignore', 0, 'kinds', 0]],
     [{ tolerance: { numeric: { '/value': -1 } } }, ['compare', 'tolerance', 'numeric', '/value']],

@@ -70,9 +70,12 @@ function buildRuleTrie(config: CompareConfig): RuleNode {
     addRule(root, segmentsOf(pointer), (node) => {
       if (typeof policy === 'string') node.array = { kind: policy };
       else {
-        const key = parseRelativePointer(policy.keyed);
-        if (!key.ok) throw new Error(`unreachable: schema accepted ${policy.keyed}`);
-        node.array = { kind: 'keyed', key: key.segments };
+        const keys = (typeof policy.keyed === 'string' ? [policy.keyed] : policy.keyed).map((pointer) => {
+          const key = parseRelativePointer(pointer);
+          if (!key.ok) throw new Error(`unreachable: schema accepted ${pointer}`);
+          return key.segments;
+        });
+        node.array = { kind: 'keyed', key: keys[0]!, keys };
       }
     });
   }

@@ -7,25 +7,30 @@
 // so its paths no longer name an index of either document; it reports string → null as a CHANGE
 // (we need 'type'); and tolerances would need a second pass re-reading both trees at each path.
 import type { BodyDifferenceKind } from './compareConfigSchema.ts';
-import { canonicalJson } from './canonicalJson.ts';
 import { jsonTypeOf } from './jsonTypeOf.ts';
 import { isFullyIgnored, normalizeJson } from './normalizeJson.ts';
-import { formatPointer, readAt } from './pointer.ts';
+import { elementForm, matchByKey, matchUnordered, type ElementForm, type MatchSides } from './match-array-elements.ts';
+import { formatPointer } from './pointer.ts';
 import { descend, resolveRules, type ArrayPolicy, type LocationRules, type RuleNode } from './ruleTrie.ts';
 import type { Difference } from './types.ts';
 
 type Ignored = ReadonlySet<BodyDifferenceKind> | null;
 
 interface Walk {
-  readonly out: Difference[];
+  /** Null when only the cost is wanted (measuring the distance between two array elements). */
+  readonly out: Difference[] | null;
   readonly path: string[];
+  /** Differences found so far, an added or removed subtree weighing its leaves. */
+  cost: number;
+  /** The walk stops descending once cost reaches limit. */
+  readonly limit: number;
 }
 
 /** Differences between two decoded JSON values under a route's compiled rules. */
 export function diffJson(control: unknown, candidate: unknown, root: RuleNode): Difference[] {
-  const walk: Walk = { out: [], path: [] };
+  const walk: Walk = { out: [], path: [], cost: 0, limit: Infinity };
   diffValue(walk, control, candidate, [root], null);
-  return walk.out;
+  return walk.out!;
 }
 
 function diffValue(walk: Walk, control: unknown, candidate: unknown, states: readonly RuleNode[], inherited: Ignored): void {
@@ -46,6 +51,7 @@ function diffValue(walk: Walk, control: unknown, candidate: unknown, states: rea
 }
 
 function diffChild(walk: Walk, key: string, control: unknown, candidate: unknown, states: readonly RuleNode[], ignore: Ignored): void {
+  if (walk.cost >= walk.limit) return;
   walk.path.push(key);
   diffValue(walk, control, candidate, descend(states, key), ignore);
   walk.path.pop();
@@ -56,97 +62,40 @@ function diffObject(walk: Walk, control: Record<string, unknown>, candidate: Rec
   for (const key of Object.keys(candidate)) if (!Object.hasOwn(control, key)) diffChild(walk, key, undefined, candidate[key], states, ignore);
 }
 
-interface ArrayMatch {
-  /** Control index, candidate index: the same element on both sides, not (yet) known equal. */
-  readonly pairs: [number, number][];
-  readonly removed: number[];
-  readonly added: number[];
-}
-
 function diffArray(walk: Walk, control: unknown[], candidate: unknown[], states: readonly RuleNode[], ignore: Ignored, policy: ArrayPolicy | null): void {
   if (policy === null || policy.kind === 'ordered') {
     const length = Math.max(control.length, candidate.length);
     for (let i = 0; i < length; i++) diffChild(walk, String(i), control[i], candidate[i], states, ignore);
     return;
   }
-  // Memoised: an element's normal form is needed for matching, and again to find what is left over.
-  const canonical = (side: unknown[]) => {
-    const memo = new Map<number, string>();
-    return (i: number): string => {
-      let key = memo.get(i);
-      if (key === undefined) memo.set(i, (key = canonicalJson(normalizeJson(side[i], descend(states, String(i))))));
-      return key;
-    };
-  };
-  const sides = { control, candidate, controlKey: canonical(control), candidateKey: canonical(candidate) };
-  const match = policy.kind === 'keyed' ? matchByKey(sides, policy.key) : matchUnordered(sides, indices(control), indices(candidate));
+  const sides = matchSides(control, candidate, states, ignore);
+  const match = policy.kind === 'keyed' ? matchByKey(sides, policy.keys) : matchUnordered(sides, indices(control), indices(candidate));
   for (const [i, j] of match.pairs) diffChild(walk, String(i), control[i], candidate[j], states, ignore);
   for (const i of match.removed) diffChild(walk, String(i), control[i], undefined, states, ignore);
   for (const j of match.added) diffChild(walk, String(j), undefined, candidate[j], states, ignore);
 }
 
-interface Sides {
-  readonly control: unknown[];
-  readonly candidate: unknown[];
-  readonly controlKey: (index: number) => string;
-  readonly candidateKey: (index: number) => string;
-}
-
-/** Equal elements (by normal form) match first; leftovers pair up in order, extras are added/removed. */
-function matchUnordered(sides: Sides, controlIndices: number[], candidateIndices: number[]): ArrayMatch {
-  const available = new Map<string, number[]>();
-  for (const j of candidateIndices) {
-    const key = sides.candidateKey(j);
-    const bucket = available.get(key);
-    if (bucket) bucket.push(j);
-    else available.set(key, [j]);
-  }
-  const leftoverControl: number[] = [];
-  for (const i of controlIndices) if (available.get(sides.controlKey(i))?.shift() === undefined) leftoverControl.push(i);
-  const leftoverCandidate = candidateIndices.filter((j) => available.get(sides.candidateKey(j))?.includes(j));
-  const paired = Math.min(leftoverControl.length, leftoverCandidate.length);
-  return {
-    pairs: leftoverControl.slice(0, paired).map((i, n) => [i, leftoverCandidate[n]!]),
-    removed: leftoverControl.slice(paired),
-    added: leftoverCandidate.slice(paired),
+/** Both arrays as matching sees them: element forms memoised, distance by the same rule-aware walk. */
+function matchSides(control: unknown[], candidate: unknown[], states: readonly RuleNode[], ignore: Ignored): MatchSides {
+  const forms = (side: unknown[]) => {
+    const memo = new Map<number, ElementForm>();
+    return (i: number): ElementForm => {
+      let form = memo.get(i);
+      if (form === undefined) memo.set(i, (form = elementForm(normalizeJson(side[i], descend(states, String(i))))));
+      return form;
+    };
   };
-}
-
-/** Elements match by the value at the key pointer; elements without a key match as unordered. */
-function matchByKey(sides: Sides, key: readonly string[]): ArrayMatch {
-  const controlGroups = groupByKey(sides.control, key);
-  const candidateGroups = groupByKey(sides.candidate, key);
-  const result: ArrayMatch = { pairs: [], removed: [], added: [] };
-  for (const [value, controlIndices] of controlGroups) {
-    const candidateIndices = candidateGroups.get(value);
-    if (!candidateIndices) result.removed.push(...controlIndices);
-    // Duplicate keys (which a keyed array should not have) fall back to unordered within the key.
-    else mergeMatch(result, controlIndices.length === 1 && candidateIndices.length === 1
-      ? { pairs: [[controlIndices[0]!, candidateIndices[0]!]], removed: [], added: [] }
-      : matchUnordered(sides, controlIndices, candidateIndices));
-  }
-  for (const [value, candidateIndices] of candidateGroups) if (!controlGroups.has(value)) result.added.push(...candidateIndices);
-  return result;
-}
-
-const UNKEYED = '\u0000unkeyed';
-
-function groupByKey(elements: unknown[], key: readonly string[]): Map<string, number[]> {
-  const groups = new Map<string, number[]>();
-  elements.forEach((element, index) => {
-    const value = readAt(element, key);
-    const group = value === undefined ? UNKEYED : canonicalJson(value);
-    const members = groups.get(group);
-    if (members) members.push(index);
-    else groups.set(group, [index]);
-  });
-  return groups;
-}
-
-function mergeMatch(into: ArrayMatch, from: ArrayMatch): void {
-  into.pairs.push(...from.pairs);
-  into.removed.push(...from.removed);
-  into.added.push(...from.added);
+  return {
+    control,
+    candidate,
+    controlForm: forms(control),
+    candidateForm: forms(candidate),
+    distance: (i, j, limit) => {
+      const probe: Walk = { out: null, path: [], cost: 0, limit };
+      diffValue(probe, control[i], candidate[j], descend(states, String(i)), ignore);
+      return probe.cost;
+    },
+  };
 }
 
 function isWithinTolerance(control: unknown, candidate: unknown, rules: LocationRules): boolean {
@@ -170,8 +119,21 @@ function parseTimestamp(text: string): number | null {
 
 function emit(walk: Walk, kind: BodyDifferenceKind, control: unknown, candidate: unknown, ignore: Ignored): void {
   if (ignore?.has(kind)) return;
-  const difference: Difference = { pointer: formatPointer(walk.path), kind, controlType: jsonTypeOf(control), candidateType: jsonTypeOf(candidate), controlValue: control, candidateValue: candidate };
-  walk.out.push(difference);
+  walk.cost += kind === 'added' ? leafCount(candidate, walk.limit) : kind === 'removed' ? leafCount(control, walk.limit) : 1;
+  walk.out?.push({ pointer: formatPointer(walk.path), kind, controlType: jsonTypeOf(control), candidateType: jsonTypeOf(candidate), controlValue: control, candidateValue: candidate });
+}
+
+/** Leaves of a value (an empty object or array is one), counted up to limit. */
+function leafCount(value: unknown, limit: number): number {
+  if (value === null || typeof value !== 'object') return 1;
+  const children = Object.values(value);
+  if (children.length === 0) return 1;
+  let count = 0;
+  for (const child of children) {
+    if (count >= limit) break;
+    count += leafCount(child, limit - count);
+  }
+  return count;
 }
 
 function mergeIgnored(inherited: Ignored, own: Ignored): Ignored {

@@ -8,7 +8,11 @@ import { WILDCARD } from './pointer.ts';
 export type ArrayPolicy =
   | { readonly kind: 'ordered' }
   | { readonly kind: 'unordered' }
-  | { readonly kind: 'keyed'; readonly key: readonly string[] };
+  /**
+   * `keys`: one pointer, or several for a composite key (time + metric). `key` is the first of
+   * them, kept for normalizeJson's sort order (any fixed order is a normal form).
+   */
+  | { readonly kind: 'keyed'; readonly key: readonly string[]; readonly keys: readonly (readonly string[])[] };
 
 export interface RuleNode {
   readonly literal: ReadonlyMap<string, RuleNode>;
