@@ -170,6 +170,7 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
     mirror,
     dropRequestHeaders: new Set(['baggage']),
     breaker,
+    onPathRefused: (refusal) => proxyMetrics.pathRefused(refusal.route.id, refusal.reason),
   };
   const edge = createEdgeServer({
     handleRequest: createRequestHandler(handlerDeps),

@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import type { ExchangeObservation, FallbackReason, Side, StatusClass } from '../compare/evidence.ts';
 import { decide, type Decision } from '../decision/decide.ts';
 import type { FlagSource } from '../decision/flag-source.ts';
-import { matchRoute, type CompiledRoute, type RouteTable } from '../routing/route-table.ts';
+import { matchRoute, type CompiledRoute, type PathRefusal, type RouteTable } from '../routing/route-table.ts';
 import { extractStickyKey } from '../routing/sticky-key.ts';
 import { hasRequestBody, teeRequestBody, type TeedBody } from './body-tee.ts';
 import { FAILURES, failureBody, type UpstreamFailure } from './failures.ts';
@@ -71,6 +71,8 @@ export interface HandlerDeps {
   readonly dropRequestHeaders?: ReadonlySet<string>;
   /** Per-route circuit breaker: whether new may be tried now, and outcomes to learn from. */
   readonly breaker?: { allowNew(route: CompiledRoute): boolean; record(route: CompiledRoute, ok: boolean): void };
+  /** A target whose route parameter carried path structure: served by legacy untouched, counted here. */
+  onPathRefused?(refusal: PathRefusal): void;
 }
 
 export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
@@ -80,7 +82,9 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     const rawUrl = req.url ?? '/';
     const method = req.method ?? 'GET';
     const legacy = state.upstreams.get('legacy')!;
-    const match = matchRoute(state.table, method, rawUrl);
+    const found = matchRoute(state.table, method, rawUrl);
+    if (found?.kind === 'refused') deps.onPathRefused?.(found);
+    const match = found?.kind === 'matched' ? found : undefined;
     const forwarded = { remoteAddress: req.socket.remoteAddress ?? '', protocol: deps.protocol, trusted: deps.isTrustedProxy(req.socket.remoteAddress ?? '') };
     if (!match) {
       const headers = buildRequestHeaders(req.rawHeaders, { forwarded, drop: deps.dropRequestHeaders });

@@ -14,7 +14,9 @@ export function createUpgradeHandler(deps: HandlerDeps): (req: IncomingMessage, 
   return function handleUpgrade(req, socket, head) {
     const state = deps.state();
     const rawUrl = req.url ?? '/';
-    const match = matchRoute(state.table, req.method ?? 'GET', rawUrl);
+    const found = matchRoute(state.table, req.method ?? 'GET', rawUrl);
+    if (found?.kind === 'refused') deps.onPathRefused?.(found);
+    const match = found?.kind === 'matched' ? found : undefined;
     let upstream = state.upstreams.get('legacy')!;
     if (match) {
       const key = extractStickyKey(match, { rawUrl, headers: req.headers });

@@ -1,6 +1,9 @@
 // Route path patterns: literal segments, `:name` parameters (one segment) and a trailing `*`
 // (the rest). Matched against the RAW path as the client sent it — never a normalised one — so
 // `/fhir//Patient/1` or `/fhir/Patient/%2e%2e` do not match a route and pass to legacy untouched.
+// A literal segment may not carry path structure itself (`..`, `%2F`, `\`): matching relies on
+// literals never absorbing what parameters are refused for.
+import { findPathStructure } from './path-structure.ts';
 
 export type PatternSegment =
   | { readonly kind: 'literal'; readonly value: string }
@@ -29,6 +32,8 @@ export function parsePathPattern(pattern: string): ParsedPattern {
       segments.push({ kind: 'param', name });
     } else if (part === '' && index !== parts.length - 1) {
       return { ok: false, message: 'empty segment (//) in pattern' };
+    } else if (findPathStructure(part)) {
+      return { ok: false, message: `segment "${part}" carries path structure (${findPathStructure(part)})` };
     } else {
       segments.push({ kind: 'literal', value: part });
     }

@@ -19,6 +19,8 @@ export interface ProxyMetricsDeps {
 export interface ProxyMetrics {
   observe(observation: ExchangeObservation): void;
   exchangeEnded(summary: ExchangeSummary): void;
+  /** A request kept off a route because a parameter carried path structure (served by legacy). */
+  pathRefused(route: string, reason: string): void;
   /** Prometheus text exposition format 0.0.4. */
   render(): string;
   /** The same numbers as data, for OTLP push (otlp-metrics.ts). Cumulative since start. */
@@ -46,6 +48,8 @@ export function createProxyMetrics(deps: ProxyMetricsDeps): ProxyMetrics {
   const mirrored = counter('ficus_mirrored_total', 'Copies sent by Ficus (shadow, reverse, noise), by route, destination side and outcome.', ['route', 'side', 'status']);
   const skipped = counter('ficus_shadow_skipped_total', 'Requests not copied, by route and reason.', ['route', 'reason']);
   const comparisons = counter('ficus_comparisons_total', 'Comparisons finished, by route and verdict.', ['route', 'verdict']);
+  const pathRefused = counter('ficus_path_refused_total', 'Requests kept off a route because a path parameter carried path structure (dot segment, slash, backslash in any encoding); served by legacy untouched. By route and reason.', ['route', 'reason']);
+  const families = [requests, errors, fallbacks, duration, upstream, mirrored, skipped, comparisons, pathRefused];
 
   return {
     observe(o) {
@@ -74,9 +78,12 @@ export function createProxyMetrics(deps: ProxyMetricsDeps): ProxyMetrics {
       else if (!s.complete) errors.inc([route, s.servedBy, 'incomplete']);
       if (s.fallback !== undefined) fallbacks.inc([route, s.fallback]);
     },
+    pathRefused(route, reason) {
+      pathRefused.inc([route, reason]);
+    },
     render() {
       const out: string[] = [];
-      for (const family of [requests, errors, fallbacks, duration, upstream, mirrored, skipped, comparisons]) family.render(out);
+      for (const family of families) family.render(out);
       out.push('# HELP ficus_breaker_state Circuit breaker state per route (1 for the current state).', '# TYPE ficus_breaker_state gauge');
       for (const [route, state] of deps.breakerStates?.() ?? []) {
         for (const s of BREAKER_STATES) out.push(`ficus_breaker_state{route="${escapeLabel(route)}",state="${s}"} ${s === state ? 1 : 0}`);
@@ -87,12 +94,12 @@ export function createProxyMetrics(deps: ProxyMetricsDeps): ProxyMetrics {
       return `${out.join('\n')}\n`;
     },
     snapshot() {
-      const families: MetricSnapshot[] = [requests, errors, fallbacks, duration, upstream, mirrored, skipped, comparisons].map((f) => f.snapshot());
+      const snapshots: MetricSnapshot[] = families.map((f) => f.snapshot());
       const breaker = [...(deps.breakerStates?.() ?? [])].flatMap(([route, state]) => BREAKER_STATES.map((s) => ({ attributes: { route, state: s }, value: s === state ? 1 : 0 })));
-      families.push({ kind: 'gauge', name: 'ficus_breaker_state', help: 'Circuit breaker state per route (1 for the current state).', series: breaker });
+      snapshots.push({ kind: 'gauge', name: 'ficus_breaker_state', help: 'Circuit breaker state per route (1 for the current state).', series: breaker });
       const age = deps.flagsAgeSeconds();
-      families.push({ kind: 'gauge', name: 'ficus_flags_staleness_seconds', help: 'Seconds since the flags were last refreshed.', series: age === undefined ? [] : [{ attributes: {}, value: age }] });
-      return families;
+      snapshots.push({ kind: 'gauge', name: 'ficus_flags_staleness_seconds', help: 'Seconds since the flags were last refreshed.', series: age === undefined ? [] : [{ attributes: {}, value: age }] });
+      return snapshots;
     },
   };
 }
