@@ -51,6 +51,8 @@ export const compareConfigSchema = z.strictObject({
   shape: z.array(pointerSchema).optional(),
   /** Module path, resolved from the route file's directory. */
   comparator: z.string().min(1).optional(),
+  /** Rules for a data standard, merged before the route's own (see presets/fhir-r4.ts). */
+  preset: z.enum(['fhir-r4', 'fhir-r4-searchset']).optional(),
   /** Opt-in legacy-twice sampling for noise learning; dispatch applies it. */
   noise: z.strictObject({ sample: fractionSchema }).optional(),
 });

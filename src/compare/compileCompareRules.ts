@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { z } from 'zod';
 import { BODY_DIFFERENCE_KINDS, compareConfigSchema, type CompareConfig } from './compareConfigSchema.ts';
 import { parsePointer, parseRelativePointer } from './pointer.ts';
+import { withPreset } from './presets/fhir-r4.ts';
 import { addRule, createRuleNode, type RuleNode } from './ruleTrie.ts';
 import type { Difference } from './types.ts';
 
@@ -41,7 +42,7 @@ export const DEFAULT_COMPARED_HEADERS: readonly string[] = Object.freeze(['conte
 export async function compileCompareRules(config: unknown, options: { readonly baseDir: string }): Promise<CompareRules> {
   const parsed = compareConfigSchema.safeParse(config ?? {});
   if (!parsed.success) throw toConfigError(parsed.error);
-  const valid = parsed.data;
+  const valid = withPreset(parsed.data);
   return Object.freeze({
     headers: Object.freeze((valid.headers ?? DEFAULT_COMPARED_HEADERS).map((name) => name.toLowerCase())),
     root: buildRuleTrie(valid),
