@@ -78,8 +78,43 @@ const initial: Migration = {
   },
 };
 
+/**
+ * Rollouts (the autopilot's plan state, so it survives restarts and moves between replicas) and
+ * leases (exactly one replica decides). Named to sort after the migrations of 2026-11 work in
+ * flight, since kysely applies them in name order.
+ */
+const rollouts: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .createTable('ficus_rollout')
+      .addColumn('route', 'text', (c) => c.primaryKey())
+      .addColumn('plan', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('step', 'integer', (c) => c.notNull())
+      .addColumn('step_started_ms', 'bigint', (c) => c.notNull())
+      .addColumn('rollbacks', 'integer', (c) => c.notNull())
+      .addColumn('approved_step', 'integer')
+      .addColumn('dry_run', 'integer', (c) => c.notNull())
+      .addColumn('started_by', 'text', (c) => c.notNull())
+      .addColumn('updated_ms', 'bigint', (c) => c.notNull())
+      .addColumn('last_decision', 'text')
+      .execute();
+    await db.schema
+      .createTable('ficus_lease')
+      .addColumn('name', 'text', (c) => c.primaryKey())
+      .addColumn('holder', 'text', (c) => c.notNull())
+      .addColumn('expires_ms', 'bigint', (c) => c.notNull())
+      .execute();
+  },
+  async down(db: Kysely<unknown>): Promise<void> {
+    await db.schema.dropTable('ficus_lease').execute();
+    await db.schema.dropTable('ficus_rollout').execute();
+  },
+};
+
 export const storeMigrations: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
+  '0020_rollouts': rollouts,
 };
 
 export const storeMigrationProvider: MigrationProvider = {

@@ -64,7 +64,34 @@ export interface AuditAnchorTable {
   prev_hash: string;
 }
 
+/** One route's rollout under the autopilot (see src/rollout). */
+export interface RolloutTable {
+  route: string;
+  /** The validated plan as JSON. */
+  plan: string;
+  status: string;
+  step: number;
+  step_started_ms: number;
+  rollbacks: number;
+  approved_step: number | null;
+  /** 0/1: a dry run decides and audits but never flips a flag. */
+  dry_run: number;
+  started_by: string;
+  updated_ms: number;
+  /** JSON of the last decision (action, reason, gates) for status and the timeline. */
+  last_decision: string | null;
+}
+
+/** A named lease: the holder decides until expires_ms, then anyone may take it. */
+export interface LeaseTable {
+  name: string;
+  holder: string;
+  expires_ms: number;
+}
+
 export interface StoreSchema {
+  ficus_rollout: RolloutTable;
+  ficus_lease: LeaseTable;
   ficus_difference: DifferenceTable;
   ficus_stats_counter: StatsCounterTable;
   ficus_stats_latency: StatsLatencyTable;
