@@ -6,7 +6,7 @@ import type { RolloutTable, StoreSchema } from './schema.ts';
 export type RolloutRow = RolloutTable;
 
 export async function saveRollout(db: Kysely<StoreSchema>, row: RolloutRow): Promise<void> {
-  const { route, ...rest } = row;
+  const { route: _route, ...rest } = row;
   await db.insertInto('ficus_rollout').values(row).onConflict((oc) => oc.column('route').doUpdateSet(rest)).execute();
 }
 
