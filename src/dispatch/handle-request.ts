@@ -13,6 +13,7 @@ import type { ExchangeTrace, ExchangeTracer } from './exchange-trace.ts';
 import type { Forwarder } from './forward.ts';
 import { buildRequestHeaders, type HeaderEntries } from './hop-headers.ts';
 import { relayResponse, serverTimingValue, type RelayCapture } from './relay.ts';
+import { refusalResponse, screenRequest, type RefusalReason, type ScreenOptions } from './request-screen.ts';
 import { resolveTimeouts, type Upstream, type UpstreamPool } from './upstream-pool.ts';
 
 export interface EdgeState {
@@ -73,13 +74,26 @@ export interface HandlerDeps {
   readonly breaker?: { allowNew(route: CompiledRoute): boolean; record(route: CompiledRoute, ok: boolean): void };
   /** A target whose route parameter carried path structure: served by legacy untouched, counted here. */
   onPathRefused?(refusal: PathRefusal): void;
+  /** What request targets are accepted (absolute-form is refused unless configured). */
+  readonly screen?: ScreenOptions;
+  /** A request refused before routing (400), counted and logged by the caller. */
+  onRefused?(reason: RefusalReason): void;
 }
 
 export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
   return function handleRequest(req, res) {
     const startedAt = performance.now();
+    const screened = screenRequest(req, deps.screen);
+    if (!screened.ok) {
+      deps.onRefused?.(screened.reason);
+      const refusal = refusalResponse(screened.reason);
+      res.writeHead(refusal.status, refusal.headers).end(refusal.body);
+      return;
+    }
+    // Origin-form from here on, for every consumer of the request (mirror copies included).
+    if (screened.target !== req.url) req.url = screened.target;
     const state = deps.state();
-    const rawUrl = req.url ?? '/';
+    const rawUrl = screened.target;
     const method = req.method ?? 'GET';
     const legacy = state.upstreams.get('legacy')!;
     const found = matchRoute(state.table, method, rawUrl);

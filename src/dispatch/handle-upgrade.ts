@@ -9,11 +9,20 @@ import { extractStickyKey } from '../routing/sticky-key.ts';
 import { FAILURES } from './failures.ts';
 import { buildRequestHeaders } from './hop-headers.ts';
 import type { HandlerDeps } from './handle-request.ts';
+import { screenRequest } from './request-screen.ts';
 
 export function createUpgradeHandler(deps: HandlerDeps): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
   return function handleUpgrade(req, socket, head) {
+    const screened = screenRequest(req, deps.screen);
+    if (!screened.ok) {
+      deps.onRefused?.(screened.reason);
+      socket.on('error', () => socket.destroy());
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    req.url = screened.target;
     const state = deps.state();
-    const rawUrl = req.url ?? '/';
+    const rawUrl = screened.target;
     const found = matchRoute(state.table, req.method ?? 'GET', rawUrl);
     if (found?.kind === 'refused') deps.onPathRefused?.(found);
     const match = found?.kind === 'matched' ? found : undefined;

@@ -11,6 +11,27 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te'
  */
 const FICUS_ONLY = new Set(['ficus-shadow', 'ficus-shadow-ack', 'expect']);
 
+/** Fields naming the client that only a trusted proxy may pass on; from anyone else Ficus states the peer. */
+const CLIENT_IDENTITY = new Set(['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'forwarded', 'x-real-ip', 'true-client-ip']);
+
+/**
+ * End-to-end fields a `Connection` option may not remove: RFC 9110 §7.6.1 forbids naming a field
+ * meant for all recipients, and `Connection: Host` once sent a request upstream without Host.
+ */
+const NOT_CONNECTION_OPTIONS = new Set([
+  'host', 'content-length', 'content-type', 'content-encoding', 'cache-control', 'authorization', 'cookie', 'traceparent', 'tracestate',
+  ...CLIENT_IDENTITY,
+]);
+
+/**
+ * The name an upstream framework sees: CGI, WSGI, Rack and PHP map `-` and `_` to the same
+ * variable (`Ficus_Shadow` arrives as HTTP_FICUS_SHADOW), so every name Ficus strips or controls is
+ * compared in this form. Lowercase input; allocates only for names that contain `_`.
+ */
+export function canonicalName(lower: string): string {
+  return lower.includes('_') ? lower.replaceAll('_', '-') : lower;
+}
+
 export type HeaderEntries = Array<[name: string, value: string | string[]]>;
 
 export interface ForwardedInfo {
@@ -38,8 +59,8 @@ function connectionListed(raw: readonly string[]): Set<string> | undefined {
   for (let i = 0; i < raw.length; i += 2) {
     if (raw[i]!.length === 10 && raw[i]!.toLowerCase() === 'connection') {
       for (const token of raw[i + 1]!.split(',')) {
-        const name = token.trim().toLowerCase();
-        if (name) (listed ??= new Set()).add(name);
+        const name = canonicalName(token.trim().toLowerCase());
+        if (name && !NOT_CONNECTION_OPTIONS.has(name)) (listed ??= new Set()).add(name);
       }
     }
   }
@@ -51,9 +72,9 @@ export function buildRequestHeaders(raw: readonly string[], options: RequestHead
   const listed = connectionListed(raw);
   const grouped = new Map<string, [string, string | string[]]>();
   const { forwarded } = options;
-  let xff: string | undefined;
-  let xfProto: string | undefined;
-  let xfHost: string | undefined;
+  /** Client-identity fields the request carried (any spelling), and a trusted proxy's values. */
+  const carried = new Set<string>();
+  const identity = new Map<string, string>();
   let host: string | undefined;
   let chunked = false;
   for (let i = 0; i < raw.length; i += 2) {
@@ -61,13 +82,23 @@ export function buildRequestHeaders(raw: readonly string[], options: RequestHead
     const value = raw[i + 1]!;
     const lower = name.toLowerCase();
     if (lower === 'transfer-encoding') chunked ||= /chunked/i.test(value);
+    const canonical = canonicalName(lower);
     const keptForUpgrade = options.upgrade === true && (lower === 'connection' || lower === 'upgrade');
-    if (HOP_BY_HOP.has(lower) && !keptForUpgrade) continue;
+    if (HOP_BY_HOP.has(canonical) && !keptForUpgrade) continue;
     // `Connection: Upgrade` lists Upgrade itself: a handshake must keep it.
-    if (FICUS_ONLY.has(lower) || (listed?.has(lower) && !keptForUpgrade) || options.drop?.has(lower)) continue;
-    if (lower === 'x-forwarded-for') { xff = xff === undefined ? value : `${xff}, ${value}`; continue; }
-    if (lower === 'x-forwarded-proto') { xfProto ??= value; continue; }
-    if (lower === 'x-forwarded-host') { xfHost ??= value; continue; }
+    if (FICUS_ONLY.has(canonical) || (listed?.has(canonical) && !keptForUpgrade) || options.drop?.has(canonical)) continue;
+    if (CLIENT_IDENTITY.has(canonical)) {
+      carried.add(canonical);
+      // An underscore alias is never honoured, not even from a trusted proxy: the upstream could
+      // not tell it from the real field.
+      // Repeated lists are joined (RFC 9110 §5.3); of a single-valued field the first one counts.
+      if (forwarded.trusted && canonical === lower) {
+        const before = identity.get(lower);
+        if (before === undefined) identity.set(lower, value);
+        else if (lower === 'x-forwarded-for' || lower === 'forwarded') identity.set(lower, `${before}, ${value}`);
+      }
+      continue;
+    }
     if (lower === 'host') host = value;
     const entry = grouped.get(lower);
     if (!entry) grouped.set(lower, [name, value]);
@@ -77,12 +108,31 @@ export function buildRequestHeaders(raw: readonly string[], options: RequestHead
   // Node frames the body itself; a chunked request stays chunked (the upstream gets the same bytes).
   if (chunked) grouped.set('transfer-encoding', ['Transfer-Encoding', 'chunked']);
   const out: HeaderEntries = [...grouped.values()];
-  const peer = forwarded.remoteAddress.startsWith('::ffff:') ? forwarded.remoteAddress.slice(7) : forwarded.remoteAddress;
-  out.push(['X-Forwarded-For', forwarded.trusted && xff ? `${xff}, ${peer}` : peer]);
-  out.push(['X-Forwarded-Proto', forwarded.trusted && xfProto ? xfProto : forwarded.protocol]);
-  const forwardedHost = forwarded.trusted && xfHost ? xfHost : host;
-  if (forwardedHost !== undefined) out.push(['X-Forwarded-Host', forwardedHost]);
+  appendClientIdentity(out, { carried, trusted: identity }, forwarded.protocol, forwarded.remoteAddress, host);
   return out;
+}
+
+/**
+ * X-Forwarded-* always: appended to a trusted proxy's, else replaced. Forwarded (RFC 7239),
+ * X-Real-IP and True-Client-IP only when the request carried them (the monolith sees no field it
+ * did not see before): a trusted proxy's pass on (Forwarded gains Ficus's hop); anyone else's, or
+ * any underscore alias, are replaced with the peer Ficus saw.
+ */
+function appendClientIdentity(out: HeaderEntries, sent: { carried: ReadonlySet<string>; trusted: ReadonlyMap<string, string> }, protocol: string, remoteAddress: string, host: string | undefined): void {
+  const peer = remoteAddress.startsWith('::ffff:') ? remoteAddress.slice(7) : remoteAddress;
+  const kept = sent.trusted;
+  const xff = kept.get('x-forwarded-for');
+  out.push(['X-Forwarded-For', xff ? `${xff}, ${peer}` : peer]);
+  out.push(['X-Forwarded-Proto', kept.get('x-forwarded-proto') ?? protocol]);
+  const forwardedHost = kept.get('x-forwarded-host') ?? host;
+  if (forwardedHost !== undefined) out.push(['X-Forwarded-Host', forwardedHost]);
+  if (sent.carried.has('forwarded')) {
+    const element = `for=${peer.includes(':') ? `"[${peer}]"` : peer};proto=${protocol}`;
+    const before = kept.get('forwarded');
+    out.push(['Forwarded', before ? `${before}, ${element}` : element]);
+  }
+  if (sent.carried.has('x-real-ip')) out.push(['X-Real-IP', kept.get('x-real-ip') ?? peer]);
+  if (sent.carried.has('true-client-ip')) out.push(['True-Client-IP', kept.get('true-client-ip') ?? peer]);
 }
 
 /**

@@ -21,6 +21,8 @@ export interface ProxyMetrics {
   exchangeEnded(summary: ExchangeSummary): void;
   /** A request kept off a route because a parameter carried path structure (served by legacy). */
   pathRefused(route: string, reason: string): void;
+  /** A request refused by Ficus itself before any upstream saw it (malformed, absolute-form, slow body…). */
+  refused(reason: string): void;
   /** Prometheus text exposition format 0.0.4. */
   render(): string;
   /** The same numbers as data, for OTLP push (otlp-metrics.ts). Cumulative since start. */
@@ -49,7 +51,8 @@ export function createProxyMetrics(deps: ProxyMetricsDeps): ProxyMetrics {
   const skipped = counter('ficus_shadow_skipped_total', 'Requests not copied, by route and reason.', ['route', 'reason']);
   const comparisons = counter('ficus_comparisons_total', 'Comparisons finished, by route and verdict.', ['route', 'verdict']);
   const pathRefused = counter('ficus_path_refused_total', 'Requests kept off a route because a path parameter carried path structure (dot segment, slash, backslash in any encoding); served by legacy untouched. By route and reason.', ['route', 'reason']);
-  const families = [requests, errors, fallbacks, duration, upstream, mirrored, skipped, comparisons, pathRefused];
+  const refusals = counter('ficus_requests_refused_total', 'Requests Ficus answered itself without any upstream, by reason (closed set).', ['reason']);
+  const families = [requests, errors, fallbacks, duration, upstream, mirrored, skipped, comparisons, pathRefused, refusals];
 
   return {
     observe(o) {
@@ -80,6 +83,9 @@ export function createProxyMetrics(deps: ProxyMetricsDeps): ProxyMetrics {
     },
     pathRefused(route, reason) {
       pathRefused.inc([route, reason]);
+    },
+    refused(reason) {
+      refusals.inc([reason]);
     },
     render() {
       const out: string[] = [];
