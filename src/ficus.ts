@@ -22,6 +22,8 @@ import { createUpgradeHandler } from './dispatch/handle-upgrade.ts';
 import { createMirror } from './dispatch/mirror.ts';
 import { createBreaker, type Breaker, type BreakerTransition } from './dispatch/breaker.ts';
 import { createTrustedProxyCheck } from './dispatch/trusted-proxies.ts';
+import { createRateLimitedWarning } from './dispatch/rate-limited-warning.ts';
+import { EDGE_DEFAULTS } from './config/env.ts';
 import { closeUpstreamPool } from './dispatch/upstream-pool.ts';
 import { closeServer, listen, urlOf } from './dispatch/server-lifecycle.ts';
 import { watchTlsFiles } from './dispatch/watch-tls-files.ts';
@@ -153,6 +155,10 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
   });
 
   const forwarder = createForwarder();
+  // Refused requests: every one counted in /metrics, at most one log line per kind per interval.
+  const warnEvery = { now: () => now().getTime(), intervalMs: settings.warnIntervalMs ?? EDGE_DEFAULTS.warnIntervalMs };
+  const warnRefused = createRateLimitedWarning({ ...warnEvery, write: (reason, suppressed) => log.warn({ event: 'request-refused', reason, suppressed }, 'request refused by the proxy') });
+  const warnClientError = createRateLimitedWarning({ ...warnEvery, write: (code, suppressed) => log.warn({ event: 'client-error', code, suppressed }, 'malformed request refused') });
   const handlerDeps: HandlerDeps = {
     state: () => state,
     flags,
@@ -171,11 +177,20 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
     dropRequestHeaders: new Set(['baggage']),
     breaker,
     onPathRefused: (refusal) => proxyMetrics.pathRefused(refusal.route.id, refusal.reason),
+    screen: { acceptAbsoluteForm: settings.acceptAbsoluteForm ?? false },
+    onRefused: (reason) => {
+      proxyMetrics.refused(reason);
+      warnRefused(reason);
+    },
   };
   const edge = createEdgeServer({
     handleRequest: createRequestHandler(handlerDeps),
     handleUpgrade: createUpgradeHandler(handlerDeps),
-    onClientError: (code) => log.warn({ event: 'client-error', code }, 'malformed request refused'),
+    onClientError: (code) => {
+      proxyMetrics.refused(code);
+      warnClientError(code);
+    },
+    keepAliveTimeoutMs: settings.edgeKeepAliveMs ?? EDGE_DEFAULTS.edgeKeepAliveMs,
     tls: settings.tls ? { cert: readFileSync(settings.tls.certFile), key: readFileSync(settings.tls.keyFile) } : undefined,
   });
 

@@ -78,10 +78,31 @@ export function readSettings(argv: readonly string[], env: NodeJS.ProcessEnv, cw
     differenceRetentionDays: Number(env.FICUS_DIFF_RETENTION_DAYS ?? 30),
     auditRetentionYears: Number(env.FICUS_AUDIT_RETENTION_YEARS ?? 6),
     telemetry: readTelemetrySettings(env, problems),
+    ...readEdgeSettings(env, problems),
   };
   if (problems.length) throw new ConfigError(problems);
   return settings;
 }
+
+// --- edge (owner: dispatch): client-facing limits of the proxy port ---
+export const EDGE_DEFAULTS = { edgeKeepAliveMs: 5_000, warnIntervalMs: 60_000 } as const;
+
+export function readEdgeSettings(env: NodeJS.ProcessEnv, problems: ConfigProblem[] = []): Required<Pick<Settings, 'acceptAbsoluteForm' | 'edgeKeepAliveMs' | 'warnIntervalMs'>> {
+  const ms = (key: string, fallback: number, max = 3_600_000) => {
+    const raw = env[key];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (Number.isInteger(n) && n > 0 && n <= max) return n;
+    problems.push({ file: '(environment)', key, message: `milliseconds between 1 and ${max}` });
+    return fallback;
+  };
+  return {
+    acceptAbsoluteForm: env.FICUS_ACCEPT_ABSOLUTE_FORM === '1' || env.FICUS_ACCEPT_ABSOLUTE_FORM === 'true',
+    edgeKeepAliveMs: ms('FICUS_KEEPALIVE_TIMEOUT_MS', EDGE_DEFAULTS.edgeKeepAliveMs),
+    warnIntervalMs: ms('FICUS_WARN_INTERVAL_MS', EDGE_DEFAULTS.warnIntervalMs),
+  };
+}
+// --- end edge ---
 
 // --- telemetry (owner: telemetry): the standard OTEL_* variables, nothing Ficus-specific ---
 const SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'] as const;

@@ -37,6 +37,14 @@ export interface Settings {
   readonly accessLog: boolean;
   readonly differenceRetentionDays: number;
   readonly auditRetentionYears: number;
+  // --- edge (owner: dispatch); optional so embedders and tests may omit them: defaults in env.ts ---
+  /** FICUS_ACCEPT_ABSOLUTE_FORM=1: accept `GET http://host/path` when host equals Host (default refused, 400). */
+  readonly acceptAbsoluteForm?: boolean;
+  /** FICUS_KEEPALIVE_TIMEOUT_MS: idle time before Ficus closes a client's keep-alive connection (default 5000). */
+  readonly edgeKeepAliveMs?: number;
+  /** FICUS_WARN_INTERVAL_MS: at most one warning line per kind of refused request per interval (default 60000). */
+  readonly warnIntervalMs?: number;
+  // --- end edge ---
   // --- telemetry (owner: telemetry) ---
   /** OpenTelemetry export, from the standard OTEL_* variables; undefined = no tracing, /metrics only. */
   readonly telemetry?: TelemetrySettings;

@@ -3,6 +3,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeServer, listenLoopback, startHarness, type Harness } from '../support/ficus-harness.ts';
+import { metricValue } from '../support/metrics.ts';
 import { rawExchange } from '../support/raw-http.ts';
 
 describe('request smuggling', () => {
@@ -36,12 +37,12 @@ describe('request smuggling', () => {
 
   it.each(CASES)('refuses %s before anything reaches the upstream', async (_name, bytes, status) => {
     const before = upstreamBytes;
-    const refusalsBefore = h.logs.filter((l) => l.event === 'client-error').length;
+    const refusalsBefore = await metricValue(h.adminUrl, 'ficus_requests_refused_total');
     const { text } = await rawExchange(h.proxyUrl, bytes);
     expect(text).toMatch(status);
     expect(text).not.toMatch(/smuggled/);
     expect(upstreamBytes).toBe(before);
-    expect(h.logs.filter((l) => l.event === 'client-error').length).toBe(refusalsBefore + 1);
+    expect(await metricValue(h.adminUrl, 'ficus_requests_refused_total')).toBe(refusalsBefore + 1);
   });
 
   it('forwards a well-formed request (the counter works)', async () => {
