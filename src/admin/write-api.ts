@@ -22,7 +22,7 @@ export interface WriteApiDeps extends RouteReportDeps {
 }
 
 const MODES: readonly Mode[] = ['legacy', 'shadow', 'canary', 'new'];
-const KINDS: readonly DifferenceKind[] = ['changed', 'added', 'removed', 'type', 'status', 'header'];
+const KINDS: readonly DifferenceKind[] = ['changed', 'added', 'removed', 'type', 'status', 'header', 'order'];
 /** Promotions that put real patients on the new service for most or all requests. */
 const GATED_CANARY_PERCENT = 50;
 const READINESS_WINDOW_MS = 24 * 3_600_000;

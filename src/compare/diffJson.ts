@@ -9,7 +9,7 @@
 import type { BodyDifferenceKind } from './compareConfigSchema.ts';
 import { jsonTypeOf } from './jsonTypeOf.ts';
 import { isFullyIgnored, normalizeJson } from './normalizeJson.ts';
-import { elementForm, matchByKey, matchUnordered, type ElementForm, type MatchSides } from './match-array-elements.ts';
+import { elementForm, matchByKey, matchUnordered, pairDistance, type ArrayMatch, type ElementForm, type MatchSides } from './match-array-elements.ts';
 import { formatPointer } from './pointer.ts';
 import { descend, resolveRules, type ArrayPolicy, type LocationRules, type RuleNode } from './ruleTrie.ts';
 import type { Difference } from './types.ts';
@@ -63,16 +63,79 @@ function diffObject(walk: Walk, control: Record<string, unknown>, candidate: Rec
 }
 
 function diffArray(walk: Walk, control: unknown[], candidate: unknown[], states: readonly RuleNode[], ignore: Ignored, policy: ArrayPolicy | null): void {
-  if (policy === null || policy.kind === 'ordered') {
-    const length = Math.max(control.length, candidate.length);
-    for (let i = 0; i < length; i++) diffChild(walk, String(i), control[i], candidate[i], states, ignore);
-    return;
-  }
+  if (policy?.kind === 'ordered') return diffMatch(walk, byPosition(control, candidate), control, candidate, states, ignore);
   const sides = matchSides(control, candidate, states, ignore);
+  if (policy === null) return diffInOrder(walk, sides, states, ignore);
   const match = policy.kind === 'keyed' ? matchByKey(sides, policy.keys) : matchUnordered(sides, indices(control), indices(candidate));
+  diffMatch(walk, match, control, candidate, states, ignore);
+}
+
+function diffMatch(walk: Walk, match: ArrayMatch, control: readonly unknown[], candidate: readonly unknown[], states: readonly RuleNode[], ignore: Ignored): void {
   for (const [i, j] of match.pairs) diffChild(walk, String(i), control[i], candidate[j], states, ignore);
   for (const i of match.removed) diffChild(walk, String(i), control[i], undefined, states, ignore);
   for (const j of match.added) diffChild(walk, String(j), undefined, candidate[j], states, ignore);
+}
+
+/**
+ * An array without a policy: elements are compared in order, but the explanation with the smaller
+ * structural distance wins — by position, or by matching elements by similarity. When the matched
+ * elements come in another order, that is one difference of kind 'order' at the array, not a change
+ * in every field of every element (issue 9, cause 4): noise learning then suggests `unordered`
+ * for an array legacy returns in random order, and an element inserted at the front is one
+ * `added`, not every element changed.
+ */
+function diffInOrder(walk: Walk, sides: MatchSides, states: readonly RuleNode[], ignore: Ignored): void {
+  const { control, candidate } = sides;
+  const positional = byPosition(control, candidate);
+  if (!mayBeMisaligned(sides)) return diffMatch(walk, positional, control, candidate, states, ignore);
+  const matched = matchUnordered(sides, indices(control), indices(candidate));
+  if (matchCost(sides, matched, states, ignore) >= matchCost(sides, positional, states, ignore)) return diffMatch(walk, positional, control, candidate, states, ignore);
+  if (isReordered(matched)) {
+    walk.cost += 1;
+    walk.out?.push({ pointer: formatPointer(walk.path), kind: 'order', controlType: 'array', candidateType: 'array' });
+  }
+  diffMatch(walk, matched, control, candidate, states, ignore);
+}
+
+/**
+ * Matching by similarity is worth its cost only when position cannot be the whole story: the
+ * lengths differ, an element sits opposite a stranger, or an element equal to one at another
+ * position. The common case (same length, one field changed somewhere) stays positional.
+ */
+function mayBeMisaligned(sides: MatchSides): boolean {
+  const { control, candidate } = sides;
+  if (control.length !== candidate.length) return true;
+  const unmatched = new Set<string>();
+  const differing: number[] = [];
+  for (let i = 0; i < control.length; i++) {
+    const a = sides.controlForm(i);
+    const b = sides.candidateForm(i);
+    if (a.canonical === b.canonical) continue;
+    if (!isFinite(pairDistance(sides, i, i))) return true;
+    differing.push(i);
+    unmatched.add(b.canonical);
+  }
+  return differing.some((i) => unmatched.has(sides.controlForm(i).canonical));
+}
+
+function matchCost(sides: MatchSides, match: ArrayMatch, states: readonly RuleNode[], ignore: Ignored): number {
+  const probe: Walk = { out: null, path: [], cost: 0, limit: Infinity };
+  diffMatch(probe, match, sides.control, sides.candidate, states, ignore);
+  return probe.cost;
+}
+
+function isReordered(match: ArrayMatch): boolean {
+  for (let k = 1; k < match.pairs.length; k++) if (match.pairs[k]![1] < match.pairs[k - 1]![1]) return true;
+  return false;
+}
+
+function byPosition(control: readonly unknown[], candidate: readonly unknown[]): ArrayMatch {
+  const common = Math.min(control.length, candidate.length);
+  return {
+    pairs: Array.from({ length: common }, (_, i): [number, number] => [i, i]),
+    removed: Array.from({ length: control.length - common }, (_, k) => common + k),
+    added: Array.from({ length: candidate.length - common }, (_, k) => common + k),
+  };
 }
 
 /** Both arrays as matching sees them: element forms memoised, distance by the same rule-aware walk. */
@@ -142,6 +205,6 @@ function mergeIgnored(inherited: Ignored, own: Ignored): Ignored {
   return new Set([...inherited, ...own]);
 }
 
-function indices(elements: unknown[]): number[] {
+function indices(elements: readonly unknown[]): number[] {
   return Array.from(elements.keys());
 }

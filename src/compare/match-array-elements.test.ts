@@ -93,6 +93,29 @@ describe('unordered leftovers pair by similarity, never by position (cause 2)', 
   });
 });
 
+describe('arrays without a policy: in order, aligned by similarity when position cannot explain them', () => {
+  const rows = vitals(5);
+
+  it('reports one changed field at its position, as before', async () => {
+    const candidate = rows.map((row, i) => (i === 3 ? { ...row, value: 1 } : row));
+    expect(found({ rows }, { rows: candidate }, await rulesFor({}))).toEqual(['changed /rows/3/value']);
+  });
+
+  it('reports an element inserted at the front as one added element, not every element changed', async () => {
+    const inserted = { id: 'obs-new', code: 'spo2', value: 97, at: '2024-05-01T11:00:00Z', rank: 99 };
+    expect(found({ rows }, { rows: [inserted, ...rows] }, await rulesFor({}))).toEqual(['added /rows/0']);
+  });
+
+  it('reports a reordering as one order difference at the array, plus the real change inside an element', async () => {
+    const candidate = shuffled(rows.map((row, i) => (i === 2 ? { ...row, code: 'spo2' } : row)), 9);
+    expect(found({ rows }, { rows: candidate }, await rulesFor({}))).toEqual(['order /rows', 'changed /rows/2/code']);
+  });
+
+  it('keeps an explicit `ordered` policy strictly positional', async () => {
+    expect(found({ tags: ['a', 'b'] }, { tags: ['b', 'a'] }, await rulesFor({ arrays: { '/tags': 'ordered' } }))).toEqual(['changed /tags/0', 'changed /tags/1']);
+  });
+});
+
 describe('keyed arrays', () => {
   it('match by a composite key (time + metric) given as a list', async () => {
     const rules = await rulesFor({ arrays: { '/points': { keyed: ['at', 'metric'] } } });

@@ -65,7 +65,8 @@ export function matchUnordered(sides: MatchSides, controlIndices: readonly numbe
   };
 }
 
-function pairDistance(sides: MatchSides, i: number, j: number): number {
+/** Distance of a pair that may be made, Infinity for strangers (more than half their leaves differ). */
+export function pairDistance(sides: MatchSides, i: number, j: number): number {
   const weight = Math.max(sides.controlForm(i).weight, sides.candidateForm(j).weight);
   if (weight <= 1) return sides.distance(i, j, 2);
   const allowed = Math.floor(weight / 2);

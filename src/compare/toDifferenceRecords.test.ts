@@ -47,8 +47,15 @@ describe('toDifferenceRecords', () => {
 
   it('merges differences that template to the same record within one comparison', () => {
     const at = (index: number): Difference => ({ pointer: `/entry/${index}/status`, kind: 'changed', controlType: 'string', candidateType: 'string', controlValue: 'final', candidateValue: 'amended' });
-    const records = toDifferenceRecords('r', 'noise', [at(0), at(1), at(2), { ...at(3), candidateValue: 'other' }], key);
+    const records = toDifferenceRecords('r', 'shadow', [at(0), at(1), at(2), { ...at(3), candidateValue: 'other' }], key);
     expect(records).toHaveLength(2);
-    expect(records[0]).toMatchObject({ route: 'r', source: 'noise', pointer: '/entry/*/status', kind: 'changed' });
+    expect(records[0]).toMatchObject({ route: 'r', source: 'shadow', pointer: '/entry/*/status', kind: 'changed' });
+  });
+
+  it('records a noise pair once per template and kind, so counts are legacy pairs (a suggestion\'s evidence)', () => {
+    const at = (index: number, value: string): Difference => ({ pointer: `/entry/${index}/status`, kind: 'changed', controlType: 'string', candidateType: 'string', controlValue: 'final', candidateValue: value });
+    const records = toDifferenceRecords('r', 'noise', [at(0, 'a'), at(1, 'b'), at(2, 'c')], key);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ source: 'noise', pointer: '/entry/*/status', kind: 'changed' });
   });
 });

@@ -17,7 +17,7 @@ export function hmacValue(value: unknown, key: HmacKey): string | null {
   return createHmac('sha256', key.secret).update(canonicalJson(value)).digest('hex');
 }
 
-/** PHI-safe records for one comparison's differences, identical records merged. */
+/** PHI-safe records for one comparison's differences, identical records merged (noise: per template and kind). */
 export function toDifferenceRecords(route: string, source: DifferenceSource, differences: readonly Difference[], key: HmacKey): DifferenceRecord[] {
   const records = new Map<string, DifferenceRecord>();
   for (const difference of differences) {
@@ -32,7 +32,10 @@ export function toDifferenceRecords(route: string, source: DifferenceSource, dif
       candidateHmac: hmacValue(difference.candidateValue, key),
       keyId: key.id,
     };
-    const identity = JSON.stringify([record.pointer, record.kind, record.controlType, record.candidateType, record.controlHmac, record.candidateHmac]);
+    // Noise records count legacy pairs (a suggestion's evidence), so one pair contributes one record
+    // per template and kind, however many elements differed there; its values do not matter.
+    const values = source === 'noise' ? [] : [record.controlHmac, record.candidateHmac];
+    const identity = JSON.stringify([record.pointer, record.kind, record.controlType, record.candidateType, ...values]);
     if (!records.has(identity)) records.set(identity, Object.freeze(record));
   }
   return [...records.values()];

@@ -13,7 +13,11 @@ export interface CapturedResponse {
   readonly truncated: boolean;
 }
 
-export type DifferenceKind = 'changed' | 'added' | 'removed' | 'type' | 'status' | 'header';
+/**
+ * 'order': the elements of an array without a policy came in another order (at the array's pointer;
+ * it carries no value).
+ */
+export type DifferenceKind = 'changed' | 'added' | 'removed' | 'type' | 'status' | 'header' | 'order';
 
 /** JSON type of a value as the comparison saw it; 'absent' when one side has no value there. */
 export type JsonType = 'null' | 'boolean' | 'number' | 'string' | 'array' | 'object' | 'absent' | 'text' | 'binary';
