@@ -1,0 +1,197 @@
+// Injects real differences into the new service's copy of a case and says, for each, the pointer
+// template and kind Ficus should record: the ground truth. Targets are chosen so the truth is
+// unambiguous: never a noise field, never an identity field a keyed match relies on, elements of
+// ordered arrays are only added or removed at the end (anywhere else shifts every later index).
+import { pick } from '../../../src/demo/shared/prng.ts';
+import { int } from './clinical-values.ts';
+import type { Json, JsonObject, RouteSpec } from './route-spec.ts';
+import { templateCovers, templateOf } from './visit-pointer.ts';
+
+export type InjectedKind = 'changed' | 'added' | 'removed' | 'type' | 'status' | 'header';
+
+/** One injected difference: what Ficus should report (template pointer and kind). */
+export interface Truth {
+  readonly pointer: string;
+  readonly kind: InjectedKind;
+  /** Where it was injected, for the report's breakdown. */
+  readonly where: 'anywhere' | 'reordered' | 'tolerance' | 'element' | 'response';
+}
+
+/**
+ * One entry of the plan. `where` applies to body kinds: any field, a field inside an order-free
+ * array's elements, a field with a tolerance (changed beyond it), or (changed only) the same field
+ * in two elements / in every element of an order-free array.
+ */
+export interface Injection {
+  readonly kind: 'changed' | 'removed' | 'added' | 'type' | 'element-added' | 'element-removed' | 'status' | 'header';
+  readonly where?: 'anywhere' | 'reordered' | 'tolerance' | 'two-elements' | 'every-element';
+}
+
+/** The differences one route's dirty cases carry, one case per entry. */
+export const INJECTION_PLAN: readonly Injection[] = [
+  { kind: 'changed', where: 'anywhere' }, { kind: 'changed', where: 'reordered' }, { kind: 'changed', where: 'tolerance' },
+  { kind: 'removed', where: 'anywhere' }, { kind: 'removed', where: 'reordered' },
+  { kind: 'added', where: 'anywhere' }, { kind: 'added', where: 'reordered' },
+  { kind: 'type', where: 'anywhere' }, { kind: 'type', where: 'reordered' },
+  { kind: 'status' }, { kind: 'header' }, { kind: 'element-removed' }, { kind: 'element-added' },
+  { kind: 'changed', where: 'two-elements' }, { kind: 'changed', where: 'every-element' },
+];
+
+export interface Injected {
+  readonly doc: JsonObject;
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly truth: readonly Truth[];
+}
+
+interface Leaf {
+  readonly path: string[];
+  readonly parent: JsonObject;
+  readonly key: string;
+  readonly template: string;
+  /** The order-free array (shuffled, unordered, keyed) this leaf sits in, if any. */
+  readonly reorderedArray: string | undefined;
+}
+
+export function isIdentityField(key: string): boolean {
+  return key === 'id' || key === 'resourceType' || key === 'fullUrl' || /Id$/.test(key);
+}
+
+export function injectDifference(spec: RouteSpec, base: JsonObject, injection: Injection, random: () => number): Injected {
+  const doc = structuredClone(base);
+  const done = (truth: Truth[], status = 200, headers = spec.headers): Injected => ({ doc, status, headers, truth });
+  if (injection.kind === 'status') return done([{ pointer: '/status', kind: 'status', where: 'response' }], pick(random, [404, 500, 503]));
+  if (injection.kind === 'header') {
+    const name = pick(random, Object.keys(spec.headers).filter((h) => h !== 'content-type'));
+    return done([{ pointer: `/headers/${name}`, kind: 'header', where: 'response' }], 200, { ...spec.headers, [name]: `${spec.headers[name]}, private` });
+  }
+  if (injection.kind === 'element-added' || injection.kind === 'element-removed') return done(changeElements(spec, doc, injection.kind, random));
+  const leaves = leavesOf(spec, doc);
+  const wanted = injection.where ?? 'anywhere';
+  if (wanted === 'two-elements' || wanted === 'every-element') return done(changeAcrossElements(spec, doc, leaves, wanted, random));
+  const candidates = leaves.filter((leaf) => matchesWhere(spec, leaf, wanted));
+  const leaf = pick(random, candidates.length > 0 ? candidates : leaves);
+  const where = candidates.length > 0 ? wanted : 'anywhere';
+  if (injection.kind === 'added') return done([addField(spec, doc, leaf, random, where)]);
+  if (injection.kind === 'removed') {
+    delete leaf.parent[leaf.key];
+    return done([{ pointer: leaf.template, kind: 'removed', where }]);
+  }
+  const type = injection.kind === 'type';
+  leaf.parent[leaf.key] = type ? otherType(leaf.parent[leaf.key]!) : changedValue(leaf.parent[leaf.key]!, random);
+  return done([{ pointer: leaf.template, kind: type ? 'type' : 'changed', where }]);
+}
+
+function matchesWhere(spec: RouteSpec, leaf: Leaf, where: 'anywhere' | 'reordered' | 'tolerance'): boolean {
+  if (where === 'anywhere') return true;
+  if (where === 'reordered') return leaf.reorderedArray !== undefined;
+  return [...Object.keys(spec.numeric), ...Object.keys(spec.timestamp)].some((t) => templateCovers(t, leaf.template));
+}
+
+/** Every primitive, non-null field of an object that is fair game (see the header comment). */
+function leavesOf(spec: RouteSpec, doc: JsonObject): Leaf[] {
+  const reordered = [...spec.shuffled, ...spec.unordered, ...Object.keys(spec.keyed)];
+  const leaves: Leaf[] = [];
+  const walk = (node: Json, path: string[]): void => {
+    if (node === null || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach((child, i) => walk(child, [...path, String(i)]));
+    for (const [key, value] of Object.entries(node)) {
+      const childPath = [...path, key];
+      if (value !== null && typeof value === 'object') walk(value, childPath);
+      else if (value !== null && !isIdentityField(key)) {
+        const template = templateOf(doc, childPath, spec.dataMaps);
+        if (spec.noise.some((n) => templateCovers(n.pointer, template))) continue;
+        const reorderedArray = reordered.find((a) => template.startsWith(`${a}/*/`));
+        leaves.push({ path: childPath, parent: node, key, template, reorderedArray });
+      }
+    }
+  };
+  walk(doc, []);
+  return leaves;
+}
+
+function changedValue(value: Json, random: () => number): Json {
+  if (typeof value === 'boolean') return !value;
+  // At least 1 away: beyond every tolerance the corpus declares (the largest is 0.1).
+  if (typeof value === 'number') return Number.isInteger(value) ? value + int(random, 1, 9) : Number((value + 1 + random() * 5).toFixed(2));
+  const text = String(value);
+  if (/^\d{4}-\d{2}-\d{2}/.test(text)) {
+    const moved = new Date(Date.parse(text) + 86_400_000).toISOString();
+    return text.length === 10 ? moved.slice(0, 10) : moved;
+  }
+  return `${text} (amended)`;
+}
+
+function otherType(value: Json): Json {
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return null;
+}
+
+const ADDED_FIELDS = ['comment', 'verifiedBy', 'sourceSystem', 'externalRef', 'reviewNote'];
+
+function addField(spec: RouteSpec, doc: JsonObject, leaf: Leaf, random: () => number, where: Truth['where']): Truth {
+  const name = ADDED_FIELDS.find((f) => !Object.hasOwn(leaf.parent, f))!;
+  leaf.parent[name] = pick(random, ['checked', 'pending review', 'imported']);
+  return { pointer: templateOf(doc, [...leaf.path.slice(0, -1), name], spec.dataMaps), kind: 'added', where };
+}
+
+/** Arrays of objects with at least two elements, order-free ones first. */
+function objectArrays(spec: RouteSpec, doc: JsonObject): { path: string[]; items: JsonObject[]; ordered: boolean }[] {
+  const reordered = [...spec.shuffled, ...spec.unordered, ...Object.keys(spec.keyed)];
+  const found: { path: string[]; items: JsonObject[]; ordered: boolean }[] = [];
+  const walk = (node: Json, path: string[]): void => {
+    if (node === null || typeof node !== 'object') return;
+    if (Array.isArray(node)) {
+      const template = templateOf(doc, path, spec.dataMaps);
+      if (node.length >= 2 && node.every((e) => e !== null && typeof e === 'object' && !Array.isArray(e))) found.push({ path, items: node as JsonObject[], ordered: !reordered.includes(template) });
+      node.forEach((child, i) => walk(child, [...path, String(i)]));
+    } else for (const [key, value] of Object.entries(node)) walk(value, [...path, key]);
+  };
+  walk(doc, []);
+  const free = found.filter((a) => !a.ordered);
+  return free.length > 0 ? free : found;
+}
+
+function changeElements(spec: RouteSpec, doc: JsonObject, kind: 'element-added' | 'element-removed', random: () => number): Truth[] {
+  const arrays = objectArrays(spec, doc);
+  if (arrays.length === 0) return changeMapEntries(spec, doc, kind, random);
+  const { path, items, ordered } = pick(random, arrays);
+  const pointer = `${templateOf(doc, path, spec.dataMaps)}/*`;
+  if (kind === 'element-removed') {
+    items.splice(ordered ? items.length - 1 : int(random, 0, items.length - 1), 1);
+    return [{ pointer, kind: 'removed', where: 'element' }];
+  }
+  const twin = perturb(structuredClone(pick(random, items)), random) as JsonObject;
+  items.splice(ordered ? items.length : int(random, 0, items.length), 0, twin);
+  return [{ pointer, kind: 'added', where: 'element' }];
+}
+
+/** A data-keyed map's entries are its elements (a bed, a clinician): one goes, or one more comes. */
+function changeMapEntries(spec: RouteSpec, doc: JsonObject, kind: 'element-added' | 'element-removed', random: () => number): Truth[] {
+  const pointer = spec.dataMaps[0];
+  const map = pointer === undefined ? undefined : doc[pointer.slice(1)];
+  if (!pointer || !map || typeof map !== 'object' || Array.isArray(map)) throw new Error(`route ${spec.id}: no array of objects or top-level data map to ${kind}`);
+  const keys = Object.keys(map);
+  if (kind === 'element-removed') delete map[pick(random, keys)];
+  else map[`${pick(random, keys)}x`] = perturb(structuredClone(map[pick(random, keys)]!), random);
+  return [{ pointer: `${pointer}/*`, kind: kind === 'element-added' ? 'added' : 'removed', where: 'element' }];
+}
+
+/** A different element of the same shape: every value changed, identities included (its type stays). */
+function perturb(value: Json, random: () => number): Json {
+  if (Array.isArray(value)) return value.map((v) => perturb(v, random));
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === 'resourceType' ? v : perturb(v, random)]));
+  if (typeof value === 'string' && value === '') return value;
+  return value === null ? null : changedValue(value, random);
+}
+
+function changeAcrossElements(spec: RouteSpec, doc: JsonObject, leaves: Leaf[], where: 'two-elements' | 'every-element', random: () => number): Truth[] {
+  const inArrays = leaves.filter((l) => l.reorderedArray !== undefined);
+  const pool = inArrays.length > 0 ? inArrays : leaves.filter((l) => l.template.includes('/*/'));
+  const template = pick(random, pool).template;
+  const same = pool.filter((l) => l.template === template);
+  const chosen = where === 'every-element' ? same : same.slice(0, 2);
+  for (const leaf of chosen) leaf.parent[leaf.key] = changedValue(leaf.parent[leaf.key]!, random);
+  return chosen.map((leaf) => ({ pointer: leaf.template, kind: 'changed', where: 'reordered' }));
+}
+

@@ -1,0 +1,135 @@
+// Turns what the benchmark observed into the four figures of issue 9 and their targets:
+//   recall        injected differences recorded at their pointer template and kind
+//   false alarms  clean comparisons (no injected difference) Ficus flagged mismatched, after the
+//                 noise suggestions were accepted
+//   phantoms      recorded differences the ground truth does not explain (in clean and dirty pairs)
+//   noise learned noise fields and noisy arrays named exactly by a suggestion of the right kind
+//                 (an array only by an order policy: ignoring every field of its elements is not
+//                 learning its order)
+import type { Corpus, NoiseItem } from './generate-corpus.ts';
+import type { SuggestedRule } from './accept-noise.ts';
+import { signatureOf } from './read-evidence.ts';
+import type { BenchObservations } from './run-evidence-bench.ts';
+
+export interface Target {
+  readonly name: string;
+  readonly value: number;
+  readonly goal: string;
+  readonly met: boolean;
+}
+
+export interface Miss {
+  readonly route: string;
+  readonly signature: string;
+  readonly count: number;
+}
+
+export interface EvidenceScore {
+  readonly injected: number;
+  readonly found: number;
+  readonly recall: number;
+  /** kind or place → [found, injected]. */
+  readonly recallBy: ReadonlyMap<string, readonly [number, number]>;
+  readonly misses: readonly Miss[];
+  readonly cleanCompared: number;
+  readonly cleanSent: number;
+  readonly falseAlarms: number;
+  readonly falseAlarmRate: number;
+  readonly uncomparable: number;
+  readonly skipped: number;
+  readonly phantomsInDirty: number;
+  readonly phantomsInClean: number;
+  readonly phantomSignatures: readonly Miss[];
+  readonly noiseItems: number;
+  readonly noiseLearned: number;
+  readonly noiseMissed: readonly NoiseItem[];
+  readonly suggestionCount: number;
+  readonly wrongSuggestions: readonly { route: string; rule: SuggestedRule }[];
+  readonly targets: readonly Target[];
+}
+
+export function scoreEvidence(corpus: Corpus, observed: BenchObservations): EvidenceScore {
+  let injected = 0;
+  let found = 0;
+  let phantomsInDirty = 0;
+  const recallBy = new Map<string, [number, number]>();
+  const misses = new Map<string, Miss>();
+  const phantoms = new Map<string, Miss>();
+  const tally = (map: Map<string, Miss>, route: string, signature: string, count: number) => {
+    const key = `${route} ${signature}`;
+    map.set(key, { route, signature, count: (map.get(key)?.count ?? 0) + count });
+  };
+  for (const outcome of observed.dirty) {
+    const expected = new Map<string, number>();
+    for (const t of outcome.case.truth) expected.set(signatureOf(t.pointer, t.kind), (expected.get(signatureOf(t.pointer, t.kind)) ?? 0) + 1);
+    for (const t of outcome.case.truth) {
+      const signature = signatureOf(t.pointer, t.kind);
+      const left = expected.get(signature)!;
+      const hit = (outcome.recorded.get(signature) ?? 0) >= left ? 1 : 0;
+      // Several injections with one signature: the first ones count as found while the count covers them.
+      expected.set(signature, left - 1);
+      injected += 1;
+      found += hit;
+      for (const label of [`kind ${t.kind}`, `in ${t.where}`]) {
+        const [f, n] = recallBy.get(label) ?? [0, 0];
+        recallBy.set(label, [f + hit, n + 1]);
+      }
+      if (!hit) tally(misses, outcome.case.route.id, signature, 1);
+    }
+    const truthCounts = new Map<string, number>();
+    for (const t of outcome.case.truth) truthCounts.set(signatureOf(t.pointer, t.kind), (truthCounts.get(signatureOf(t.pointer, t.kind)) ?? 0) + 1);
+    for (const [signature, count] of outcome.recorded) {
+      const extra = count - (truthCounts.get(signature) ?? 0);
+      if (extra > 0) {
+        phantomsInDirty += extra;
+        tally(phantoms, outcome.case.route.id, signature, extra);
+      }
+    }
+  }
+  let phantomsInClean = 0;
+  for (const [route, recorded] of observed.clean.recorded) {
+    for (const [signature, count] of recorded) {
+      phantomsInClean += count;
+      tally(phantoms, route, signature, count);
+    }
+  }
+
+  const noise = scoreNoise(corpus.noise, observed.suggestions);
+  const { compared, mismatched, uncomparable, skipped } = observed.clean.counters;
+  const recall = injected ? found / injected : 0;
+  const falseAlarmRate = compared ? mismatched / compared : 1;
+  const noiseRate = noise.items ? noise.learned / noise.items : 0;
+  const phantomTotal = phantomsInDirty + phantomsInClean;
+  const byCount = (a: Miss, b: Miss) => b.count - a.count || (a.route + a.signature < b.route + b.signature ? -1 : 1);
+  return {
+    injected, found, recall, recallBy, misses: [...misses.values()].sort(byCount),
+    cleanCompared: compared, cleanSent: observed.clean.sent, falseAlarms: mismatched, falseAlarmRate, uncomparable, skipped,
+    phantomsInDirty, phantomsInClean, phantomSignatures: [...phantoms.values()].sort(byCount),
+    noiseItems: noise.items, noiseLearned: noise.learned, noiseMissed: noise.missed, suggestionCount: noise.suggestions, wrongSuggestions: noise.wrong,
+    targets: [
+      { name: 'recall (pointer + kind)', value: recall, goal: '≥ 99.5%', met: recall >= 0.995 },
+      { name: 'false alarms (clean compared flagged)', value: falseAlarmRate, goal: '≤ 0.1%', met: falseAlarmRate <= 0.001 && compared > 0 },
+      { name: 'phantom differences', value: phantomTotal, goal: '0', met: phantomTotal === 0 },
+      { name: 'noise learned', value: noiseRate, goal: '≥ 95%', met: noiseRate >= 0.95 },
+    ],
+  };
+}
+
+function scoreNoise(items: readonly NoiseItem[], suggestions: ReadonlyMap<string, readonly SuggestedRule[]>) {
+  // Exact pointers only: a broader rule (`/readings/*/*`) does hide the noise, and every real
+  // difference beside it, so it is counted as a wrong suggestion, not as noise learned.
+  const covers = (rule: SuggestedRule, item: NoiseItem): boolean => {
+    if (rule.pointer !== item.pointer) return false;
+    if (item.kinds.includes('order')) return rule.type === 'array';
+    return rule.type === 'ignore' && (rule.kinds === null || item.kinds.every((k) => rule.kinds!.includes(k)));
+  };
+  const missed: NoiseItem[] = [];
+  for (const item of items) if (!(suggestions.get(item.route) ?? []).some((rule) => covers(rule, item))) missed.push(item);
+  const wrong: { route: string; rule: SuggestedRule }[] = [];
+  let count = 0;
+  for (const [route, rules] of suggestions) {
+    count += rules.length;
+    for (const rule of rules) if (!items.some((item) => item.route === route && item.pointer === rule.pointer)) wrong.push({ route, rule });
+  }
+  return { items: items.length, learned: items.length - missed.length, missed, suggestions: count, wrong };
+}
