@@ -9,6 +9,8 @@ import type { FlagSource } from '../decision/flag-source.ts';
 import type { RouteConfig } from '../config/load-routes.ts';
 import { listDifferences, type DifferenceRow } from '../store/differences.ts';
 import { readRouteEvidence } from '../store/route-evidence.ts';
+import { listServiceVersions, type ServiceVersion } from '../store/service-versions.ts';
+import { describeMatch, type MatchFigures } from './describe-match.ts';
 import type { StoreSchema } from '../store/schema.ts';
 
 export interface RouteSummary extends FlagState {
@@ -21,8 +23,10 @@ export interface RouteSummary extends FlagState {
   readonly effectiveMode: string;
   readonly writeMirroring: 'off' | 'dry-run' | 'stopped';
   readonly breaker: string;
-  readonly stats: RouteEvidence & { readonly matchRate: number | null };
+  readonly stats: RouteEvidence & MatchFigures;
   readonly readiness: Readiness;
+  /** Versions of the new service seen, current (judged) first; empty for an unversioned route. */
+  readonly versions: readonly ServiceVersion[];
 }
 
 export interface RouteReportDeps {
@@ -36,12 +40,13 @@ export interface RouteReportDeps {
 
 export async function summariseRoute(deps: RouteReportDeps, route: RouteConfig, windowMs: number): Promise<RouteSummary> {
   const since = new Date(deps.now().getTime() - windowMs);
-  const [evidence, differences] = await Promise.all([
-    readRouteEvidence(deps.db, route.id, { since }),
-    listDifferences(deps.db, { route: route.id, source: 'shadow', limit: 1000 }),
+  const versioned = route.readiness.versionHeader !== undefined;
+  const [evidence, versions] = await Promise.all([
+    readRouteEvidence(deps.db, route.id, { since, ...(versioned ? {} : { version: '' }) }),
+    versioned ? listServiceVersions(deps.db, route.id) : Promise.resolve([]),
   ]);
   const flag = describeFlag(deps.flags.definition(route.flag));
-  const readiness = assessReadiness(evidence, differences, route.readiness);
+  const readiness = assessReadiness(evidence, route.readiness);
   return {
     id: route.id,
     description: route.description ?? null,
@@ -53,8 +58,9 @@ export async function summariseRoute(deps: RouteReportDeps, route: RouteConfig, 
     effectiveMode: deps.killSwitch() ? 'legacy (kill switch)' : flag.mode,
     writeMirroring: route.shadow.writes === 'never' ? 'off' : deps.writeMirroringStopped(route.id) ? 'stopped' : 'dry-run',
     breaker: deps.breakerState(route.id),
-    stats: { ...evidence, matchRate: evidence.compared > 0 ? evidence.matched / evidence.compared : null },
+    stats: { ...evidence, ...describeMatch(evidence) },
     readiness,
+    versions,
   };
 }
 

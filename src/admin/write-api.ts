@@ -8,7 +8,8 @@ import type { Mode } from '../compare/evidence.ts';
 import type { DifferenceKind } from '../compare/types.ts';
 import type { RouteConfig } from '../config/load-routes.ts';
 import type { FlagWriter } from '../decision/flag-writer.ts';
-import { acceptDifference, listDifferences } from '../store/differences.ts';
+import { acceptDifference, revokeAcceptance } from '../store/accepted-differences.ts';
+import { listDifferences } from '../store/differences.ts';
 import type { Auditor } from './auditor.ts';
 import { requireRole, type Authenticator, type Principal } from './auth.ts';
 import { summariseRoute, type RouteReportDeps } from './route-report.ts';
@@ -46,37 +47,47 @@ export function mountWriteApi(app: Hono<{ Variables: SessionVariables }>, deps: 
     if (gated && !summary.readiness.ready && !force) {
       return refuse(c, {
         status: 409, error: 'not_ready',
-        message: `route "${route.id}" is not ready for ${mode === 'new' ? 'new' : `canary at ${percent}%`}; pass force: true with a reason to override`,
+        // Inconclusive is not ready: too little evidence never promotes a route by default.
+        message: `route "${route.id}" is ${summary.readiness.outcome === 'inconclusive' ? 'not ready (inconclusive)' : 'not ready'} for ${mode === 'new' ? 'new' : `canary at ${percent}%`}; pass force: true with a reason to override`,
         reasons: summary.readiness.reasons,
       });
     }
     const result = await deps.writer.setMode(route.flag, mode, percent);
     const action = result.before.mode === result.after.mode ? 'percent-change' : 'mode-change';
-    const details = { flag: route.flag, target: result.target, before: result.before, after: result.after, forced: gated && !summary.readiness.ready, readinessReasons: gated ? summary.readiness.reasons : [] };
+    const details = { flag: route.flag, target: result.target, before: result.before, after: result.after, forced: gated && !summary.readiness.ready, readiness: summary.readiness.outcome, readinessReasons: gated ? summary.readiness.reasons : [] };
     const entry = await auditOrRollBack(c, deps, { action, route: route.id, details, reason }, () => deps.writer.setMode(route.flag, result.before.mode, result.before.percent));
     if (entry instanceof Response) return entry;
     return c.json({ route: route.id, flag: route.flag, changed: true, before: result.before, after: result.after, target: result.target, flagsRevision: deps.flags.revision(), audit: entry });
   });
 
   app.post('/api/differences/accept', operator, async (c) => {
-    const body = await readBody(c);
-    const reason = reasonOf(body);
-    const route = typeof body?.route === 'string' ? body.route : undefined;
-    if (!route) return refuse(c, { status: 400, error: 'bad_request', message: '"route" is required' });
-    if (typeof body?.pointer !== 'string' || !(body.pointer === '' || body.pointer.startsWith('/'))) return refuse(c, { status: 400, error: 'bad_request', message: '"pointer" must be a JSON Pointer ("" or starting with "/")' });
-    if (!KINDS.includes(body?.kind as DifferenceKind)) return refuse(c, { status: 400, error: 'bad_request', message: `"kind" must be one of ${KINDS.join(', ')}` });
-    if (!reason) return refuse(c, { status: 400, error: 'bad_request', message: '"reason" is required: say why this difference is expected' });
-    if (!deps.routes().some((r) => r.id === route)) return refuse(c, { status: 404, error: 'not_found', message: `no route "${route}"` });
-    const pointer = body.pointer as string;
-    const kind = body.kind as DifferenceKind;
+    const checked = checkSignature(await readBody(c), deps, 'say why this difference is expected');
+    if ('status' in checked) return refuse(c, checked);
+    const { route, pointer, kind, reason } = checked;
     const rows = (await listDifferences(deps.db, { route, limit: 1000 })).filter((d) => d.pointer === pointer && d.kind === kind);
     if (rows.length === 0) return refuse(c, { status: 404, error: 'not_found', message: `no ${kind} difference at ${pointer} on route "${route}"` });
     const actor = principalOf(c).actor;
     const updated = await acceptDifference(deps.db, { route, pointer, kind, reason, actor, at: deps.now() });
     const details = { pointer, kind, rows: updated, before: { accepted: rows.every((r) => r.accepted) }, after: { accepted: true } };
-    const entry = await auditOrRollBack(c, deps, { action: 'difference-accepted', route, details, reason });
+    const wasAccepted = details.before.accepted;
+    const entry = await auditOrRollBack(c, deps, { action: 'difference-accepted', route, details, reason }, wasAccepted ? undefined : () => revokeAcceptance(deps.db, route, pointer, kind));
     if (entry instanceof Response) return entry;
     return c.json({ route, pointer, kind, accepted: true, rows: updated, audit: entry });
+  });
+
+  // Revoking re-scores the evidence at once: comparisons that counted as matched through this
+  // acceptance count as mismatched again.
+  app.post('/api/differences/revoke', operator, async (c) => {
+    const checked = checkSignature(await readBody(c), deps, 'say why this difference is no longer expected');
+    if ('status' in checked) return refuse(c, checked);
+    const { route, pointer, kind, reason } = checked;
+    const revoked = await revokeAcceptance(deps.db, route, pointer, kind);
+    if (!revoked) return refuse(c, { status: 404, error: 'not_found', message: `no accepted ${kind} difference at ${pointer} on route "${route}"` });
+    const details = { pointer, kind, before: { accepted: true, reason: revoked.reason, by: revoked.actor }, after: { accepted: false } };
+    const entry = await auditOrRollBack(c, deps, { action: 'difference-revoked', route, details, reason }, () =>
+      acceptDifference(deps.db, { route, pointer, kind, reason: revoked.reason, actor: revoked.actor, at: revoked.at }));
+    if (entry instanceof Response) return entry;
+    return c.json({ route, pointer, kind, accepted: false, audit: entry });
   });
 
   app.post('/api/kill-switch', operator, async (c) => {
@@ -90,6 +101,19 @@ export function mountWriteApi(app: Hono<{ Variables: SessionVariables }>, deps: 
     if (entry instanceof Response) return entry;
     return c.json({ killSwitch: { before: result.before, after: result.after }, effective: deps.killSwitch(), flagsRevision: deps.flags.revision(), audit: entry });
   });
+}
+
+type Signature = { route: string; pointer: string; kind: DifferenceKind; reason: string };
+
+function checkSignature(body: Record<string, unknown> | undefined, deps: WriteApiDeps, why: string): Signature | Refusal {
+  const reason = reasonOf(body);
+  const route = typeof body?.route === 'string' ? body.route : undefined;
+  if (!route) return { status: 400, error: 'bad_request', message: '"route" is required' };
+  if (typeof body?.pointer !== 'string' || !(body.pointer === '' || body.pointer.startsWith('/'))) return { status: 400, error: 'bad_request', message: '"pointer" must be a JSON Pointer ("" or starting with "/")' };
+  if (!KINDS.includes(body?.kind as DifferenceKind)) return { status: 400, error: 'bad_request', message: `"kind" must be one of ${KINDS.join(', ')}` };
+  if (!reason) return { status: 400, error: 'bad_request', message: `"reason" is required: ${why}` };
+  if (!deps.routes().some((r) => r.id === route)) return { status: 404, error: 'not_found', message: `no route "${route}"` };
+  return { route, pointer: body.pointer as string, kind: body.kind as DifferenceKind, reason };
 }
 
 type ModeChange = { mode: Mode; percent: number; reason: string; force: boolean };
@@ -112,7 +136,7 @@ export function checkModeChange(body: Record<string, unknown> | undefined): Mode
 async function auditOrRollBack(
   c: Context<{ Variables: SessionVariables }>,
   deps: WriteApiDeps,
-  entry: { action: 'mode-change' | 'percent-change' | 'difference-accepted' | 'kill-switch'; route?: string; details: Record<string, unknown>; reason: string },
+  entry: { action: 'mode-change' | 'percent-change' | 'difference-accepted' | 'difference-revoked' | 'kill-switch'; route?: string; details: Record<string, unknown>; reason: string },
   rollBack?: () => Promise<unknown>,
 ) {
   try {

@@ -5,7 +5,7 @@ import type { AuditEntry } from '../store/audit-log.ts';
 import type { AuditVerification } from '../store/verify-audit-chain.ts';
 import type { DifferenceRow } from '../store/differences.ts';
 import { AdminError, type AdminClient } from './admin-client.ts';
-import { formatMs, formatRate, modeColour, paint, renderTable, type Style } from './render-table.ts';
+import { formatMs, modeColour, paint, renderTable, type Style } from './render-table.ts';
 
 export interface CommandContext {
   readonly client: AdminClient;
@@ -25,11 +25,11 @@ export async function routesCommand(ctx: CommandContext): Promise<number> {
     paint(ctx.style, modeColour(r.mode), r.mode),
     String(r.percent),
     String(r.stats.compared),
-    formatRate(r.stats.matchRate),
+    r.stats.matchSummary,
     `${formatMs(r.stats.latency.legacy.p99)} / ${formatMs(r.stats.latency.new.p99)}`,
-    r.readiness.ready ? paint(ctx.style, 'green', 'ready') : paint(ctx.style, 'yellow', `not ready: ${r.readiness.reasons[0] ?? ''}`),
+    describeReadiness(ctx.style, r.readiness, true),
   ]);
-  ctx.out(renderTable(['ROUTE', 'MODE', '%', 'COMPARED', 'MATCH', 'P99 LEGACY / NEW', 'READINESS'], rows, ctx.style, new Set([2, 3, 4])));
+  ctx.out(renderTable(['ROUTE', 'MODE', '%', 'COMPARED', 'MATCH', 'P99 LEGACY / NEW', 'READINESS'], rows, ctx.style, new Set([2, 3])));
   return 0;
 }
 
@@ -56,8 +56,9 @@ export async function reportCommand(ctx: CommandContext, route: string): Promise
   if (ctx.json) return printJson(ctx, { route: summary, differences: diffs.differences, noise: noise.suggestions });
   const s = ctx.style;
   ctx.out(`${paint(s, 'bold', summary.id)}  ${summary.methods.join(' ')} ${summary.template}  mode ${paint(s, modeColour(summary.mode), summary.mode)}${summary.mode === 'canary' ? ` ${summary.percent}%` : ''}\n`);
-  ctx.out(`compared ${summary.stats.compared}, match rate ${formatRate(summary.stats.matchRate)}, p99 legacy ${formatMs(summary.stats.latency.legacy.p99)} vs new ${formatMs(summary.stats.latency.new.p99)}\n\n`);
-  ctx.out(`${paint(s, 'bold', 'Readiness')}: ${summary.readiness.ready ? paint(s, 'green', 'ready') : paint(s, 'yellow', 'not ready')}\n`);
+  const version = summary.stats.version ? `, version ${summary.stats.version}` : '';
+  ctx.out(`compared ${summary.stats.compared}${version}: ${summary.stats.matchSummary}, p99 legacy ${formatMs(summary.stats.latency.legacy.p99)} vs new ${formatMs(summary.stats.latency.new.p99)}\n\n`);
+  ctx.out(`${paint(s, 'bold', 'Readiness')}: ${describeReadiness(s, summary.readiness, false)}\n`);
   for (const reason of summary.readiness.reasons) ctx.out(`  - ${reason}\n`);
   ctx.out(`\n${paint(s, 'bold', 'Differences')}\n`);
   ctx.out(diffs.differences.length === 0 ? '  none recorded\n' : renderTable(['POINTER', 'KIND', 'TYPES', 'COUNT', 'STATUS'], diffs.differences.map((d) => [
@@ -68,11 +69,26 @@ export async function reportCommand(ctx: CommandContext, route: string): Promise
   return 0;
 }
 
-export async function acceptCommand(ctx: CommandContext, route: string, pointer: string, kind: string, reason: string | undefined): Promise<number> {
+export async function acceptCommand(ctx: CommandContext, route: string, pointer: string, kind: string, reason: string | undefined, revoke = false): Promise<number> {
+  if (revoke) {
+    const revoked = await ctx.client.send<{ audit: AuditEntry }>('POST', '/api/differences/revoke', { route, pointer, kind, reason });
+    if (ctx.json) return printJson(ctx, revoked);
+    ctx.out(`${route}: ${kind} at ${pointer} no longer accepted; comparisons carrying it count as mismatched again (audit #${revoked.audit.seq})\n`);
+    return 0;
+  }
   const result = await ctx.client.send<{ rows: number; audit: AuditEntry }>('POST', '/api/differences/accept', { route, pointer, kind, reason });
   if (ctx.json) return printJson(ctx, result);
-  ctx.out(`${route}: ${kind} at ${pointer} accepted as expected (${result.rows} row${result.rows === 1 ? '' : 's'}, audit #${result.audit.seq})\n`);
+  ctx.out(`${route}: ${kind} at ${pointer} accepted as expected (${result.rows} row${result.rows === 1 ? '' : 's'}, audit #${result.audit.seq}); comparisons with only accepted differences now count as matched\n`);
   return 0;
+}
+
+/** ready (green), not ready (yellow) or inconclusive (blue); `first` adds the first reason, for one-line tables. */
+function describeReadiness(style: Style, readiness: RouteSummary['readiness'], first: boolean): string {
+  // Older servers answer without `outcome`: derive it rather than show "undefined".
+  const outcome = readiness.outcome ?? (readiness.ready ? 'ready' : 'not-ready');
+  if (outcome === 'ready') return paint(style, 'green', 'ready');
+  const label = outcome === 'inconclusive' ? paint(style, 'blue', 'inconclusive') : paint(style, 'yellow', 'not ready');
+  return first && readiness.reasons[0] ? `${label}: ${readiness.reasons[0]}` : label;
 }
 
 export async function auditCommand(ctx: CommandContext, sub: string | undefined, opts: { route?: string; limit?: string }): Promise<number> {
@@ -96,7 +112,7 @@ function describeChange(details: AuditEntry['details']): string {
   if (!details) return '';
   const d = details as { before?: unknown; after?: unknown; pointer?: string; kind?: string };
   const state = (v: unknown) => (v && typeof v === 'object' && 'mode' in v ? ((v as { mode: string; percent: number }).mode === 'canary' ? `canary ${(v as unknown as { percent: number }).percent}%` : (v as { mode: string }).mode) : JSON.stringify(v));
-  if (d.pointer !== undefined) return `${d.kind} ${d.pointer}`;
+  if (d.pointer !== undefined) return `${d.kind} ${d.pointer}${(d.after as { accepted?: boolean } | undefined)?.accepted === false ? ' (revoked)' : ''}`;
   if (d.before !== undefined) return `${state(d.before)} -> ${state(d.after)}`;
   return '';
 }

@@ -30,10 +30,6 @@ export function modeColour(mode: string): Colour {
   return mode === 'new' ? 'green' : mode === 'canary' ? 'yellow' : mode === 'shadow' ? 'magenta' : 'dim';
 }
 
-export function formatRate(rate: number | null): string {
-  return rate === null ? '-' : `${(rate * 100).toFixed(rate === 1 ? 0 : 2)}%`;
-}
-
 export function formatMs(value: number | null | undefined): string {
   return value === null || value === undefined ? '-' : `${value < 10 ? value.toFixed(1) : Math.round(value)}ms`;
 }

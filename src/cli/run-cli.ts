@@ -15,6 +15,7 @@ const OPTIONS = {
   percent: { type: 'string' },
   reason: { type: 'string' },
   force: { type: 'boolean' },
+  revoke: { type: 'boolean' },
   routes: { type: 'string' },
   flags: { type: 'string' },
   route: { type: 'string' },
@@ -26,7 +27,7 @@ const USAGE = `usage:
   ficus routes [--json]
   ficus set <route> <legacy|shadow|canary|new> [--percent N] --reason "..." [--force]
   ficus report <route> [--json]
-  ficus accept <route> <pointer> <kind> --reason "..."
+  ficus accept <route> <pointer> <kind> --reason "..." [--revoke]
   ficus check [--routes DIR] [--flags DIR]
   ficus audit [verify] [--route ID] [--limit N] [--json]
   ficus tokens hash [TOKEN] | ficus tokens new <name> <viewer|operator>
@@ -76,7 +77,7 @@ export async function runCli(command: string, args: readonly string[], env: Node
       case 'accept':
         if (p.length !== 3) return usage('expected <route> <pointer> <kind>');
         if (!v.reason?.trim()) return usage('--reason "..." is required');
-        return await acceptCommand(ctx, p[0]!, p[1]!, p[2]!, v.reason);
+        return await acceptCommand(ctx, p[0]!, p[1]!, p[2]!, v.reason, v.revoke === true);
       case 'audit':
         return await auditCommand(ctx, p[0], { route: v.route, limit: v.limit });
       default:

@@ -1,17 +1,13 @@
-// Is a route ready to be served by the new service? Each rule that fails gives one reason with its
-// numbers, so the CTO reads why, not just "no". The mismatch rule uses the Wilson score interval's
-// upper bound rather than the observed rate: 0 mismatches in 200 comparisons is not evidence of a
-// rate below 0.1% — at 95% confidence that needs about 3,900 clean comparisons.
-import type { Readiness, ReadinessPolicy, RouteEvidence, StatusClass } from './evidence.ts';
-import type { DifferenceKind } from './types.ts';
+// Is a route ready to be served by the new service? Three outcomes, never ready by default:
+// `not-ready` when something wrong was seen (each failed rule gives one reason with its numbers),
+// `inconclusive` when nothing wrong was seen but the evidence cannot yet prove the route good, and
+// `ready` only when it can. The mismatch rule uses the Wilson score interval's upper bound rather
+// than the observed rate: 0 mismatches in 200 comparisons is not evidence of a rate below 0.1% —
+// at 95% confidence that needs about 3,900 clean comparisons. A mismatch whose every difference is
+// accepted counts as a match: accepting says "this difference is expected".
+import type { Readiness, ReadinessOutcome, ReadinessPolicy, RouteEvidence, StatusClass } from './evidence.ts';
 
 export const DEFAULT_READINESS_POLICY: ReadinessPolicy = Object.freeze({ minComparisons: 100, maxMismatchRate: 0.001, latencyBudgetMs: 50 });
-
-export interface ReviewedDifference {
-  readonly kind: DifferenceKind;
-  readonly pointer: string;
-  readonly accepted: boolean;
-}
 
 const Z_95 = 1.959963984540054;
 const FAILED: ReadonlySet<StatusClass> = new Set(['5xx', 'timeout', 'error']);
@@ -26,30 +22,44 @@ export function wilsonUpperBound(failures: number, trials: number, z = Z_95): nu
   return Math.min(1, (centre + margin) / (1 + z2 / trials));
 }
 
-export function assessReadiness(evidence: RouteEvidence, differences: readonly ReviewedDifference[], policy: ReadinessPolicy = DEFAULT_READINESS_POLICY): Readiness {
-  // An uncomparable pair (truncated, undecodable) says nothing about equality: not counted as evidence.
-  const judged = Math.max(0, evidence.compared - evidence.uncomparable);
-  const upper = wilsonUpperBound(evidence.mismatched, judged);
-  const reasons = [
-    checkVolume(evidence, judged, policy),
-    checkMismatchRate(evidence.mismatched, judged, upper, policy),
+export function assessReadiness(evidence: RouteEvidence, policy: ReadinessPolicy = DEFAULT_READINESS_POLICY): Readiness {
+  // `compared` is matched + mismatched: uncomparable pairs (truncated, undecodable, failed) are
+  // kept apart by the store, so they never count as evidence of equality.
+  const judged = evidence.compared;
+  const unexpected = Math.max(0, evidence.mismatched - evidence.acceptedMismatches);
+  const upper = wilsonUpperBound(unexpected, judged);
+  const failures = [
+    checkMismatchRate(unexpected, judged, policy),
     checkNewFailures(evidence),
     checkLatency(evidence, policy),
-    checkDifferences(differences),
+    checkOpenDifferences(evidence),
   ].filter((reason): reason is string => reason !== null);
-  return Object.freeze({ ready: reasons.length === 0, reasons: Object.freeze(reasons), mismatchUpperBound: upper });
+  // Short of volume, the volume is the one thing to say: the bound cannot pass yet anyway.
+  const pending = [checkVolume(evidence, policy) ?? checkProof(unexpected, judged, upper, policy)].filter((reason): reason is string => reason !== null);
+  const outcome: ReadinessOutcome = failures.length > 0 ? 'not-ready' : pending.length > 0 ? 'inconclusive' : 'ready';
+  const reasons = outcome === 'not-ready' ? [...failures, ...pending] : pending;
+  return Object.freeze({ outcome, ready: outcome === 'ready', reasons: Object.freeze(reasons), mismatchUpperBound: upper });
 }
 
-function checkVolume(evidence: RouteEvidence, judged: number, policy: ReadinessPolicy): string | null {
+function checkVolume(evidence: RouteEvidence, policy: ReadinessPolicy): string | null {
+  const judged = evidence.compared;
   if (judged >= policy.minComparisons) return null;
-  const excluded = evidence.compared - judged;
-  return `${judged} comparisons, need ${policy.minComparisons}` + (excluded > 0 ? ` (${excluded} uncomparable not counted)` : '');
+  const version = evidence.version ? ` of version ${evidence.version}` : '';
+  if (judged === 0 && evidence.uncomparable > 0) return `no comparable evidence${version}: all ${evidence.uncomparable} pairs were uncomparable, need ${policy.minComparisons} comparisons`;
+  return `${judged} comparisons${version}, need ${policy.minComparisons}` + (evidence.uncomparable > 0 ? ` (${evidence.uncomparable} uncomparable not counted)` : '');
 }
 
-function checkMismatchRate(mismatched: number, judged: number, upper: number | null, policy: ReadinessPolicy): string | null {
-  if (upper === null) return `no comparisons, so the mismatch rate is unknown (must be below ${percent(policy.maxMismatchRate)})`;
-  if (upper < policy.maxMismatchRate) return null;
-  return `${mismatched} mismatches in ${judged} comparisons: the mismatch rate may be as high as ${percent(upper)} (95% upper bound), must be below ${percent(policy.maxMismatchRate)}`;
+/** Seen wrong: the observed rate of unexpected mismatches already reaches the maximum. */
+function checkMismatchRate(unexpected: number, judged: number, policy: ReadinessPolicy): string | null {
+  if (judged === 0 || unexpected === 0 || unexpected / judged < policy.maxMismatchRate) return null;
+  return `${unexpected} unexpected mismatches in ${judged} comparisons (${percent(unexpected / judged)}), must be below ${percent(policy.maxMismatchRate)}`;
+}
+
+/** Not proven good: the observed rate is below the maximum, but its 95% upper bound is not yet. */
+function checkProof(unexpected: number, judged: number, upper: number | null, policy: ReadinessPolicy): string | null {
+  if (upper === null || upper < policy.maxMismatchRate) return null;
+  if (unexpected / judged >= policy.maxMismatchRate) return null; // already a failure, said once
+  return `${unexpected} unexpected mismatches in ${judged} comparisons: the mismatch rate may be as high as ${percent(upper)} (95% upper bound), must be below ${percent(policy.maxMismatchRate)}`;
 }
 
 function checkNewFailures(evidence: RouteEvidence): string | null {
@@ -73,9 +83,11 @@ function checkLatency(evidence: RouteEvidence, policy: ReadinessPolicy): string 
   return `new p99 ${round(candidate)} ms exceeds legacy p99 ${round(legacy)} ms + ${policy.latencyBudgetMs} ms budget`;
 }
 
-function checkDifferences(differences: readonly ReviewedDifference[]): string | null {
-  const open = differences.filter((difference) => !difference.accepted).length;
-  return open === 0 ? null : `${open} of ${differences.length} recorded differences not accepted`;
+function checkOpenDifferences(evidence: RouteEvidence): string | null {
+  const open = evidence.differences.filter((difference) => !difference.accepted);
+  if (open.length === 0) return null;
+  const named = open.slice(0, 3).map((d) => `${d.kind} ${d.pointer || '(body)'}`).join(', ');
+  return `${open.length} of ${evidence.differences.length} differences seen not accepted (${named}${open.length > 3 ? ', …' : ''})`;
 }
 
 function percent(rate: number): string {

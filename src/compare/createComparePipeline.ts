@@ -6,7 +6,9 @@ import type { CompareJob } from '../dispatch/mirror.ts';
 import type { CompareRules } from './compileCompareRules.ts';
 import { compareResponses } from './compareResponses.ts';
 import { createCompareQueue, type CompareQueue } from './createCompareQueue.ts';
+import { signaturesOf } from './difference-signature.ts';
 import type { ExchangeObservation, StatusClass } from './evidence.ts';
+import { serviceVersionOf } from './service-version.ts';
 import { toDifferenceRecords, type HmacKey } from './toDifferenceRecords.ts';
 import type { DifferenceRecord } from './types.ts';
 
@@ -25,11 +27,17 @@ export function createComparePipeline(deps: ComparePipelineDeps): CompareQueue<C
     capacity: deps.capacity ?? 1_000,
     compare: (job) => compareResponses(job.control, job.candidate, deps.rulesFor(job.route.id)!),
     onResult: (job, comparison) => {
+      const records = comparison.differences.length ? toDifferenceRecords(job.route.id, job.source, comparison.differences, deps.diffKey) : [];
       if (job.source === 'shadow') {
-        deps.observe({ type: 'compared', route: job.route.id, verdict: comparison.verdict, legacyStatus: deps.statusClassOf(job.control.status), newStatus: deps.statusClassOf(job.candidate.status) });
+        // The candidate of a shadow job is always the new service (reverse mirrors swap control and candidate).
+        const newVersion = serviceVersionOf(job.candidate.headers, job.route.config.readiness.versionHeader);
+        deps.observe({
+          type: 'compared', route: job.route.id, verdict: comparison.verdict, legacyStatus: deps.statusClassOf(job.control.status), newStatus: deps.statusClassOf(job.candidate.status),
+          ...(newVersion ? { newVersion } : {}), ...(records.length ? { signatures: signaturesOf(records) } : {}),
+        });
       }
       job.span?.end(job.candidate.status, { 'ficus.comparison.verdict': comparison.verdict, 'ficus.comparison.differences': comparison.differences.length });
-      if (comparison.differences.length) deps.recordDifferences(toDifferenceRecords(job.route.id, job.source, comparison.differences, deps.diffKey), deps.now(), job.traceId);
+      if (records.length) deps.recordDifferences(records, deps.now(), job.traceId);
     },
     onDrop: (job) => deps.observe({ type: 'skipped', route: job.route.id, reason: 'queue-full' }),
   });

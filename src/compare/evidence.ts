@@ -26,7 +26,13 @@ export type ExchangeObservation =
   /** A copy sent by Ficus (shadow, reverse mirror, noise probe): the side it went to and its outcome. */
   | { readonly type: 'mirrored'; readonly route: string; readonly side: Side; readonly status: StatusClass; readonly latencyMs: number }
   /** A comparison finished: verdict and the status classes of control (served) and candidate. */
-  | { readonly type: 'compared'; readonly route: string; readonly verdict: 'match' | 'mismatch' | 'uncomparable'; readonly legacyStatus: StatusClass; readonly newStatus: StatusClass }
+  | {
+    readonly type: 'compared'; readonly route: string; readonly verdict: 'match' | 'mismatch' | 'uncomparable'; readonly legacyStatus: StatusClass; readonly newStatus: StatusClass;
+    /** The new service's version, from the route's version header (see serviceVersionOf); absent when unknown. */
+    readonly newVersion?: string;
+    /** A mismatch's difference signatures (see differenceSignature), so an acceptance can re-score it later. */
+    readonly signatures?: readonly string[];
+  }
   | { readonly type: 'skipped'; readonly route: string; readonly reason: SkipReason };
 
 export interface LatencySummary {
@@ -47,11 +53,29 @@ export interface RouteEvidence {
   readonly matched: number;
   readonly mismatched: number;
   readonly uncomparable: number;
+  /**
+   * Of `mismatched`, the comparisons whose every difference is accepted today: they count as
+   * matched for readiness, whenever they were collected (acceptance re-scores the rollups).
+   */
+  readonly acceptedMismatches: number;
+  /** The difference signatures seen in mismatches of the judged version, with their acceptance. */
+  readonly differences: readonly EvidenceDifference[];
+  /** The new-service version judged (the latest seen); '' when the route names no version header. */
+  readonly version: string;
   readonly skipped: Readonly<Partial<Record<SkipReason, number>>>;
   /** Latency of each side, from served and mirrored calls together. */
   readonly latency: Readonly<Record<Side, LatencySummary>>;
   /** legacy status class → new status class → count, over compared pairs. */
   readonly statusMatrix: Readonly<Partial<Record<StatusClass, Partial<Record<StatusClass, number>>>>>;
+}
+
+/** One difference signature (route + pointer template + kind) as the evidence saw it. */
+export interface EvidenceDifference {
+  readonly kind: string;
+  readonly pointer: string;
+  /** Mismatched comparisons that carried it (one comparison may carry several signatures). */
+  readonly comparisons: number;
+  readonly accepted: boolean;
 }
 
 export interface ReadinessPolicy {
@@ -60,9 +84,17 @@ export interface ReadinessPolicy {
   readonly latencyBudgetMs: number;     // default 50: new p99 ≤ legacy p99 + budget
 }
 
+/**
+ * `inconclusive`: nothing wrong was seen, but there is too little (comparable) evidence to say
+ * ready. Never ready by default: only `ready` lets a route be promoted without force.
+ */
+export type ReadinessOutcome = 'ready' | 'not-ready' | 'inconclusive';
+
 export interface Readiness {
+  readonly outcome: ReadinessOutcome;
+  /** outcome === 'ready'; kept for clients that only ask yes or no. */
   readonly ready: boolean;
-  /** Plain-language reasons it is not ready (empty when ready). No data, route-level facts only. */
+  /** Plain-language reasons it is not ready or inconclusive (empty when ready). No data, route-level facts only. */
   readonly reasons: readonly string[];
   readonly mismatchUpperBound: number | null;
 }

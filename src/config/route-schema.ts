@@ -74,6 +74,8 @@ export const readinessSchema = z.strictObject({
   minComparisons: z.number().int().nonnegative().default(100),
   maxMismatchRate: z.number().gt(0).max(1).default(0.001),
   latencyBudgetMs: z.number().nonnegative().default(50),
+  /** Response header of the new service naming its version: evidence is kept, and judged, per version. */
+  versionHeader: z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'must be an HTTP header name').optional(),
 });
 
 export const routeSchema = z.strictObject({

@@ -11,6 +11,7 @@ export type AuditAction =
   | 'mode-change'
   | 'percent-change'
   | 'difference-accepted'
+  | 'difference-revoked'
   | 'kill-switch'
   | 'breaker-trip'
   | 'breaker-restore'

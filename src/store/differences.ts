@@ -95,13 +95,16 @@ export interface ListDifferencesQuery {
   readonly limit?: number;
 }
 
-/** Most frequent first. Accepted rows are listed too (marked), never hidden. */
+/** Most frequent first. Accepted rows are listed too (marked, see accepted-differences.ts), never hidden. */
 export async function listDifferences(db: Kysely<StoreSchema>, query: ListDifferencesQuery = {}): Promise<DifferenceRow[]> {
-  let q = db.selectFrom('ficus_difference').selectAll();
-  if (query.route !== undefined) q = q.where('route', '=', query.route);
-  if (query.source !== undefined) q = q.where('source', '=', query.source);
+  let q = db.selectFrom('ficus_difference as d')
+    .leftJoin('ficus_accepted_difference as a', (join) => join.onRef('a.route', '=', 'd.route').onRef('a.pointer', '=', 'd.pointer').onRef('a.kind', '=', 'd.kind'))
+    .select(['d.route', 'd.source', 'd.pointer', 'd.kind', 'd.control_type', 'd.candidate_type', 'd.count', 'd.first_seen_ms', 'd.last_seen_ms', 'd.trace_ids', 'd.key_id'])
+    .select(['a.reason as accepted_reason', 'a.actor as accepted_by']);
+  if (query.route !== undefined) q = q.where('d.route', '=', query.route);
+  if (query.source !== undefined) q = q.where('d.source', '=', query.source);
   const rows = await q
-    .orderBy('count', 'desc').orderBy('last_seen_ms', 'desc').orderBy('route').orderBy('pointer')
+    .orderBy('d.count', 'desc').orderBy('d.last_seen_ms', 'desc').orderBy('d.route').orderBy('d.pointer')
     .limit(Math.min(Math.max(1, query.limit ?? 100), 1000))
     .execute();
   return rows.map((row) => ({
@@ -114,31 +117,12 @@ export async function listDifferences(db: Kysely<StoreSchema>, query: ListDiffer
     count: Number(row.count),
     firstSeen: new Date(Number(row.first_seen_ms)),
     lastSeen: new Date(Number(row.last_seen_ms)),
-    accepted: Number(row.accepted) === 1,
+    accepted: row.accepted_reason !== null,
     acceptedReason: row.accepted_reason,
     acceptedBy: row.accepted_by,
     traceIds: JSON.parse(row.trace_ids) as string[],
     keyId: row.key_id,
   }));
-}
-
-export interface AcceptDifference {
-  readonly route: string;
-  readonly pointer: string;
-  readonly kind: DifferenceKind;
-  readonly reason: string;
-  readonly actor: string;
-  readonly at: Date;
-}
-
-/** Marks every row of (route, pointer, kind), whatever its source and types; returns how many. */
-export async function acceptDifference(db: Kysely<StoreSchema>, accept: AcceptDifference): Promise<number> {
-  const result = await db
-    .updateTable('ficus_difference')
-    .set({ accepted: 1, accepted_reason: accept.reason, accepted_by: accept.actor, accepted_at_ms: accept.at.getTime() })
-    .where('route', '=', accept.route).where('pointer', '=', accept.pointer).where('kind', '=', accept.kind)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
 }
 
 /** Retention: deletes aggregates not seen since `olderThan`; returns how many. */

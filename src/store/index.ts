@@ -5,9 +5,9 @@ export { parseStoreUrl, redactStoreUrl, type StoreEngine, type StoreLocation } f
 export type { StoreSchema } from './schema.ts';
 export { migrateStore } from './migrate-store.ts';
 export {
-  acceptDifference, listDifferences, purgeDifferences, recordDifferences,
-  type AcceptDifference, type DifferenceObservation, type DifferenceRow, type ListDifferencesQuery,
+  listDifferences, purgeDifferences, recordDifferences, type DifferenceObservation, type DifferenceRow, type ListDifferencesQuery,
 } from './differences.ts';
+export { acceptDifference, listAcceptedSignatures, revokeAcceptance, type AcceptDifference, type Acceptance } from './accepted-differences.ts';
 export {
   createHistogram, HISTOGRAM_RELATIVE_ERROR, mergeHistogram, parseHistogram, percentile, recordLatency, serializeHistogram,
   type Histogram,
@@ -15,6 +15,7 @@ export {
 export { createStatsRecorder, type StatsRecorder, type StatsRecorderDeps } from './stats-recorder.ts';
 export { purgeStats } from './write-rollups.ts';
 export { readRouteEvidence, type EvidenceWindow } from './route-evidence.ts';
+export { listServiceVersions, type ServiceVersion } from './service-versions.ts';
 export { readRouteSeries, type RouteSeriesPoint, type RouteSeriesQuery } from './route-series.ts';
 export { appendAudit, listAudit, purgeAudit, type AuditAction, type AuditEntry, type AuditInput, type ListAuditQuery } from './audit-log.ts';
 export { verifyAuditChain, type AuditVerification } from './verify-audit-chain.ts';

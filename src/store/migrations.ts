@@ -2,6 +2,7 @@
 // `node src/main.ts` all carry the same set. Append new ones; never edit a released one.
 import type { Kysely } from 'kysely';
 import type { Migration, MigrationProvider } from 'kysely/migration';
+import { evidenceByVersion } from './migration-evidence-by-version.ts';
 
 const initial: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
@@ -115,6 +116,7 @@ const rollouts: Migration = {
 export const storeMigrations: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
   '0020_rollouts': rollouts,
+  '0021_evidence_by_version': evidenceByVersion,
 };
 
 export const storeMigrationProvider: MigrationProvider = {

@@ -33,12 +33,21 @@ interface Bucket {
 export async function readRouteSeries(db: Kysely<StoreSchema>, route: string, query: RouteSeriesQuery): Promise<RouteSeriesPoint[]> {
   const width = Math.max(1, Math.floor(query.bucketMinutes)) * MINUTE_MS;
   const fromMs = minuteOf(query.since.getTime());
-  const counters = await db
-    .selectFrom('ficus_stats_counter')
-    .select(['minute_ms', 'name', 'value'])
-    .where('route', '=', route).where('minute_ms', '>=', fromMs)
-    .where('name', 'in', ['compared:match', 'compared:mismatch', 'served:legacy', 'served:new'])
-    .execute();
+  // Comparisons of every version: the chart keeps the history a new version's readiness starts over from.
+  const counters = [
+    ...(await db
+      .selectFrom('ficus_stats_counter')
+      .select(['minute_ms', 'name', 'value'])
+      .where('route', '=', route).where('minute_ms', '>=', fromMs)
+      .where('name', 'in', ['served:legacy', 'served:new'])
+      .execute()),
+    ...(await db
+      .selectFrom('ficus_stats_comparison')
+      .select(['minute_ms', 'name', 'value'])
+      .where('route', '=', route).where('minute_ms', '>=', fromMs)
+      .where('name', 'in', ['compared:match', 'compared:mismatch'])
+      .execute()),
+  ];
   const latencyRows = await db
     .selectFrom('ficus_stats_latency')
     .select(['minute_ms', 'side', 'histogram'])

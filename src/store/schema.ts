@@ -18,7 +18,7 @@ export interface DifferenceTable {
   control_hmac: string | null;
   candidate_hmac: string | null;
   key_id: string;
-  /** 0/1: accepted is a marker for the dashboard; accepted rows keep counting and stay listed. */
+  /** Unused since migration 0021: acceptance lives in ficus_accepted_difference. */
   accepted: Generated<number>;
   accepted_reason: string | null;
   accepted_by: string | null;
@@ -31,6 +31,43 @@ export interface StatsCounterTable {
   minute_ms: number;
   name: string;
   value: number;
+}
+
+/**
+ * Comparison counters of one route, minute and new-service version ('' when unversioned):
+ * `compared:<verdict>`, `status:<legacy>:<new>`, `mismatch-set:<set id>` and `mismatch-set:overflow`.
+ */
+export interface StatsComparisonTable {
+  route: string;
+  minute_ms: number;
+  version: string;
+  name: string;
+  value: number;
+}
+
+/** What a mismatch-set id stands for: a JSON array of sorted difference signatures. */
+export interface SignatureSetTable {
+  route: string;
+  set_id: string;
+  signatures: string;
+  last_seen_ms: number;
+}
+
+export interface ServiceVersionTable {
+  route: string;
+  version: string;
+  first_seen_ms: number;
+  last_seen_ms: number;
+}
+
+/** An accepted difference signature: comparisons carrying only accepted ones count as matched. */
+export interface AcceptedDifferenceTable {
+  route: string;
+  pointer: string;
+  kind: string;
+  reason: string;
+  actor: string;
+  at_ms: number;
 }
 
 /** Mergeable latency histogram of one side of one route for one minute. */
@@ -95,6 +132,10 @@ export interface StoreSchema {
   ficus_difference: DifferenceTable;
   ficus_stats_counter: StatsCounterTable;
   ficus_stats_latency: StatsLatencyTable;
+  ficus_stats_comparison: StatsComparisonTable;
+  ficus_signature_set: SignatureSetTable;
+  ficus_service_version: ServiceVersionTable;
+  ficus_accepted_difference: AcceptedDifferenceTable;
   ficus_audit_log: AuditLogTable;
   ficus_audit_anchor: AuditAnchorTable;
 }

@@ -34,12 +34,26 @@ export function createStatsRecorder(deps: StatsRecorderDeps): StatsRecorder {
   let flushing: Promise<void> = Promise.resolve();
   let closed = false;
 
+  // route → the last new-service version this process saw. A comparison without a version (the
+  // copy failed, or answered without the header) belongs to the version that is running.
+  const latestVersion = new Map<string, string>();
+
   function observe(observation: ExchangeObservation): void {
     try {
-      addObservation(pending, observation, now().getTime());
+      addObservation(pending, withVersion(observation), now().getTime());
     } catch (error) {
       report(error);
     }
+  }
+
+  function withVersion(observation: ExchangeObservation): ExchangeObservation {
+    if (observation.type !== 'compared') return observation;
+    if (observation.newVersion) {
+      latestVersion.set(observation.route, observation.newVersion);
+      return observation;
+    }
+    const version = latestVersion.get(observation.route);
+    return version === undefined ? observation : { ...observation, newVersion: version };
   }
 
   async function writePending(): Promise<void> {

@@ -41,7 +41,7 @@ describe('ficus CLI', () => {
     const table = await cli(['routes']);
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/^ROUTE\s+MODE\s+%\s+COMPARED\s+MATCH\s+P99 LEGACY \/ NEW\s+READINESS/);
-    expect(table.stdout).toMatch(/\nitems\s+legacy\s+0\s+0\s+-/);
+    expect(table.stdout).toMatch(/\nitems\s+legacy\s+0\s+0\s+no comparisons\s+- \/ -\s+inconclusive: 0 comparisons, need 100\n/);
     expect(table.stdout).not.toContain('\u001b[');
     const json = JSON.parse((await cli(['routes', '--json'])).stdout);
     expect(json.routes.map((r: { id: string }) => r.id)).toEqual(['items', 'search', 'open']);
@@ -85,7 +85,7 @@ describe('ficus CLI', () => {
   it('reports a route with readiness reasons, and accept refuses an unrecorded difference', async () => {
     const report = await cli(['report', 'items']);
     expect(report.code).toBe(0);
-    expect(report.stdout).toMatch(/Readiness: not ready\n {2}- /);
+    expect(report.stdout).toMatch(/Readiness: inconclusive\n {2}- 0 comparisons, need 100\n/);
     expect(report.stdout).toContain('Differences\n  none recorded');
     const accept = await cli(['accept', 'items', '/meta/x', 'changed', '--reason', 'expected']);
     expect(accept.code).toBe(1);

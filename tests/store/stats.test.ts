@@ -94,6 +94,9 @@ describe.each(testEngines())('stats on $name', (engine) => {
       matched: 1,
       mismatched: 1,
       uncomparable: 1,
+      acceptedMismatches: 0,
+      differences: [],
+      version: '',
       skipped: { 'unsafe-method': 2, 'queue-full': 1 },
       latency: {
         legacy: { count: 2, p50: expect.closeTo(8, 0), p95: expect.closeTo(30, 0), p99: expect.closeTo(30, 0) },
