@@ -59,7 +59,7 @@ ${data.killSwitch ? html`<p class="banner danger">Kill switch is ON: every route
       <td>${modeBadge(r.mode)}${r.effectiveMode !== r.mode ? html` <span class="muted">(${r.effectiveMode})</span>` : ''}</td>
       <td class="num">${r.percent}</td>
       <td class="num">${r.stats.compared}</td>
-      <td class="num">${pct(r.stats.matchRate)}</td>
+      <td class="num">${r.stats.matchSummary}</td>
       <td class="num">${ms(r.stats.latency.legacy.p99)}</td>
       <td class="num">${ms(r.stats.latency.new.p99)}</td>
       <td>${readinessBadge(r)}</td>
@@ -91,13 +91,14 @@ export function routePage(data: {
   <p class="mono">${r.methods.join(' ')} ${r.template} → ${r.newService} · flag ${r.flag}</p>
   ${r.description ? html`<p class="muted">${r.description}</p>` : ''}
   <dl class="facts">
-    <div><dt>Compared (24 h)</dt><dd>${r.stats.compared}</dd></div>
-    <div><dt>Match rate</dt><dd>${pct(r.stats.matchRate)}</dd></div>
+    <div><dt>Compared (24 h)${r.stats.version ? html` · version <span class="mono">${r.stats.version}</span>` : ''}</dt><dd>${r.stats.compared}</dd></div>
+    <div><dt>Match rate</dt><dd>${r.stats.matchSummary}</dd></div>
     <div><dt>p99 legacy / new</dt><dd>${ms(r.stats.latency.legacy.p99)} / ${ms(r.stats.latency.new.p99)}</dd></div>
     <div><dt>Served legacy / new</dt><dd>${r.stats.served.legacy} / ${r.stats.served.new}</dd></div>
     <div><dt>Readiness</dt><dd>${readinessBadge(r)}</dd></div>
   </dl>
   ${r.readiness.reasons.length ? html`<ul class="reasons">${r.readiness.reasons.map((reason) => html`<li>${reason}</li>`)}</ul>` : ''}
+  ${r.versions.length > 1 ? html`<p class="muted small">Readiness judges version ${r.stats.version} only; earlier versions: ${r.versions.slice(1).map((v, i) => html`${i > 0 ? ', ' : ''}<span class="mono">${v.version}</span> (last seen ${new Date(v.lastSeen).toISOString().replace('T', ' ').slice(0, 16)})`)}</p>` : ''}
 </section>
 ${operator ? html`<section class="card">
   <h2>Change mode</h2>
@@ -118,7 +119,10 @@ ${operator ? html`<section class="card">
     <tbody>${data.differences.map((d) => html`<tr class="${d.accepted ? 'accepted' : ''}">
       <td class="mono">${d.pointer || '(whole body)'}</td><td>${d.kind}</td><td class="mono">${d.controlType} → ${d.candidateType}</td>
       <td class="num">${d.count}</td><td>${d.lastSeen.toISOString().replace('T', ' ').slice(0, 16)}</td>
-      <td>${d.accepted ? html`<span class="badge ok">accepted</span> <span class="muted">${d.acceptedBy}: ${d.acceptedReason}</span>` : operator ? html`<form class="write inline" data-method="POST" data-url="/api/differences/accept" data-kind="accept">
+      <td>${d.accepted ? html`<span class="badge ok">accepted</span> <span class="muted">${d.acceptedBy}: ${d.acceptedReason}</span>${operator ? html` <form class="write inline" data-method="POST" data-url="/api/differences/revoke" data-kind="accept">
+        <input type="hidden" name="route" value="${r.id}"><input type="hidden" name="pointer" value="${d.pointer}"><input type="hidden" name="kind" value="${d.kind}">
+        <input name="reason" required placeholder="why it is no longer expected"><button type="submit">Revoke</button><output class="result"></output>
+      </form>` : ''}` : operator ? html`<form class="write inline" data-method="POST" data-url="/api/differences/accept" data-kind="accept">
         <input type="hidden" name="route" value="${r.id}"><input type="hidden" name="pointer" value="${d.pointer}"><input type="hidden" name="kind" value="${d.kind}">
         <input name="reason" required placeholder="why it is expected"><button type="submit">Accept</button><output class="result"></output>
       </form>` : html`<span class="badge warn">open</span>`}</td>
@@ -159,7 +163,7 @@ function describeChange(e: AuditEntry): string {
     }
     return JSON.stringify(s);
   };
-  if (d.pointer !== undefined) return `${d.kind} ${d.pointer}`;
+  if (d.pointer !== undefined) return `${d.kind} ${d.pointer}${(d.after as { accepted?: boolean } | undefined)?.accepted === false ? ' (revoked)' : ''}`;
   if (d.before !== undefined || d.after !== undefined) return `${state(d.before)} → ${state(d.after)}`;
   return '';
 }
@@ -169,13 +173,9 @@ function modeBadge(mode: string) {
 }
 
 function readinessBadge(r: RouteSummary) {
-  return r.readiness.ready
-    ? html`<span class="badge ok">ready</span>`
-    : html`<span class="badge warn" title="${r.readiness.reasons.join('\n')}">not ready</span>${r.readiness.reasons[0] ? html` <span class="muted small">${r.readiness.reasons[0]}</span>` : ''}`;
-}
-
-function pct(rate: number | null): string {
-  return rate === null ? '—' : `${(rate * 100).toFixed(rate === 1 ? 0 : 2)}%`;
+  if (r.readiness.outcome === 'ready') return html`<span class="badge ok">ready</span>`;
+  const [badge, label] = r.readiness.outcome === 'inconclusive' ? ['info', 'inconclusive'] : ['warn', 'not ready'];
+  return html`<span class="badge ${badge}" title="${r.readiness.reasons.join('\n')}">${label}</span>${r.readiness.reasons[0] ? html` <span class="muted small">${r.readiness.reasons[0]}</span>` : ''}`;
 }
 
 function ms(value: number | null): string {
