@@ -26,6 +26,8 @@ export interface NewServiceDemoOptions {
   readonly behaviour?: NewServiceBehaviour;
   /** Drives the $summary wording; seeded by default, so a fresh server words things the same way. */
   readonly random?: () => number;
+  /** Sent as X-Service-Version on every answer, so Ficus keeps evidence per version. */
+  readonly version?: string;
 }
 
 export interface NewServiceDemoHandle extends DemoServerHandle {
@@ -34,7 +36,11 @@ export interface NewServiceDemoHandle extends DemoServerHandle {
   /** Forgets the received log (stored writes stay). */
   reset(): void;
   setBehaviour(behaviour: NewServiceBehaviour): void;
+  /** Deploys "another version": answers from now on carry it (readiness starts over for it). */
+  setVersion(version: string): void;
 }
+
+export const DEMO_NEW_SERVICE_VERSION = '1.4.0';
 
 export function newServiceRoutes(now: () => Date, random: () => number): Route[] {
   const store = createDemoStore('n');
@@ -52,8 +58,10 @@ export async function startNewServiceDemo({
   now = () => new Date(),
   behaviour = 'normal',
   random = seededRandom(`${DATASET_SEED}:summary`),
+  version = DEMO_NEW_SERVICE_VERSION,
 }: NewServiceDemoOptions = {}): Promise<NewServiceDemoHandle> {
   let current = behaviour;
+  let currentVersion = version;
   const log = createReceivedLog();
   const route = createRouter(newServiceRoutes(now, random), (req, res) => {
     req.resume();
@@ -62,6 +70,7 @@ export async function startNewServiceDemo({
   const answer = withBehaviour(() => current, route);
   const server = http.createServer((req, res) => {
     log.record(req);
+    res.setHeader('x-service-version', currentVersion);
     answer(req, res);
   });
   const handle = await listen(server, { port, host });
@@ -71,6 +80,9 @@ export async function startNewServiceDemo({
     reset: () => log.clear(),
     setBehaviour: (next) => {
       current = next;
+    },
+    setVersion: (next) => {
+      currentVersion = next;
     },
   };
 }
