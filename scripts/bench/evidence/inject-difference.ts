@@ -7,7 +7,7 @@ import { int } from './clinical-values.ts';
 import type { Json, JsonObject, RouteSpec } from './route-spec.ts';
 import { templateCovers, templateOf } from './visit-pointer.ts';
 
-export type InjectedKind = 'changed' | 'added' | 'removed' | 'type' | 'status' | 'header';
+export type InjectedKind = 'changed' | 'added' | 'removed' | 'type' | 'status' | 'header' | 'order';
 
 /** One injected difference: what Ficus should report (template pointer and kind). */
 export interface Truth {
@@ -23,7 +23,7 @@ export interface Truth {
  * in two elements / in every element of an order-free array.
  */
 export interface Injection {
-  readonly kind: 'changed' | 'removed' | 'added' | 'type' | 'element-added' | 'element-removed' | 'status' | 'header';
+  readonly kind: 'changed' | 'removed' | 'added' | 'type' | 'element-added' | 'element-removed' | 'order' | 'status' | 'header';
   readonly where?: 'anywhere' | 'reordered' | 'tolerance' | 'two-elements' | 'every-element';
 }
 
@@ -34,7 +34,7 @@ export const INJECTION_PLAN: readonly Injection[] = [
   { kind: 'added', where: 'anywhere' }, { kind: 'added', where: 'reordered' },
   { kind: 'type', where: 'anywhere' }, { kind: 'type', where: 'reordered' },
   { kind: 'status' }, { kind: 'header' }, { kind: 'element-removed' }, { kind: 'element-added' },
-  { kind: 'changed', where: 'two-elements' }, { kind: 'changed', where: 'every-element' },
+  { kind: 'changed', where: 'two-elements' }, { kind: 'changed', where: 'every-element' }, { kind: 'order' },
 ];
 
 export interface Injected {
@@ -66,6 +66,10 @@ export function injectDifference(spec: RouteSpec, base: JsonObject, injection: I
     return done([{ pointer: `/headers/${name}`, kind: 'header', where: 'response' }], 200, { ...spec.headers, [name]: `${spec.headers[name]}, private` });
   }
   if (injection.kind === 'element-added' || injection.kind === 'element-removed') return done(changeElements(spec, doc, injection.kind, random));
+  if (injection.kind === 'order') {
+    const reversed = reverseOrderedArray(spec, doc, random);
+    if (reversed) return done([reversed]);
+  }
   const leaves = leavesOf(spec, doc);
   const wanted = injection.where ?? 'anywhere';
   if (wanted === 'two-elements' || wanted === 'every-element') return done(changeAcrossElements(spec, doc, leaves, wanted, random));
@@ -80,6 +84,28 @@ export function injectDifference(spec: RouteSpec, base: JsonObject, injection: I
   const type = injection.kind === 'type';
   leaf.parent[leaf.key] = type ? otherType(leaf.parent[leaf.key]!) : changedValue(leaf.parent[leaf.key]!, random);
   return done([{ pointer: leaf.template, kind: type ? 'type' : 'changed', where }]);
+}
+
+/**
+ * An array whose order means something (no policy, legacy keeps it) comes back reversed: one `order`
+ * difference at the array. Undefined when the document has no such array with distinct elements.
+ */
+function reverseOrderedArray(spec: RouteSpec, doc: JsonObject, random: () => number): Truth | undefined {
+  const reordered = [...spec.shuffled, ...spec.unordered, ...Object.keys(spec.keyed)];
+  const found: { path: string[]; items: Json[] }[] = [];
+  const walk = (node: Json, path: string[]): void => {
+    if (node === null || typeof node !== 'object') return;
+    if (Array.isArray(node)) {
+      const forms = new Set(node.map((e) => JSON.stringify(e)));
+      if (node.length >= 2 && forms.size === node.length && !reordered.includes(templateOf(doc, path, spec.dataMaps))) found.push({ path, items: node });
+      node.forEach((child, i) => walk(child, [...path, String(i)]));
+    } else for (const [key, value] of Object.entries(node)) walk(value, [...path, key]);
+  };
+  walk(doc, []);
+  if (found.length === 0) return undefined;
+  const { path, items } = pick(random, found);
+  items.reverse();
+  return { pointer: templateOf(doc, path, spec.dataMaps), kind: 'order', where: 'element' };
 }
 
 function matchesWhere(spec: RouteSpec, leaf: Leaf, where: 'anywhere' | 'reordered' | 'tolerance'): boolean {
