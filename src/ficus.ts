@@ -42,7 +42,11 @@ import { createProxyMetrics, PROMETHEUS_CONTENT_TYPE } from './telemetry/proxy-m
 import { createOtlpMetricsPusher } from './telemetry/otlp-metrics.ts';
 import { resolveDiffKey } from './store/diff-key.ts';
 import { createDifferenceWriter } from './store/difference-writer.ts';
-import { openStore, pingStore, type Store } from './store/open-store.ts';
+import { openStore, type Store } from './store/open-store.ts';
+import { describeStoreFailure } from './store/describe-store-failure.ts';
+import { createLogLimiter } from './store/log-limiter.ts';
+import { renderStoreMetrics } from './store/render-store-metrics.ts';
+import { createStoreHealth, type StoreHealth } from './store/store-health.ts';
 import { createStatsRecorder } from './store/stats-recorder.ts';
 
 export interface Ficus {
@@ -52,6 +56,7 @@ export interface Ficus {
   readonly store: Store;
   readonly auditor: Auditor;
   readonly breaker: Breaker;
+  readonly storeHealth: StoreHealth;
   routes(): RoutesConfig;
   /** Writes buffered statistics and differences now (tests, shutdown). */
   flush(): Promise<void>;
@@ -70,6 +75,8 @@ export interface StartOptions {
   readonly spanProcessors?: readonly SpanProcessor[];
   /** Server mode: how often Unleash is polled (default 15 s; tests poll faster). */
   readonly unleashRefreshIntervalMs?: number;
+  /** How often the store's health is checked (default 5 s; tests check faster). */
+  readonly storeCheckIntervalMs?: number;
 }
 
 export async function startFicus(settings: Settings, options: StartOptions): Promise<Ficus> {
@@ -84,9 +91,28 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
 
   const store = await openStore({ url: settings.databaseUrl, log: { info: (m) => log.info(m), warn: (m) => log.warn(m) } });
   const diffKey = await resolveDiffKey({ envValue: settings.diffKey, dataDir: settings.dataDir, engine: store.engine, log: { warn: (m) => log.warn({ event: 'diff-key' }, m) } });
-  const auditor = createAuditor({ db: store.db, now, onError: (error, action) => log.error({ event: 'audit-append-failed', action, error: describeError(error) }, 'audit append failed') });
-  const stats = createStatsRecorder({ db: store.db, now, onError: (error) => log.error({ event: 'stats-flush-failed', error: describeError(error) }, 'statistics flush failed') });
-  const differences = createDifferenceWriter({ db: store.db, onError: (error) => log.error({ event: 'differences-flush-failed', error: describeError(error) }, 'differences flush failed') });
+  // ── store health (#13 item 6): its own signal beside /readyz, never part of the verdict; failed
+  // store writes feed it and are logged at most once a minute per kind (with the count held back)
+  const storeLogLimiter = createLogLimiter({ nowMs: () => now().getTime() });
+  const storeHealth = createStoreHealth({
+    store, now, intervalMs: options.storeCheckIntervalMs,
+    buffered: () => {
+      const rollups = stats.buffered();
+      return { pendingRollups: rollups.pending, droppedRollups: rollups.dropped, pendingDifferences: differences.pending(), droppedDifferences: differences.dropped() };
+    },
+    onChange: (health, detail) => health.status === 'ok'
+      ? log.info({ event: 'store-health', status: health.status }, 'store healthy again')
+      : log.error({ event: 'store-health', status: health.status, code: health.code, error: detail }, 'store unavailable: the proxy keeps serving; evidence waits in bounded buffers'),
+  });
+  const storeFailed = (event: string, message: string, fields: Record<string, unknown> = {}) => (error: unknown) => {
+    storeHealth.report(error);
+    const code = describeStoreFailure(error)?.code ?? 'other';
+    storeLogLimiter.attempt(`${event}:${code}`, (suppressed) => log.error({ event, ...fields, code, error: describeStoreFailure(error)?.message ?? describeError(error), suppressed }, message));
+  };
+  // ── end store health
+  const auditor = createAuditor({ db: store.db, now, onError: (error, action) => storeFailed('audit-append-failed', 'audit append failed', { action })(error) });
+  const stats = createStatsRecorder({ db: store.db, now, onError: storeFailed('stats-flush-failed', 'statistics flush failed') });
+  const differences = createDifferenceWriter({ db: store.db, onError: storeFailed('differences-flush-failed', 'differences flush failed') });
   const flagsAgeSeconds = () => {
     const at = flags.lastRefreshedAt();
     return at ? (now().getTime() - at.getTime()) / 1000 : undefined;
@@ -229,19 +255,20 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
   const purges = schedulePurges({
     db: store.db, now, policy: settings,
     onResult: (result) => log.info({ event: 'retention-purge', ...result }, 'expired audit entries, differences and statistics purged'),
-    onError: (error) => log.error({ event: 'retention-purge-failed', error: describeError(error) }, 'retention purge failed'),
+    onError: storeFailed('retention-purge-failed', 'retention purge failed'),
   });
   const admin = createAdminApp({
     tokens: [...(options.tokens ?? []), ...fileTokens],
     operatorToken: settings.adminToken,
-    metrics: { render: () => proxyMetrics.render(), contentType: PROMETHEUS_CONTENT_TYPE },
+    metrics: { render: () => proxyMetrics.render() + renderStoreMetrics(storeHealth.snapshot(), now().getTime()), contentType: PROMETHEUS_CONTENT_TYPE },
     health: {
       draining: () => draining,
       flagsReady: () => flags.isReady(),
       flagsAgeSeconds,
-      storeReachable: async () => (await pingStore(store)).ok,
+      store: () => storeHealth.snapshot(),
       configError: () => lastConfigError,
     },
+    errors: { reportStoreFailure: (error) => storeHealth.report(error), limiter: storeLogLimiter, log: (entry, message) => log.error(entry, message) },
     db: store.db, flags, killSwitch, now, writer: flagWriter, auditor,
     routes: () => routes.routes,
     writeMirroringStopped: (route) => mirror.writeMirroringStopped().has(route),
@@ -264,6 +291,7 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
     if (closed) return;
     closed = true;
     purges.stop();
+    storeHealth.close();
     routesWatcher?.close();
     for (const w of tlsWatchers) w.close();
     edge.server.closeAllConnections();
@@ -288,6 +316,7 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
     store,
     auditor,
     breaker,
+    storeHealth,
     routes: () => routes,
     flush,
     async drain() {

@@ -1,28 +1,37 @@
 // Liveness and readiness, open without a token (load balancers and orchestrators call them).
-// /readyz is the operator's contract: config valid, flags loaded, store reachable — and it fails
-// the moment draining starts, so the load balancer stops sending before connections close.
+// /readyz answers "can this replica serve?": flags loaded and not draining. It fails the moment
+// draining starts, so the load balancer stops sending before connections close. The store is not
+// part of the verdict: the proxy serves through a store outage (evidence waits in bounded buffers),
+// and a shared PostgreSQL going down must not take every replica out of the load balancer. Store
+// health is reported beside the verdict (and in /metrics) from the last background check, so
+// this endpoint never waits on a store that does not answer.
 import type { Hono } from 'hono';
+import type { StoreHealthSnapshot } from '../store/store-health.ts';
 
 export interface ReadinessProbe {
   draining(): boolean;
   flagsReady(): boolean;
   /** Seconds since flags were last refreshed, or undefined when unknown. */
   flagsAgeSeconds(): number | undefined;
-  storeReachable(): Promise<boolean>;
   configError(): string | undefined;
+  /** The store's last known health; reported, never part of the verdict. */
+  store(): StoreHealthSnapshot;
 }
 
 export function mountHealth(app: Hono, probe: ReadinessProbe): void {
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
-  app.get('/readyz', async (c) => {
+  app.get('/readyz', (c) => {
+    const store = probe.store();
     const checks = {
       draining: probe.draining(),
       flags: probe.flagsReady(),
-      store: await probe.storeReachable().catch(() => false),
+      store: store.status === 'ok',
+      storeStatus: store.status,
       configError: probe.configError() ?? null,
       flagsAgeSeconds: probe.flagsAgeSeconds() ?? null,
     };
-    const ready = !checks.draining && checks.flags && checks.store;
-    return c.json({ status: ready ? 'ready' : 'not-ready', ...checks }, ready ? 200 : 503);
+    const ready = !checks.draining && checks.flags;
+    const body = { status: ready ? 'ready' : 'not-ready', ...checks, ...(c.req.query('verbose') === undefined ? {} : { storeHealth: store }) };
+    return c.json(body, ready ? 200 : 503);
   });
 }

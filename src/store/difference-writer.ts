@@ -11,6 +11,8 @@ export interface DifferenceWriter {
   flush(): Promise<void>;
   close(): Promise<void>;
   dropped(): number;
+  /** Rows waiting for the store. */
+  pending(): number;
 }
 
 export function createDifferenceWriter(deps: { db: Kysely<StoreSchema>; onError: (error: unknown) => void; flushIntervalMs?: number; maxPending?: number }): DifferenceWriter {
@@ -27,7 +29,9 @@ export function createDifferenceWriter(deps: { db: Kysely<StoreSchema>; onError:
         await recordDifferences(deps.db, batch);
       } catch (error) {
         deps.onError(error);
-        pending = [...batch, ...pending].slice(-maxPending);
+        const waiting = [...batch, ...pending];
+        dropped += Math.max(0, waiting.length - maxPending);
+        pending = waiting.slice(-maxPending);
       }
     });
     return flushing;
@@ -48,5 +52,6 @@ export function createDifferenceWriter(deps: { db: Kysely<StoreSchema>; onError:
       await flush();
     },
     dropped: () => dropped,
+    pending: () => pending.length,
   };
 }

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { describeStoreFailure } from './describe-store-failure.ts';
 import { migrateStore } from './migrate-store.ts';
 import type { StoreSchema } from './schema.ts';
 import { NodeSqliteDialect } from './sqlite-dialect.ts';
@@ -56,7 +57,8 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     await sql`select 1`.execute(db);
   } catch (cause) {
     await db.destroy().catch(() => {});
-    throw new StoreError('STORE_UNREACHABLE', `cannot reach the ${location.engine} store at ${redacted}: ${message(cause)}`, { cause });
+    const failure = describeStoreFailure(cause);
+    throw new StoreError(failure?.code ?? 'STORE_UNREACHABLE', `cannot reach the ${location.engine} store at ${redacted}: ${failure?.message ?? message(cause)}`, { cause });
   }
   try {
     const { applied } = await migrateStore(db, location.engine);
@@ -102,6 +104,10 @@ function createPool(url: string, max: number): pg.Pool {
   });
   // An idle client losing its connection emits 'error' on the pool; unhandled, it would kill the process.
   pool.on('error', () => {});
+  // A checked-out client has no pool listener: when PostgreSQL goes away mid-query (shutdown,
+  // failover) the query rejects and then the client emits 'error', which would kill the process.
+  // The query's rejection is the report; the broken client is discarded when released.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
 }
 

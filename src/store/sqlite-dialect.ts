@@ -89,6 +89,10 @@ class NodeSqliteDriver implements Driver {
     await (connection as NodeSqliteConnection).run('commit');
   }
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    // SQLite rolls back by itself on SQLITE_FULL, IOERR and the like; a second ROLLBACK then fails
+    // with "cannot rollback - no transaction is active", and that error would replace the real one
+    // (a full disk was logged as "cannot rollback").
+    if (!(connection as NodeSqliteConnection).inTransaction()) return;
     await (connection as NodeSqliteConnection).run('rollback');
   }
   async releaseConnection(): Promise<void> {}
@@ -109,6 +113,10 @@ class NodeSqliteConnection implements DatabaseConnection {
 
   close(): void {
     if (this.#db.isOpen) this.#db.close();
+  }
+
+  inTransaction(): boolean {
+    return this.#db.isOpen && this.#db.isTransaction;
   }
 
   run(sqlText: string): Promise<QueryResult<unknown>> {

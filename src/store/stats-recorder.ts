@@ -25,6 +25,8 @@ export interface StatsRecorder {
   flush(): Promise<void>;
   /** Stops the timer and flushes what is left. */
   close(): Promise<void>;
+  /** Route-minutes waiting for the store, and those dropped because the buffer was full. */
+  buffered(): { pending: number; dropped: number };
 }
 
 export function createStatsRecorder(deps: StatsRecorderDeps): StatsRecorder {
@@ -33,6 +35,7 @@ export function createStatsRecorder(deps: StatsRecorderDeps): StatsRecorder {
   let pending: RollupBuffer = new Map();
   let flushing: Promise<void> = Promise.resolve();
   let closed = false;
+  let dropped = 0;
 
   // route → the last new-service version this process saw. A comparison without a version (the
   // copy failed, or answered without the header) belongs to the version that is running.
@@ -66,6 +69,7 @@ export function createStatsRecorder(deps: StatsRecorderDeps): StatsRecorder {
       report(error);
       // Keep the batch for the next flush unless the outage has gone on too long.
       if (pending.size + batch.size <= maxPending) for (const rollup of batch.values()) mergeRollup(pending, rollup);
+      else dropped += batch.size;
     }
   }
 
@@ -97,5 +101,6 @@ export function createStatsRecorder(deps: StatsRecorderDeps): StatsRecorder {
       }
       await flush();
     },
+    buffered: () => ({ pending: pending.size, dropped }),
   };
 }
