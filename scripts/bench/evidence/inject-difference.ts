@@ -117,6 +117,8 @@ function matchesWhere(spec: RouteSpec, leaf: Leaf, where: 'anywhere' | 'reordere
 /** Every primitive, non-null field of an object that is fair game (see the header comment). */
 function leavesOf(spec: RouteSpec, doc: JsonObject): Leaf[] {
   const reordered = [...spec.shuffled, ...spec.unordered, ...Object.keys(spec.keyed)];
+  // A changed key is another element (removed + added), not a changed field: keys stay as they are.
+  const keyFields = new Set(Object.entries(spec.keyed).flatMap(([array, keys]) => [keys].flat().map((k) => `${array}/*/${k.replace(/^\//, '')}`)));
   const leaves: Leaf[] = [];
   const walk = (node: Json, path: string[]): void => {
     if (node === null || typeof node !== 'object') return;
@@ -127,6 +129,7 @@ function leavesOf(spec: RouteSpec, doc: JsonObject): Leaf[] {
       else if (value !== null && !isIdentityField(key)) {
         const template = templateOf(doc, childPath, spec.dataMaps);
         if (spec.noise.some((n) => templateCovers(n.pointer, template))) continue;
+        if (keyFields.has(template)) continue;
         const reorderedArray = reordered.find((a) => template.startsWith(`${a}/*/`));
         leaves.push({ path: childPath, parent: node, key, template, reorderedArray });
       }

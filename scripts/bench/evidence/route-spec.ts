@@ -30,8 +30,8 @@ export interface RouteSpec {
   readonly shuffled: readonly string[];
   /** Arrays the route file declares unordered; the new service returns them in its own order. */
   readonly unordered: readonly string[];
-  /** Arrays the route file declares keyed (relative key pointer); new returns its own order. */
-  readonly keyed: Readonly<Record<string, string>>;
+  /** Arrays the route file declares keyed (a relative key pointer, or several: a composite key); new returns its own order. */
+  readonly keyed: Readonly<Record<string, string | readonly string[]>>;
   /** Absolute numeric tolerances declared in the route file; new's values jitter within them. */
   readonly numeric: Readonly<Record<string, number>>;
   /** Timestamp tolerances (ms) declared in the route file; new's timestamps jitter within them. */

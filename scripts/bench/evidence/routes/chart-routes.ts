@@ -54,6 +54,15 @@ export const chartRoutes: readonly RouteSpec[] = [
     totals: { intakeMl: int(random, 800, 3200), outputMl: int(random, 500, 2800), balanceMl: int(random, -900, 1200) },
     entries: times(random, 4, 9, () => ({ entryId: uuid(random), at: isoAt(random, 12), direction: pick(random, ['in', 'out']), source: pick(random, ['IV', 'PO', 'urine', 'drain']), volumeMl: int(random, 50, 900) })),
   }), { noise: [...generated, { pointer: '/entries/*/syncedAt', kind: 'timestamp' }], shuffled: ['/entries'] }),
+  patientApi('flowsheet', 'flowsheet', (random, key) => {
+    // Rows are identified by time and measure together: neither alone is unique.
+    const hours = Array.from({ length: int(random, 2, 4) }, (_, h) => `${String(6 + h * 2).padStart(2, '0')}:00`);
+    const measures = ['HR', 'SBP', 'DBP', 'RR', 'SpO2'].filter(() => random() < 0.7);
+    return {
+      patientId: key, generatedAt: '', requestId: '', unit: 'Ward 4B',
+      rows: hours.flatMap((time) => (measures.length ? measures : ['HR']).map((measure) => ({ time, measure, value: decimal(random, 12, 180, 1), enteredBy: given(random), validated: random() < 0.8 }))),
+    };
+  }, { noise: generated, keyed: { '/rows': ['time', 'measure'] }, numeric: { '/rows/*/value': 0.05 } }),
   patientApi('growth-chart', 'growth', (random, key) => ({
     patientId: key, generatedAt: '', requestId: '', sex: pick(random, ['F', 'M']),
     measurements: times(random, 3, 8, (i) => ({ ageMonths: i * 3 + int(random, 0, 2), weightKg: decimal(random, 3, 20, 3), heightCm: decimal(random, 48, 110, 1), bmiPercentile: decimal(random, 1, 99, 2), whoZScore: decimal(random, -3, 3, 3) })),
