@@ -4,7 +4,8 @@ import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import type { z } from 'zod';
 import { BODY_DIFFERENCE_KINDS, compareConfigSchema, type CompareConfig } from './compareConfigSchema.ts';
-import { parsePointer, parseRelativePointer } from './pointer.ts';
+import { createFieldVocabulary, type FieldVocabulary } from './field-vocabulary.ts';
+import { parsePointer, parseRelativePointer, WILDCARD } from './pointer.ts';
 import { withPreset } from './presets/fhir-r4.ts';
 import { addRule, createRuleNode, type RuleNode } from './ruleTrie.ts';
 import type { Difference } from './types.ts';
@@ -20,6 +21,8 @@ export interface CompareRules {
   readonly headers: readonly string[];
   readonly root: RuleNode;
   readonly comparator: RouteComparator | null;
+  /** What the route's documents prove about their keys (pointer templates); learns as it compares. */
+  readonly fields?: FieldVocabulary;
   /** Passed through for dispatch. */
   readonly sample: number;
   readonly noiseSample: number;
@@ -46,10 +49,29 @@ export async function compileCompareRules(config: unknown, options: { readonly b
   return Object.freeze({
     headers: Object.freeze((valid.headers ?? DEFAULT_COMPARED_HEADERS).map((name) => name.toLowerCase())),
     root: buildRuleTrie(valid),
+    fields: createFieldVocabulary({ routeWords: ruleWords(valid) }),
     comparator: valid.comparator ? await loadComparator(valid.comparator, options.baseDir) : null,
     sample: valid.sample ?? 1,
     noiseSample: valid.noise?.sample ?? 0,
   });
+}
+
+/** Every key a rule pointer names: the route's author has said these are fields. */
+function ruleWords(config: CompareConfig): Set<string> {
+  const pointers = [
+    ...(config.ignore ?? []).map((entry) => (typeof entry === 'string' ? entry : entry.pointer)),
+    ...Object.keys(config.arrays ?? {}),
+    ...Object.values(config.arrays ?? {}).flatMap((policy) => (typeof policy === 'string' ? [] : [policy.keyed].flat().map((key) => (key.startsWith('/') ? key : `/${key}`)))),
+    ...Object.keys(config.tolerance?.numeric ?? {}),
+    ...Object.keys(config.tolerance?.timestamp ?? {}),
+    ...(config.shape ?? []),
+  ];
+  const words = new Set<string>();
+  for (const pointer of pointers) {
+    const parsed = parsePointer(pointer);
+    if (parsed.ok) for (const segment of parsed.segments) if (segment !== WILDCARD) words.add(segment);
+  }
+  return words;
 }
 
 function buildRuleTrie(config: CompareConfig): RuleNode {

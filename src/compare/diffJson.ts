@@ -10,8 +10,10 @@ import type { BodyDifferenceKind } from './compareConfigSchema.ts';
 import { jsonTypeOf } from './jsonTypeOf.ts';
 import { isFullyIgnored, normalizeJson } from './normalizeJson.ts';
 import { elementForm, matchByKey, matchUnordered, pairDistance, type ArrayMatch, type ElementForm, type MatchSides } from './match-array-elements.ts';
+import type { FieldVocabulary } from './field-vocabulary.ts';
 import { formatPointer } from './pointer.ts';
 import { descend, resolveRules, type ArrayPolicy, type LocationRules, type RuleNode } from './ruleTrie.ts';
+import { templatePointer } from './templatePointer.ts';
 import type { Difference } from './types.ts';
 
 type Ignored = ReadonlySet<BodyDifferenceKind> | null;
@@ -26,11 +28,16 @@ interface Walk {
   readonly limit: number;
 }
 
-/** Differences between two decoded JSON values under a route's compiled rules. */
-export function diffJson(control: unknown, candidate: unknown, root: RuleNode): Difference[] {
+/**
+ * Differences between two decoded JSON values under a route's compiled rules. With the route's
+ * field vocabulary, both documents teach it their keys and each difference carries its template.
+ */
+export function diffJson(control: unknown, candidate: unknown, root: RuleNode, fields?: FieldVocabulary): Difference[] {
   const walk: Walk = { out: [], path: [], cost: 0, limit: Infinity };
   diffValue(walk, control, candidate, [root], null);
-  return walk.out!;
+  if (!fields) return walk.out!;
+  fields.learn(control, candidate);
+  return walk.out!.map((difference) => ({ ...difference, template: templatePointer(difference.pointer, fields) }));
 }
 
 function diffValue(walk: Walk, control: unknown, candidate: unknown, states: readonly RuleNode[], inherited: Ignored): void {

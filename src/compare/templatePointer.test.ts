@@ -12,6 +12,10 @@ describe('templatePointer', () => {
     ['/ids/abc123', '/ids/*'],
     ['/byDob/1931-02-29', '/byDob/*'],
     ['/byName/Zebulon Quigglesworth', '/byName/*'],
+    ['/byName/Quigglesworth/phone', '/byName/*/phone'],
+    ['/byMrn/MRN004417', '/byMrn/*'],
+    ['/byHash/deadbeefcafebabe', '/byHash/*'],
+    ['/byUuid/af1c2a7e-3b7d-4c1e-9a55-0d2b8e4f7a10', '/byUuid/*'],
   ])('templates %s as %s', (pointer, template) => {
     expect(templatePointer(pointer)).toBe(template);
   });
@@ -21,6 +25,12 @@ describe('templatePointer', () => {
     expect(templatePointer('/_birthDate/extension/0/valueString')).toBe('/_birthDate/extension/*/valueString');
     expect(templatePointer('/address/0/line1')).toBe('/address/*/line1');
     expect(templatePointer('')).toBe('');
+  });
+
+  it('cause 6: keeps clinical field names with digits (icd10, hba1c, o2Sat, address2, valueBase64Binary)', () => {
+    for (const field of ['icd10', 'icd10Code', 'hba1c', 'o2Sat', 'address2', 'valueBase64Binary']) {
+      expect(templatePointer(`/problems/0/${field}`)).toBe(`/problems/*/${field}`);
+    }
   });
 
   it('templates keys holding an escaped / or ~, which are never field names', () => {

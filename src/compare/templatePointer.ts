@@ -1,24 +1,63 @@
 // Pointers reach the store and the dashboard, so a concrete pointer must lose anything that could
 // be data: array indices (row counts per patient) and object keys that are values rather than field
-// names (a map keyed by MRN, by date, by name). Keeping only what looks like a field name errs on
-// the safe side: a field called `sha256` is also templated, a map keyed by MRN never leaks.
+// names (a map keyed by MRN, by date, by a patient's surname). Spelling decides the certain cases:
+// digit runs, UUIDs, hex ids, dates, spaces and punctuation are always data. Clinical field names
+// keep their few digits (icd10, hba1c, o2Sat, address2, valueBase64Binary). A plain word is a
+// field when structure says so (see createFieldVocabulary); without that evidence a capitalised
+// word is taken for a name (`Quigglesworth`) and a lowercase or camelCase one for a field.
 import { formatPointer, parsePointer, WILDCARD } from './pointer.ts';
 
-/** A field name: letters (camelCase, snake_case, kebab-case, `_`/`@`/`$` prefixes) and at most one trailing digit (`line1`). */
-const FIELD_NAME = /^[A-Za-z_@$][A-Za-z_$-]*\d?$/;
-/** Letters-only strings that are still identifiers: long hex (hashes, object ids). */
-const LONG_HEX = /^[0-9a-f]{16,}$/i;
+/** Letters, digits and `_ $ -`, starting with a letter or `_ @ $`. */
+const WORD = /^[A-Za-z_@$][A-Za-z0-9_$-]*$/;
+/** Shapes that are data whatever the traffic says. */
+const ALWAYS_DATA: readonly RegExp[] = [
+  /(\d\D*){3}/, // three digits or more: MRNs (MRN004417, pat-0001), ids (abc123), years
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, // UUIDs
+  /^[0-9a-f]{16,}$/i, // hashes and object ids, even when all letters
+];
 const MAX_FIELD_NAME = 64;
 
-/** True when a pointer segment reads as a field name rather than an identifier or a value. */
-export function isFieldName(segment: string): boolean {
-  return segment.length <= MAX_FIELD_NAME && FIELD_NAME.test(segment) && !LONG_HEX.test(segment);
+/** True when a segment is spelled like a field name at all (a necessary condition, never sufficient for a capitalised word). */
+export function isFieldSpelling(segment: string): boolean {
+  return segment.length <= MAX_FIELD_NAME && WORD.test(segment) && !ALWAYS_DATA.some((pattern) => pattern.test(segment));
 }
 
-// Replaces indices and identifier-like keys with '*': /entry/3/resource/id → /entry/*/resource/id.
-export function templatePointer(pointer: string): string {
+/** Field names by convention (camelCase, snake_case, kebab-case, `_`/`@`/`$` prefixes); names are capitalised. */
+export function isConventionalFieldName(segment: string): boolean {
+  return isFieldSpelling(segment) && !/^[A-Z]/.test(segment);
+}
+
+/** What structure has proven about the keys of a route's documents (createFieldVocabulary). */
+export interface FieldEvidence {
+  /**
+   * 'field' when proven a field at this position, 'data' when the position holds data keys (a map
+   * keyed by values), 'unknown' otherwise. position is the spelling template of the parent.
+   */
+  judge(position: string, key: string): 'field' | 'data' | 'unknown';
+}
+
+/** The position of a key, for FieldEvidence: its parent's pointer with everything not spelled as a field as '*'. */
+export function positionOf(parentSegments: readonly string[]): string {
+  let out = '';
+  for (const segment of parentSegments) out += `/${isConventionalFieldName(segment) ? segment : WILDCARD}`;
+  return out;
+}
+
+/**
+ * Replaces indices and data keys with '*': /problems/3/icd10 → /problems/*\/icd10,
+ * /byName/Quigglesworth/phone → /byName/*\/phone.
+ */
+export function templatePointer(pointer: string, evidence?: FieldEvidence): string {
   const parsed = parsePointer(pointer);
   // A malformed pointer cannot be templated safely segment by segment: keep nothing of it.
   if (!parsed.ok) return `/${WILDCARD}`;
-  return formatPointer(parsed.segments.map((segment) => (isFieldName(segment) ? segment : WILDCARD)));
+  const segments = parsed.segments;
+  return formatPointer(segments.map((segment, k) => (isKeptSegment(segment, segments.slice(0, k), evidence) ? segment : WILDCARD)));
+}
+
+function isKeptSegment(segment: string, parent: readonly string[], evidence: FieldEvidence | undefined): boolean {
+  if (!isFieldSpelling(segment)) return false;
+  const verdict = evidence?.judge(positionOf(parent), segment) ?? 'unknown';
+  if (verdict !== 'unknown') return verdict === 'field';
+  return isConventionalFieldName(segment);
 }

@@ -3,7 +3,8 @@
 // to read (or, without the key, brute-force) the value; rotating the key is why keyId is recorded.
 import { createHmac } from 'node:crypto';
 import { canonicalJson } from './canonicalJson.ts';
-import { templatePointer } from './templatePointer.ts';
+import { parsePointer, WILDCARD } from './pointer.ts';
+import { isFieldSpelling, templatePointer } from './templatePointer.ts';
 import type { Difference, DifferenceRecord, DifferenceSource } from './types.ts';
 
 export interface HmacKey {
@@ -17,6 +18,21 @@ export function hmacValue(value: unknown, key: HmacKey): string | null {
   return createHmac('sha256', key.secret).update(canonicalJson(value)).digest('hex');
 }
 
+/**
+ * The structural diff's template when it is one of this pointer (each segment kept as is or '*',
+ * kept ones spelled as field names: a route comparator's Difference is not trusted to be safe);
+ * otherwise the pointer templated by spelling.
+ */
+function templateOf(difference: Difference): string {
+  const { template, pointer } = difference;
+  if (template === undefined) return templatePointer(pointer);
+  const concrete = parsePointer(pointer);
+  const templated = parsePointer(template);
+  const fits = concrete.ok && templated.ok && concrete.segments.length === templated.segments.length
+    && templated.segments.every((segment, k) => segment === WILDCARD || (segment === concrete.segments[k] && isFieldSpelling(segment)));
+  return fits ? template : templatePointer(pointer);
+}
+
 /** PHI-safe records for one comparison's differences, identical records merged (noise: per template and kind). */
 export function toDifferenceRecords(route: string, source: DifferenceSource, differences: readonly Difference[], key: HmacKey): DifferenceRecord[] {
   const records = new Map<string, DifferenceRecord>();
@@ -24,7 +40,7 @@ export function toDifferenceRecords(route: string, source: DifferenceSource, dif
     const record: DifferenceRecord = {
       route,
       source,
-      pointer: templatePointer(difference.pointer),
+      pointer: templateOf(difference),
       kind: difference.kind,
       controlType: difference.controlType,
       candidateType: difference.candidateType,

@@ -29,6 +29,11 @@ export interface Difference {
   readonly kind: DifferenceKind;
   readonly controlType: JsonType;
   readonly candidateType: JsonType;
+  /**
+   * The pointer's template as the route's documents prove it (field names kept, data keys '*'),
+   * set by the structural diff; without it, records template by spelling alone.
+   */
+  readonly template?: string;
   /** Values are kept only to be HMAC'd; never logged, stored or exported. */
   readonly controlValue?: unknown;
   readonly candidateValue?: unknown;

@@ -1,0 +1,60 @@
+// Pointer templates by structure (issue 9, Build 6 and cause 6), through compareResponses and
+// toDifferenceRecords: what the store would receive.
+import { describe, expect, it } from 'vitest';
+import { compareResponses } from './compareResponses.ts';
+import { compileCompareRules, type CompareRules } from './compileCompareRules.ts';
+import { createFieldVocabulary } from './field-vocabulary.ts';
+import { toDifferenceRecords } from './toDifferenceRecords.ts';
+import type { CapturedResponse } from './types.ts';
+
+const json = (body: unknown): CapturedResponse => ({ status: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(body)), truncated: false });
+const key = { id: 'k', secret: Buffer.from('s') };
+const recorded = (control: unknown, candidate: unknown, rules: CompareRules): string[] =>
+  toDifferenceRecords('r', 'shadow', compareResponses(json(control), json(candidate), rules).differences, key).map((r) => `${r.kind} ${r.pointer}`);
+const SURNAMES = ['Quigglesworth', 'Abernathy', 'Oyelaran', 'Nakamura', 'Fitzgerald', 'Lindqvist', 'Moreau', 'Castellanos'];
+
+describe('pointer templates by structure', () => {
+  it('cause 6: clinical field names with digits stay readable in the stored record', async () => {
+    const rules = await compileCompareRules({}, { baseDir: '.' });
+    const problem = (code: string) => ({ icd10: code, icd10Code: code, hba1c: 6.1, o2Sat: 97, valueBase64Binary: 'AAA=', address2: 'Apt 4' });
+    const control = { problems: [problem('E11.9'), problem('I10')] };
+    const candidate = { problems: [problem('E11.9'), { ...problem('I10'), icd10: 'I11' }] };
+    expect(recorded(control, candidate, rules)).toEqual(['changed /problems/*/icd10']);
+  });
+
+  it('templates a map keyed by surname, however often the same patient is read', async () => {
+    const rules = await compileCompareRules({}, { baseDir: '.' });
+    const doc = (phone: string) => ({ byName: { Quigglesworth: { phone } } });
+    for (let read = 0; read < 10; read++) expect(recorded(doc('555-0100'), doc(`555-01${read + 10}`), rules)).toEqual(['changed /byName/*/phone']);
+  });
+
+  it('templates a map keyed by lowercase names once documents show it is a map', async () => {
+    const rules = await compileCompareRules({}, { baseDir: '.' });
+    const doc = (name: string, phone: string) => ({ byName: { [name.toLowerCase()]: { phone } }, status: 'active' });
+    const seen = SURNAMES.map((name) => recorded(doc(name, '1'), doc(name, '2'), rules)[0]);
+    expect(seen.slice(5)).toEqual(['changed /byName/*/phone', 'changed /byName/*/phone', 'changed /byName/*/phone']);
+  });
+
+  it('keeps a capitalised key that recurs in the elements of one array (a PascalCase API), not a singleton one', async () => {
+    const rules = await compileCompareRules({}, { baseDir: '.' });
+    const control = { Problems: [{ Icd10Code: 'E11.9' }, { Icd10Code: 'I10' }], Quigglesworth: { Phone: '1' } };
+    const candidate = { Problems: [{ Icd10Code: 'E11.9' }, { Icd10Code: 'I11' }], Quigglesworth: { Phone: '2' } };
+    expect(recorded(control, candidate, rules)).toEqual(['changed /*/*/Icd10Code', 'changed /*/*']);
+  });
+
+  it('keeps keys the route rules name', async () => {
+    const rules = await compileCompareRules({ tolerance: { numeric: { '/Vitals/HeartRate': 1 } } }, { baseDir: '.' });
+    expect(recorded({ Vitals: { HeartRate: 60 } }, { Vitals: { HeartRate: 70 } }, rules)).toEqual(['changed /Vitals/HeartRate']);
+  });
+
+  it('judges a field proven across documents, a map by its stream of new keys, and stays bounded', () => {
+    const vocabulary = createFieldVocabulary({ maxPositions: 3 });
+    expect(vocabulary.judge('', 'birthDate')).toBe('unknown');
+    for (let i = 0; i < 2; i++) vocabulary.learn({ birthDate: 'x', byMrn: { [`mrn${'abcdefgh'[i]}`]: 1 } });
+    expect(vocabulary.judge('', 'birthDate')).toBe('field');
+    for (let i = 2; i < 6; i++) vocabulary.learn({ byMrn: { [`mrn${'abcdefgh'[i]}`]: 1 } });
+    expect(vocabulary.judge('/byMrn', 'mrna')).toBe('data');
+    vocabulary.learn({ a: { b: { c: { d: 1 } } } });
+    expect(vocabulary.judge('/a/b/c', 'd')).toBe('unknown');
+  });
+});
