@@ -82,7 +82,7 @@ describe('ficus CLI', () => {
     expect(away.stderr).toContain(`cannot reach the admin API at ${url} (ECONNREFUSED); is Ficus running?`);
   });
 
-  it('reports a route with readiness reasons, and accept refuses an unrecorded difference', async () => {
+  it('reports a route with readiness reasons, and accept (and --revoke) refuses an unrecorded difference', async () => {
     const report = await cli(['report', 'items']);
     expect(report.code).toBe(0);
     expect(report.stdout).toMatch(/Readiness: inconclusive\n {2}- 0 comparisons, need 100\n/);
@@ -90,6 +90,9 @@ describe('ficus CLI', () => {
     const accept = await cli(['accept', 'items', '/meta/x', 'changed', '--reason', 'expected']);
     expect(accept.code).toBe(1);
     expect(accept.stderr).toMatch(/404 no changed difference at \/meta\/x/);
+    const revoke = await cli(['accept', 'items', '/meta/x', 'changed', '--revoke', '--reason', 'no longer expected']);
+    expect(revoke.code).toBe(1);
+    expect(revoke.stderr).toMatch(/404 no accepted changed difference at \/meta\/x/);
   });
 
   it('verifies the audit chain', async () => {
