@@ -1,15 +1,18 @@
-// The CTO's control plane on the admin app: dashboard sessions, the write API, the audit API and
-// the dashboard pages. Mounted before the read API so a dashboard session also authenticates the
-// read endpoints the dashboard's script calls.
-import type { Hono } from 'hono';
+// The CTO's control plane on the admin app: the admin API (bearer tokens for the CLI and scripts at
+// /api, the same API under DASHBOARD_PATH for the dashboard's session), the audit API and the
+// dashboard pages. Wrong bearer tokens and wrong logins each have their own per-client lockout.
+import { Hono } from 'hono';
 import type { RouteConfig } from '../config/load-routes.ts';
 import type { FlagWriter } from '../decision/flag-writer.ts';
+import type { AdminRefusals } from './admin-refusals.ts';
+import { createAttemptLimiter, type AttemptLimits } from './attempt-limiter.ts';
 import { mountAuditApi } from './audit-api.ts';
 import type { Auditor } from './auditor.ts';
-import type { Authenticator, AuthVariables } from './auth.ts';
+import { bearerAuth, type Authenticator, type AuthVariables } from './auth.ts';
 import { mountDashboard } from './dashboard/mount-dashboard.ts';
+import { mountReadApi } from './read-api.ts';
 import type { RouteReportDeps } from './route-report.ts';
-import { createSessionStore, sessionAuth, type SessionVariables } from './sessions.ts';
+import { createSessionStore, DASHBOARD_PATH, sessionAuth, type SessionVariables } from './sessions.ts';
 import { mountWriteApi } from './write-api.ts';
 
 export interface ControlPlaneDeps extends RouteReportDeps {
@@ -18,13 +21,29 @@ export interface ControlPlaneDeps extends RouteReportDeps {
   readonly auditor: Auditor;
   routes(): readonly RouteConfig[];
   readonly sessionTtlMs?: number;
+  /** Wrong-credential limits (login and bearer token each); defaults in attempt-limiter.ts. */
+  readonly attemptLimits?: AttemptLimits;
+  readonly refusals: AdminRefusals;
 }
 
 export function mountControlPlane(app: Hono<{ Variables: AuthVariables }>, deps: ControlPlaneDeps): void {
-  const plane = app as unknown as Hono<{ Variables: SessionVariables }>;
+  const clock = () => deps.now().getTime();
   const sessions = createSessionStore({ now: deps.now, ttlMs: deps.sessionTtlMs });
-  plane.use('/api/*', sessionAuth(sessions));
-  mountWriteApi(plane, deps);
-  mountAuditApi(plane, { auth: deps.auth, db: deps.db });
-  mountDashboard(plane, { ...deps, sessions });
+  const tokenLimiter = createAttemptLimiter({ now: clock, limits: deps.attemptLimits });
+  const loginLimiter = createAttemptLimiter({ now: clock, limits: deps.attemptLimits });
+
+  const api = new Hono<{ Variables: SessionVariables }>();
+  api.use('/api/*', bearerAuth(deps.auth, { limiter: tokenLimiter, onLockout: () => deps.refusals.lockedOut('token') }));
+  api.use('/api/*', sessionAuth(sessions));
+  mountWriteApi(api, deps);
+  mountAuditApi(api, { auth: deps.auth, db: deps.db });
+  mountReadApi(api as unknown as Hono<{ Variables: AuthVariables }>, deps);
+
+  const dashboard = new Hono<{ Variables: SessionVariables }>();
+  mountDashboard(dashboard, { ...deps, sessions, limiter: loginLimiter, onLockout: () => deps.refusals.lockedOut('login') });
+
+  app.route('/', api);
+  app.route(DASHBOARD_PATH, api);
+  app.route(DASHBOARD_PATH, dashboard);
+  app.get('/', (c) => c.redirect(`${DASHBOARD_PATH}/`, 303));
 }

@@ -3,11 +3,25 @@
 // made with a session must also carry the session's CSRF token in X-CSRF-Token (the page reads it
 // from a <meta> tag), so a forged cross-site request fails even if the cookie were sent.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
+import type { CookieOptions } from 'hono/utils/cookie';
 import type { AuthVariables, Principal } from './auth.ts';
 
 export const SESSION_COOKIE = 'ficus_session';
+
+/**
+ * Where the dashboard lives on the admin port, and the session cookie's Path. Cookies ignore
+ * ports: with Path=/ a browser would send the admin session to the proxy on the same host (8080
+ * beside 8081), and so to legacy and the new services with every clinical request. Scoped to this
+ * prefix, it travels only with requests under it, which no route of the EHR uses.
+ */
+export const DASHBOARD_PATH = '/_ficus';
+
+/** HttpOnly, SameSite=Strict, Path=DASHBOARD_PATH (or narrower), Secure when served over https. */
+export function dashboardCookie(c: Context, options: { maxAgeSeconds: number; path?: string }): CookieOptions {
+  return { httpOnly: true, sameSite: 'Strict', path: options.path ?? DASHBOARD_PATH, maxAge: options.maxAgeSeconds, secure: new URL(c.req.url).protocol === 'https:' };
+}
 
 export interface Session {
   readonly id: string;
@@ -70,6 +84,7 @@ export function sessionAuth(sessions: SessionStore): MiddlewareHandler<{ Variabl
     const session = sessions.get(getCookie(c, SESSION_COOKIE));
     if (!session) return next();
     if (!SAFE.has(c.req.method) && !sameSecret(c.req.header('x-csrf-token'), session.csrf)) {
+      c.set('refusal', 'csrf');
       return c.json({ error: 'forbidden', message: 'Missing or wrong CSRF token; reload the page.' }, 403);
     }
     c.set('principal', session.principal);
@@ -79,8 +94,9 @@ export function sessionAuth(sessions: SessionStore): MiddlewareHandler<{ Variabl
   };
 }
 
-function sameSecret(given: string | undefined, expected: string): boolean {
-  if (!given) return false;
+/** Constant-time comparison of a submitted secret with the expected one. */
+export function sameSecret(given: unknown, expected: string): boolean {
+  if (typeof given !== 'string') return false;
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);

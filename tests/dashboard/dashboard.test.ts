@@ -8,16 +8,18 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeFlag } from '../../src/decision/flag-shape.ts';
 import { recordDifferences } from '../../src/store/differences.ts';
-import { REPO_ROOT, startHarness, type Harness } from '../support/ficus-harness.ts';
+import { REPO_ROOT, startEchoUpstream, startHarness, type Harness, type TestUpstream } from '../support/ficus-harness.ts';
 
 const ARTIFACTS = join(REPO_ROOT, 'tests/artifacts');
 let h: Harness;
+let legacy: TestUpstream;
 let browser: Browser;
 
 beforeAll(async () => {
   execFileSync('bash', [join(REPO_ROOT, 'scripts/setup-chromium.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
   mkdirSync(ARTIFACTS, { recursive: true });
-  h = await startHarness();
+  legacy = await startEchoUpstream('legacy');
+  h = await startHarness({ upstreams: { legacy: { url: legacy.url } } });
   for (let i = 0; i < 20; i++) await (await fetch(`${h.proxyUrl}/items/pat-${i}`)).arrayBuffer();
   await recordDifferences(h.ficus.store.db, [
     { record: { route: 'items', source: 'shadow', pointer: '/meta/lastUpdated', kind: 'changed', controlType: 'string', candidateType: 'string', controlHmac: 'a', candidateHmac: 'b', keyId: 'k' }, count: 12, seenAt: new Date() },
@@ -29,6 +31,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await h?.close();
+  await legacy?.close();
 });
 
 describe('dashboard', () => {
@@ -53,7 +56,7 @@ describe('dashboard', () => {
     expect(cookie?.value).not.toContain('test-token');
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-routes.png'), fullPage: true });
 
-    await page.click('a[href="/routes/items"]');
+    await page.click('a[href="/_ficus/routes/items"]');
     await page.waitForSelector('form.mode');
     expect(await page.textContent('table.grid')).toContain('/name/*/<script>alert(1)</script>');
     await page.selectOption('form.mode select[name="mode"]', 'shadow');
@@ -79,9 +82,31 @@ describe('dashboard', () => {
     await page.fill('input[name="token"]', 'test-token');
     await page.click('button[type="submit"]');
     await page.waitForSelector('table.grid');
-    const status = await page.evaluate(async () => (await fetch('/api/kill-switch', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ on: true, reason: 'csrf' }) })).status);
+    const status = await page.evaluate(async () => (await fetch('/_ficus/api/kill-switch', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ on: true, reason: 'csrf' }) })).status);
     expect(status).toBe(403);
     expect(h.ficus.flags.definition('ficus.kill-switch')?.enabled ?? false).toBe(false);
+    await context.close();
+  });
+
+  it('never sends the admin session cookie to the proxy on the same host (cookies ignore ports)', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(h.adminUrl);
+    await page.fill('input[name="token"]', 'test-token');
+    await page.click('button[type="submit"]');
+    await page.waitForSelector('table.grid');
+    // Same host (127.0.0.1), the proxy's port: a clinician's page served through Ficus.
+    expect(new URL(h.proxyUrl).hostname).toBe(new URL(h.adminUrl).hostname);
+    for (const path of ['/items/pat-1', '/', '/api/routes', '/logout']) {
+      const seen = legacy.received.length;
+      await page.goto(`${h.proxyUrl}${path}`);
+      const cookies = legacy.received.slice(seen).flatMap((r) => r.rawHeaders.filter((_, i) => i % 2 === 1 && /^cookie$/i.test(r.rawHeaders[i - 1]!)));
+      expect(legacy.received.length).toBeGreaterThan(seen);
+      expect(cookies.join(';')).not.toContain('ficus_session');
+    }
+    // The browser does hold the session and sends it where it belongs.
+    await page.goto(`${h.adminUrl}/_ficus/`);
+    expect(await page.isVisible('table.grid')).toBe(true);
     await context.close();
   });
 });

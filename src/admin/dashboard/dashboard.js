@@ -6,6 +6,7 @@
 
 (function () {
   const csrf = document.querySelector('meta[name="csrf-token"]')?.getAttribute('content') ?? '';
+  const API_BASE = '/_ficus'; // DASHBOARD_PATH in src/admin/sessions.ts
 
   function bodyOf(form) {
     const data = new FormData(form);
@@ -36,7 +37,8 @@
     const button = form.querySelector('button[type="submit"]');
     if (button) button.disabled = true;
     try {
-      const response = await fetch(form.dataset.url, {
+      // The API under the dashboard's prefix: the session cookie (Path=/_ficus) is sent only there.
+      const response = await fetch(API_BASE + form.dataset.url, {
         method: form.dataset.method,
         headers: { 'content-type': 'application/json', 'x-csrf-token': csrf, 'x-ficus-client': 'dashboard' },
         body: JSON.stringify(bodyOf(form)),

@@ -1,19 +1,20 @@
-// The dashboard, served by the admin app: token login → server-side session (HttpOnly,
-// SameSite=Strict cookie), server-rendered pages, and one static script for the write forms,
-// which call the same admin API as the CLI (with the session's CSRF token). Strict CSP: no
-// inline script or style, nothing from another origin.
+// The dashboard, served by the admin app under DASHBOARD_PATH: token login → server-side session
+// (mount-login.ts), server-rendered pages, and one static script for the write forms, which call
+// the same admin API as the CLI under the same prefix (with the session's CSRF token). Strict CSP:
+// no inline script or style, nothing from another origin.
 import { readFileSync } from 'node:fs';
 import type { Context, Hono } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { getCookie } from 'hono/cookie';
 import type { RouteConfig } from '../../config/load-routes.ts';
 import { listAudit } from '../../store/audit-log.ts';
 import { readRouteSeries } from '../../store/route-series.ts';
 import type { Authenticator } from '../auth.ts';
 import { listNoiseSuggestions, listRouteDifferences, summariseRoute, type RouteReportDeps } from '../route-report.ts';
-import { SESSION_COOKIE, type Session, type SessionStore, type SessionVariables } from '../sessions.ts';
-import { loginPage, routePage, routesPage } from './pages.ts';
+import { DASHBOARD_PATH, SESSION_COOKIE, type Session, type SessionStore, type SessionVariables } from '../sessions.ts';
+import { mountLogin, renderLogin, type LoginDeps } from './mount-login.ts';
+import { routePage, routesPage } from './pages.ts';
 
-export interface DashboardDeps extends RouteReportDeps {
+export interface DashboardDeps extends RouteReportDeps, LoginDeps {
   readonly auth: Authenticator;
   readonly sessions: SessionStore;
   routes(): readonly RouteConfig[];
@@ -35,7 +36,7 @@ export function mountDashboard(app: Hono<{ Variables: SessionVariables }>, deps:
       c.res.headers.set('x-content-type-options', 'nosniff');
       c.res.headers.set('referrer-policy', 'no-referrer');
       c.res.headers.set('x-frame-options', 'DENY');
-      if (!c.req.path.startsWith('/assets/')) c.res.headers.set('cache-control', 'no-store');
+      if (!c.req.path.startsWith(`${DASHBOARD_PATH}/assets/`)) c.res.headers.set('cache-control', 'no-store');
     });
   }
 
@@ -46,37 +47,18 @@ export function mountDashboard(app: Hono<{ Variables: SessionVariables }>, deps:
   });
 
   app.get('/favicon.ico', (c) => c.body(null, 204));
-  app.get('/login', (c) => c.redirect('/', 303));
-  app.post('/login', async (c) => {
-    const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
-    const token = typeof form.token === 'string' ? form.token.trim() : '';
-    const principal = deps.auth.authenticate(token || undefined);
-    if (!principal) return c.html(loginPage('That token is not valid.'), 401);
-    deps.sessions.destroy(getCookie(c, SESSION_COOKIE));
-    const session = deps.sessions.create(principal);
-    setCookie(c, SESSION_COOKIE, session.id, {
-      httpOnly: true, sameSite: 'Strict', path: '/', maxAge: Math.floor(deps.sessions.ttlMs / 1000), secure: new URL(c.req.url).protocol === 'https:',
-    });
-    return c.redirect('/', 303);
-  });
-  app.post('/logout', async (c) => {
-    const session = sessionOf(c, deps.sessions);
-    const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
-    if (session && form.csrf === session.csrf) deps.sessions.destroy(session.id);
-    deleteCookie(c, SESSION_COOKIE, { path: '/' });
-    return c.redirect('/', 303);
-  });
+  mountLogin(app, deps);
 
   app.get('/', async (c) => {
     const session = sessionOf(c, deps.sessions);
-    if (!session) return c.html(loginPage());
+    if (!session) return renderLogin(c, deps);
     const routes = await Promise.all(deps.routes().map((r) => summariseRoute(deps, r, DAY_MS)));
     return c.html(routesPage({ routes, killSwitch: deps.killSwitch(), flagsRevision: deps.flags.revision(), principal: session.principal, csrf: session.csrf }));
   });
 
   app.get('/routes/:id', async (c) => {
     const session = sessionOf(c, deps.sessions);
-    if (!session) return c.redirect('/', 303);
+    if (!session) return c.redirect(`${DASHBOARD_PATH}/`, 303);
     const config = deps.routes().find((r) => r.id === c.req.param('id'));
     if (!config) return c.text('no such route', 404);
     const since = new Date(deps.now().getTime() - DAY_MS);

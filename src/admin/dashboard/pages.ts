@@ -7,6 +7,7 @@ import type { DifferenceRow } from '../../store/differences.ts';
 import type { RouteSeriesPoint } from '../../store/route-series.ts';
 import type { Principal } from '../auth.ts';
 import type { RouteSummary } from '../route-report.ts';
+import { DASHBOARD_PATH as BASE } from '../sessions.ts';
 import { routeCharts } from './chart.ts';
 
 type Content = ReturnType<typeof html>;
@@ -20,25 +21,26 @@ export function layout(title: string, body: Content, options: { principal?: Prin
 <meta name="viewport" content="width=device-width, initial-scale=1">
 ${csrf ? html`<meta name="csrf-token" content="${csrf}">` : ''}
 <title>${title} · Ficus</title>
-<link rel="stylesheet" href="/assets/dashboard.css">
-<script src="/assets/dashboard.js" defer></script>
+<link rel="stylesheet" href="${BASE}/assets/dashboard.css">
+<script src="${BASE}/assets/dashboard.js" defer></script>
 </head>
 <body>
 <header class="top">
-  <a class="brand" href="/">Ficus <span>control plane</span></a>
-  ${principal ? html`<form method="post" action="/logout" class="who"><span>${principal.actor} · ${principal.role}</span><input type="hidden" name="csrf" value="${csrf ?? ''}"><button type="submit" class="link">Log out</button></form>` : ''}
+  <a class="brand" href="${BASE}/">Ficus <span>control plane</span></a>
+  ${principal ? html`<form method="post" action="${BASE}/logout" class="who"><span>${principal.actor} · ${principal.role}</span><input type="hidden" name="csrf" value="${csrf ?? ''}"><button type="submit" class="link">Log out</button></form>` : ''}
 </header>
 <main>${body}</main>
 </body>
 </html>`;
 }
 
-export function loginPage(error?: string) {
+export function loginPage(error?: string, nonce = '') {
   return layout('Log in', html`<section class="card login">
   <h1>Log in</h1>
   <p class="muted">Paste your admin token. It is checked once; the browser then keeps only a session cookie.</p>
   ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
-  <form method="post" action="/login">
+  <form method="post" action="${BASE}/login">
+    <input type="hidden" name="csrf" value="${nonce}">
     <label>Token <input type="password" name="token" autocomplete="current-password" required autofocus></label>
     <button type="submit">Log in</button>
   </form>
@@ -54,7 +56,7 @@ ${data.killSwitch ? html`<p class="banner danger">Kill switch is ON: every route
   <table class="grid">
     <thead><tr><th>Route</th><th>Path</th><th>Mode</th><th class="num">%</th><th class="num">Compared</th><th class="num">Match rate</th><th class="num">p99 legacy</th><th class="num">p99 new</th><th>Readiness</th></tr></thead>
     <tbody>${data.routes.map((r) => html`<tr>
-      <td><a href="/routes/${encodeURIComponent(r.id)}">${r.id}</a></td>
+      <td><a href="${BASE}/routes/${encodeURIComponent(r.id)}">${r.id}</a></td>
       <td class="mono">${r.methods.join(' ')} ${r.template}</td>
       <td>${modeBadge(r.mode)}${r.effectiveMode !== r.mode ? html` <span class="muted">(${r.effectiveMode})</span>` : ''}</td>
       <td class="num">${r.percent}</td>
@@ -85,7 +87,7 @@ export function routePage(data: {
   const { route: r } = data;
   const operator = data.principal.role === 'operator';
   return layout(r.id, html`
-<nav class="crumbs"><a href="/">Routes</a> / ${r.id}</nav>
+<nav class="crumbs"><a href="${BASE}/">Routes</a> / ${r.id}</nav>
 <section class="card">
   <div class="head"><h1>${r.id}</h1>${modeBadge(r.mode)}${r.mode === 'canary' ? html`<span class="pct">${r.percent}%</span>` : ''}</div>
   <p class="mono">${r.methods.join(' ')} ${r.template} → ${r.newService} · flag ${r.flag}</p>
