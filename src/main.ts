@@ -73,7 +73,7 @@ function printDemoBanner(settings: Settings, ficus: Ficus): void {
     `Ficus demo is running (Node ${process.version})`,
     `  proxy            ${ficus.proxyUrl}        e.g. curl ${ficus.proxyUrl}/fhir/Patient/pat-0001`,
     `  admin API        ${ficus.adminUrl}        token: ${settings.adminToken === 'demo-operator-token' ? 'demo-operator-token (demo only)' : '(from FICUS_ADMIN_TOKEN)'}`,
-    `  dashboard        ${ficus.adminUrl}/`,
+    `  dashboard        ${ficus.adminUrl}/_ficus/`,
     `  legacy monolith  ${settings.upstreamUrls.legacy}`,
     `  new service      ${settings.upstreamUrls['ehr-next']}`,
     `  routes ${settings.routesDir}   flags ${settings.flagsDir}   store ${settings.databaseUrl.replace(/\/\/[^@]*@/, '//***@')}`,
