@@ -55,6 +55,17 @@ export const compareConfigSchema = z.strictObject({
   preset: z.enum(['fhir-r4', 'fhir-r4-searchset']).optional(),
   /** Opt-in legacy-twice sampling for noise learning; dispatch applies it. */
   noise: z.strictObject({ sample: fractionSchema }).optional(),
+  /** Bounds of one comparison (defaults: compareLimits.ts DEFAULT_COMPARE_LIMITS). */
+  limits: z
+    .strictObject({
+      decodedBytes: z.number().int().positive().max(256 * 1024 * 1024).optional(),
+      depth: z.number().int().positive().max(10_000).optional(),
+      keys: z.number().int().positive().max(50_000_000).optional(),
+      elements: z.number().int().positive().max(50_000_000).optional(),
+      differences: z.number().int().positive().max(100_000).optional(),
+      timeMs: z.number().int().positive().max(600_000).optional(),
+    })
+    .optional(),
 });
 
 export type CompareConfig = z.infer<typeof compareConfigSchema>;

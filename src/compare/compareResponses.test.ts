@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_COMPARE_LIMITS } from './compareLimits.ts';
 import { compareResponses } from './compareResponses.ts';
 import { compileCompareRules, type CompareRules } from './compileCompareRules.ts';
 import type { CapturedResponse } from './types.ts';
@@ -170,5 +171,28 @@ describe('compareResponses', () => {
   it('makes a pair uncomparable, not an exception, when the route comparator throws', async () => {
     const rules: CompareRules = { ...(await rulesFor()), comparator: () => { throw new Error('bug in route code'); } };
     expect(compareResponses(json({ a: 1 }), json({ a: 2 }), rules)).toMatchObject({ verdict: 'uncomparable', reason: 'comparator-error' });
+  });
+
+  it('keeps the first differences up to the cap and folds the rest into one truncated marker', async () => {
+    const rules = await rulesFor();
+    const control = json(Array.from({ length: 1_000 }, (_, i) => i));
+    const candidate = json([]);
+    const comparison = compareResponses(control, candidate, rules, { ...DEFAULT_COMPARE_LIMITS, differences: 10 });
+    expect(comparison.verdict).toBe('mismatch');
+    expect(comparison.differences).toHaveLength(11);
+    expect(comparison.differences.slice(0, 10).every((d) => d.kind === 'removed')).toBe(true);
+    expect(comparison.differences[10]).toEqual({ pointer: '', kind: 'truncated', controlType: 'absent', candidateType: 'absent' });
+    expect(comparison.omittedDifferences).toBe(990);
+  });
+
+  it('keeps every difference when they fit the cap exactly', async () => {
+    const comparison = compareResponses(json([1, 2, 3]), json([]), await rulesFor(), { ...DEFAULT_COMPARE_LIMITS, differences: 3 });
+    expect(comparison.differences.map((d) => d.kind)).toEqual(['removed', 'removed', 'removed']);
+    expect(comparison.omittedDifferences).toBeUndefined();
+  });
+
+  it('makes a pair with a body over the shape limits uncomparable with that limit as its reason', async () => {
+    const comparison = compareResponses(json({ a: [1, 2, 3] }), json({ a: [] }), await rulesFor(), { ...DEFAULT_COMPARE_LIMITS, elements: 2 });
+    expect(comparison).toEqual({ verdict: 'uncomparable', differences: [], reason: 'too-many-elements' });
   });
 });

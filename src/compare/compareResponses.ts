@@ -2,12 +2,18 @@
 // Order: truncation, status, allowlisted headers, then the body behind equality gates, because
 // nearly every pair in a healthy shadow is equal and the structural diff is the expensive part.
 //
+// Bounded (compareLimits.ts): each body is checked against the decode limits before it is parsed,
+// and differences past the cap become one `truncated` marker at pointer ''. The time budget is not
+// enforceable here (this is synchronous): createComparisonWorkerPool enforces it from outside.
+//
 // Pointers outside the body: status differences are at '/status' (kind 'status'), header
 // differences at '/headers/<lowercased name>' (kind 'header'); the kind keeps them apart from body
 // pointers of the same spelling.
 import equal from 'fast-deep-equal';
 import type { CompareRules } from './compileCompareRules.ts';
+import { DEFAULT_COMPARE_LIMITS, type CompareLimits } from './compareLimits.ts';
 import { decodeBody, type DecodedBody } from './decodeBody.ts';
+import type { UncomparableReason } from './evidence.ts';
 import { diffJson } from './diffJson.ts';
 import { jsonTypeOf } from './jsonTypeOf.ts';
 import { escapeSegment } from './pointer.ts';
@@ -16,22 +22,22 @@ import type { CapturedResponse, Comparison, Difference, JsonType } from './types
 export const STATUS_POINTER = '/status';
 export const headerPointer = (name: string): string => `/headers/${escapeSegment(name.toLowerCase())}`;
 
-export function compareResponses(control: CapturedResponse, candidate: CapturedResponse, rules: CompareRules): Comparison {
+export function compareResponses(control: CapturedResponse, candidate: CapturedResponse, rules: CompareRules, limits: CompareLimits = DEFAULT_COMPARE_LIMITS): Comparison {
   if (control.truncated || candidate.truncated) return uncomparable('truncated');
   if (control.status !== candidate.status) {
     // Bodies of different statuses are different documents (an error page against a resource);
     // their diff would bury the one fact that matters.
-    return verdictOf([{ pointer: STATUS_POINTER, kind: 'status', controlType: 'number', candidateType: 'number', controlValue: control.status, candidateValue: candidate.status }]);
+    return verdictOf([{ pointer: STATUS_POINTER, kind: 'status', controlType: 'number', candidateType: 'number', controlValue: control.status, candidateValue: candidate.status }], limits);
   }
   const differences = compareHeaders(control, candidate, rules.headers);
-  if (isSameBytes(control, candidate)) return verdictOf(differences);
-  const controlBody = decodeBody(control);
-  const candidateBody = decodeBody(candidate);
+  if (isSameBytes(control, candidate)) return verdictOf(differences, limits);
+  const controlBody = decodeBody(control, limits);
   if (controlBody.kind === 'uncomparable') return uncomparable(controlBody.reason);
+  const candidateBody = decodeBody(candidate, limits);
   if (candidateBody.kind === 'uncomparable') return uncomparable(candidateBody.reason);
   const body = compareBodies(controlBody, candidateBody, rules);
   if ('uncomparable' in body) return uncomparable(body.uncomparable);
-  return verdictOf([...differences, ...body.differences]);
+  return verdictOf([...differences, ...body.differences], limits);
 }
 
 function isSameBytes(control: CapturedResponse, candidate: CapturedResponse): boolean {
@@ -42,8 +48,8 @@ function isSameBytes(control: CapturedResponse, candidate: CapturedResponse): bo
 }
 
 /** Two legacy answers to the same request (noise learning): the same comparison, first as control. */
-export function compareLegacyPair(first: CapturedResponse, second: CapturedResponse, rules: CompareRules): Comparison {
-  return compareResponses(first, second, rules);
+export function compareLegacyPair(first: CapturedResponse, second: CapturedResponse, rules: CompareRules, limits?: CompareLimits): Comparison {
+  return compareResponses(first, second, rules, limits);
 }
 
 function compareHeaders(control: CapturedResponse, candidate: CapturedResponse, names: readonly string[]): Difference[] {
@@ -57,7 +63,7 @@ function compareHeaders(control: CapturedResponse, candidate: CapturedResponse, 
   return differences;
 }
 
-type BodyOutcome = { readonly differences: readonly Difference[] } | { readonly uncomparable: string };
+type BodyOutcome = { readonly differences: readonly Difference[] } | { readonly uncomparable: UncomparableReason };
 
 function compareBodies(control: DecodedBody, candidate: DecodedBody, rules: CompareRules): BodyOutcome {
   if (rules.comparator && control.kind !== 'binary' && candidate.kind !== 'binary') {
@@ -95,10 +101,18 @@ function bodyType(body: DecodedBody): JsonType {
   return body.kind === 'json' ? jsonTypeOf(body.value) : body.kind;
 }
 
-function verdictOf(differences: readonly Difference[]): Comparison {
-  return Object.freeze({ verdict: differences.length === 0 ? 'match' : 'mismatch', differences: Object.freeze([...differences]) });
+/** The marker that stands for every difference past the cap; it carries no value. */
+export const TRUNCATED_MARKER: Difference = Object.freeze({ pointer: '', kind: 'truncated', controlType: 'absent', candidateType: 'absent' });
+
+function verdictOf(differences: readonly Difference[], limits: CompareLimits): Comparison {
+  if (differences.length === 0) return Object.freeze({ verdict: 'match', differences: Object.freeze([]) });
+  // Capped after the walk (the walk's input is bounded by the decode limits, its time by the
+  // worker's budget): a million differences would be a million rows in the store otherwise.
+  if (differences.length <= limits.differences) return Object.freeze({ verdict: 'mismatch', differences: Object.freeze([...differences]) });
+  const kept = differences.slice(0, limits.differences);
+  return Object.freeze({ verdict: 'mismatch', differences: Object.freeze([...kept, TRUNCATED_MARKER]), omittedDifferences: differences.length - kept.length });
 }
 
-function uncomparable(reason: string): Comparison {
+function uncomparable(reason: UncomparableReason): Comparison {
   return Object.freeze({ verdict: 'uncomparable', differences: Object.freeze([]), reason });
 }

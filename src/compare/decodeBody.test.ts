@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
+import { DEFAULT_COMPARE_LIMITS } from './compareLimits.ts';
 import { describe, expect, it } from 'vitest';
 import { compareResponses } from './compareResponses.ts';
 import { compileCompareRules } from './compileCompareRules.ts';
@@ -52,6 +53,31 @@ describe('decodeBody', () => {
 
   it('refuses to inflate a body beyond the decoded size cap', () => {
     const bomb = gzipSync(Buffer.alloc(1024 * 1024, 0x20));
-    expect(decodeBody(captured(bomb, { 'content-type': 'text/plain', 'content-encoding': 'gzip' }), { maxDecodedBytes: 1024 })).toEqual({ kind: 'uncomparable', reason: 'decoded-too-large' });
+    expect(decodeBody(captured(bomb, { 'content-type': 'text/plain', 'content-encoding': 'gzip' }), { ...DEFAULT_COMPARE_LIMITS, decodedBytes: 1024 })).toEqual({ kind: 'uncomparable', reason: 'decoded-too-large' });
+  });
+
+  it('makes a 30 KB gzip that decodes to a 31 MB JSON array decoded-too-large under the default limits', () => {
+    const array = Buffer.from(`[${'0,'.repeat(15_500_000)}0]`);
+    const bomb = gzipSync(array, { level: 9 });
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    expect(decodeBody(captured(bomb, { 'content-type': 'application/json', 'content-encoding': 'gzip' }))).toEqual({ kind: 'uncomparable', reason: 'decoded-too-large' });
+  });
+
+  it('refuses an identity body over the decoded size limit too', () => {
+    const body = Buffer.from(JSON.stringify('x'.repeat(2048)));
+    expect(decodeBody(captured(body, { 'content-type': 'application/json' }), { ...DEFAULT_COMPARE_LIMITS, decodedBytes: 1024 })).toEqual({ kind: 'uncomparable', reason: 'decoded-too-large' });
+  });
+
+  it('makes brotli JSON with a million keys too-many-keys before parsing it, even when its size is allowed', () => {
+    const keys = Buffer.from(`{${Array.from({ length: 1_000_000 }, (_, i) => `"${i}":0`).join(',')}}`);
+    const body = brotliCompressSync(keys, { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } });
+    const limits = { ...DEFAULT_COMPARE_LIMITS, decodedBytes: 64 * 1024 * 1024 };
+    expect(decodeBody(captured(body, { 'content-type': 'application/json', 'content-encoding': 'br' }), limits)).toEqual({ kind: 'uncomparable', reason: 'too-many-keys' });
+  });
+
+  it('makes JSON nested past the depth limit and arrays past the element limit uncomparable', () => {
+    const json = { 'content-type': 'application/json' };
+    expect(decodeBody(captured(Buffer.from(`${'['.repeat(65)}${']'.repeat(65)}`), json))).toEqual({ kind: 'uncomparable', reason: 'too-deep' });
+    expect(decodeBody(captured(Buffer.from(JSON.stringify([1, 2, 3])), json), { ...DEFAULT_COMPARE_LIMITS, elements: 2 })).toEqual({ kind: 'uncomparable', reason: 'too-many-elements' });
   });
 });

@@ -1,8 +1,13 @@
 // Turns captured bytes into something comparable: undo Content-Encoding, then pick JSON, text or an
-// opaque hash by Content-Type. Decoding runs off the request path but still under a cap, because a
-// capped compressed body can expand a thousandfold (a "zip bomb" needs no malice, just a big list).
+// opaque hash by Content-Type. Every body is bounded (compareLimits.ts) before it is parsed,
+// because a capped compressed body can expand a thousandfold (a "zip bomb" needs no malice, just a
+// big list): zlib's maxOutputLength makes the decompressor itself stop once its output passes the
+// cap (it works chunk by chunk and throws ERR_BUFFER_TOO_LARGE), so a bomb is never inflated whole;
+// JSON text is then measured (depth, keys, elements) by checkJsonShape before JSON.parse.
 import { createHash } from 'node:crypto';
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
+import { checkJsonShape, type ShapeViolation } from './checkJsonShape.ts';
+import { DEFAULT_COMPARE_LIMITS, type CompareLimits } from './compareLimits.ts';
 import type { CapturedResponse } from './types.ts';
 
 export type DecodedBody =
@@ -10,22 +15,23 @@ export type DecodedBody =
   | { readonly kind: 'text'; readonly text: string }
   | { readonly kind: 'binary'; readonly sha256: string };
 
-export type DecodeFailure = { readonly kind: 'uncomparable'; readonly reason: 'decode-failed' | 'unsupported-encoding' | 'decoded-too-large' };
+export type DecodeFailure = { readonly kind: 'uncomparable'; readonly reason: 'decode-failed' | 'unsupported-encoding' | 'decoded-too-large' | ShapeViolation };
 
 export type BodyDecoding = DecodedBody | DecodeFailure;
 
-export const DEFAULT_MAX_DECODED_BYTES = 32 * 1024 * 1024;
-
 export function decodeBody(
   captured: Pick<CapturedResponse, 'headers' | 'body'>,
-  options: { readonly maxDecodedBytes?: number } = {},
+  limits: Pick<CompareLimits, 'decodedBytes' | 'depth' | 'keys' | 'elements'> = DEFAULT_COMPARE_LIMITS,
 ): BodyDecoding {
-  const bytes = decodeContent(captured.body, captured.headers['content-encoding'], options.maxDecodedBytes ?? DEFAULT_MAX_DECODED_BYTES);
+  const bytes = decodeContent(captured.body, captured.headers['content-encoding'], limits.decodedBytes);
   if (!Buffer.isBuffer(bytes)) return bytes;
+  if (bytes.length > limits.decodedBytes) return { kind: 'uncomparable', reason: 'decoded-too-large' };
   const media = parseContentType(captured.headers['content-type']);
   if (isJsonMediaType(media.type)) {
     // An empty body (204, HEAD, an error page without content) is not JSON; compare it as text.
     if (bytes.length === 0) return { kind: 'text', text: '' };
+    const violation = checkJsonShape(bytes, limits);
+    if (violation) return { kind: 'uncomparable', reason: violation };
     try {
       return { kind: 'json', value: JSON.parse(stripBom(bytes.toString('utf8'))) as unknown };
     } catch {

@@ -32,8 +32,24 @@ export type ExchangeObservation =
     readonly newVersion?: string;
     /** A mismatch's difference signatures (see differenceSignature), so an acceptance can re-score it later. */
     readonly signatures?: readonly string[];
+    /** Why an uncomparable pair could not be compared. */
+    readonly reason?: UncomparableReason;
   }
-  | { readonly type: 'skipped'; readonly route: string; readonly reason: SkipReason };
+  | { readonly type: 'skipped'; readonly route: string; readonly reason: SkipReason }
+  /** Evidence Ficus had to throw away (e.g. difference rows over the writer's bound while the store is slow). */
+  | { readonly type: 'dropped'; readonly route: string; readonly what: DropKind; readonly count: number };
+
+/**
+ * Why a pair could not be compared. A closed set (it labels metrics): limits of the comparison
+ * (compareLimits.ts), the copy's failure, a route comparator that threw, a worker that died.
+ */
+export type UncomparableReason =
+  | 'truncated' | 'decode-failed' | 'unsupported-encoding'
+  | 'decoded-too-large' | 'too-deep' | 'too-many-keys' | 'too-many-elements'
+  | 'time-budget' | 'worker-crashed' | 'comparator-error' | 'copy-failed';
+
+/** What Ficus dropped after a comparison: difference rows the writer could not keep. */
+export type DropKind = 'difference-rows';
 
 export interface LatencySummary {
   readonly count: number;
@@ -62,6 +78,10 @@ export interface RouteEvidence {
   readonly differences: readonly EvidenceDifference[];
   /** The new-service version judged (the latest seen); '' when the route names no version header. */
   readonly version: string;
+  /** Uncomparable pairs by reason (absent in evidence read before reasons were counted). */
+  readonly uncomparableReasons?: Readonly<Partial<Record<UncomparableReason, number>>>;
+  /** Evidence dropped after comparison, by kind; each drop counted once. */
+  readonly dropped?: Readonly<Partial<Record<DropKind, number>>>;
   readonly skipped: Readonly<Partial<Record<SkipReason, number>>>;
   /** Latency of each side, from served and mirrored calls together. */
   readonly latency: Readonly<Record<Side, LatencySummary>>;

@@ -1,6 +1,7 @@
 // Shared contract of the comparison room. Dispatch produces CapturedResponses, compare produces
 // Differences (which may hold values: they never leave the process), and only DifferenceRecords —
 // templated pointers, kinds, JSON types and keyed HMACs — reach the store, logs or the API.
+import type { UncomparableReason } from './evidence.ts';
 
 /** What was teed of one upstream response for comparison (at most the route's body cap). */
 export interface CapturedResponse {
@@ -15,9 +16,10 @@ export interface CapturedResponse {
 
 /**
  * 'order': the elements of an array without a policy came in another order (at the array's pointer;
- * it carries no value).
+ * it carries no value). 'truncated': the marker standing for the differences of one comparison past
+ * its cap (compareLimits.ts).
  */
-export type DifferenceKind = 'changed' | 'added' | 'removed' | 'type' | 'status' | 'header' | 'order';
+export type DifferenceKind = 'changed' | 'added' | 'removed' | 'type' | 'status' | 'header' | 'order' | 'truncated';
 
 /** JSON type of a value as the comparison saw it; 'absent' when one side has no value there. */
 export type JsonType = 'null' | 'boolean' | 'number' | 'string' | 'array' | 'object' | 'absent' | 'text' | 'binary';
@@ -45,7 +47,9 @@ export interface Comparison {
   readonly verdict: ComparisonVerdict;
   readonly differences: readonly Difference[];
   /** Why a pair could not be compared (e.g. 'truncated', 'decode-failed'); never contains data. */
-  readonly reason?: string;
+  readonly reason?: UncomparableReason;
+  /** Differences found past the cap, folded into the one `truncated` marker (absent when none). */
+  readonly omittedDifferences?: number;
 }
 
 /** Where a difference was observed: a shadow comparison, or two legacy responses (noise learning). */
