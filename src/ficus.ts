@@ -3,9 +3,12 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { availableParallelism } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Logger } from 'pino';
 import { createComparePipeline } from './compare/createComparePipeline.ts';
+import { createComparisonWorkerPool } from './compare/createComparisonWorkerPool.ts';
 import type { ExchangeObservation } from './compare/evidence.ts';
 import { ConfigError } from './config/config-error.ts';
 import { describeError } from './config/describe-error.ts';
@@ -112,12 +115,18 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
   // ── end store health
   const auditor = createAuditor({ db: store.db, now, onError: (error, action) => storeFailed('audit-append-failed', 'audit append failed', { action })(error) });
   const stats = createStatsRecorder({ db: store.db, now, onError: storeFailed('stats-flush-failed', 'statistics flush failed') });
-  const differences = createDifferenceWriter({ db: store.db, onError: storeFailed('differences-flush-failed', 'differences flush failed') });
+  const differences = createDifferenceWriter({
+    db: store.db,
+    onError: storeFailed('differences-flush-failed', 'differences flush failed'),
+    onDropped: (route, rows) => observe({ type: 'dropped', route, what: 'difference-rows', count: rows }),
+  });
   const flagsAgeSeconds = () => {
     const at = flags.lastRefreshedAt();
     return at ? (now().getTime() - at.getTime()) / 1000 : undefined;
   };
-  const proxyMetrics = createProxyMetrics({ breakerStates: () => Object.entries(breaker.states()), flagsAgeSeconds });
+  const eventLoopDelay = monitorEventLoopDelay({ resolution: 10 });
+  eventLoopDelay.enable();
+  const proxyMetrics = createProxyMetrics({ breakerStates: () => Object.entries(breaker.states()), flagsAgeSeconds, eventLoopDelay });
   const tracing = settings.telemetry || options.spanProcessors ? createOtelTracer({
     settings: settings.telemetry ?? { tracesExporter: 'none', metricsExporter: 'none', otlpTracesUrl: '', otlpMetricsUrl: '', otlpHeaders: {}, sampler: 'parentbased_always_on', samplerArg: 1, serviceName: 'ficus', metricExportIntervalMs: 60_000 },
     spanProcessors: options.spanProcessors,
@@ -149,7 +158,14 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
   });
   const killSwitch = () => settings.killSwitch || isKillSwitchFlagOn(flags);
 
+  // One core serves requests; comparisons of large or compressed bodies get the others (one at least).
+  const comparisonPool = createComparisonWorkerPool({
+    size: Math.max(1, Math.min(4, availableParallelism() - 1)),
+    onEvent: (event) => log.warn({ event: `comparison-${event.type}`, ...event }, event.type === 'pool-failed' ? 'comparison workers cannot start; large pairs are counted uncomparable' : 'comparison worker replaced'),
+  });
   const queue = createComparePipeline({
+    pool: comparisonPool,
+    baseDir: settings.routesDir,
     rulesFor: (routeId) => state.rules.get(routeId),
     observe,
     recordDifferences: (records, seenAt, traceId) => differences.add(records, seenAt, traceId),
@@ -303,6 +319,8 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
     closeUpstreamPool(state.upstreams);
     await flags.close();
     await flush().catch(() => {});
+    await comparisonPool.close();
+    eventLoopDelay.disable();
     await Promise.all([stats.close(), differences.close()]).catch(() => {});
     await tracing?.shutdown(); // flushes pending spans
     await metricsPusher?.close();

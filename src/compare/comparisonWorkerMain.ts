@@ -1,44 +1,61 @@
-// Entry point of the comparison worker thread (see createComparisonWorker). Rules are compiled here
-// from the same raw `compare:` blocks, because compiled rules hold functions that cannot cross a
-// thread boundary.
-import { parentPort, workerData } from 'node:worker_threads';
+// Entry point of a comparison worker thread (see createComparisonWorkerPool). Each request names
+// its route's raw `compare:` block (compiled rules hold functions and cannot cross a thread
+// boundary), compiled here once per distinct block and kept; a route reload brings a new key.
+import { parentPort } from 'node:worker_threads';
 import { compareResponses } from './compareResponses.ts';
+import type { CompareLimits } from './compareLimits.ts';
 import { compileCompareRules, type CompareRules } from './compileCompareRules.ts';
 import type { CapturedResponse, Comparison } from './types.ts';
 
-export interface WorkerRoute {
+/** A route's compare rules as data: `key` changes whenever `config` or `baseDir` does. */
+export interface RuleSource {
+  readonly key: string;
   readonly config: unknown;
   readonly baseDir: string;
 }
 
-export type WorkerRequest = { readonly id: number; readonly route: string; readonly control: CapturedResponse; readonly candidate: CapturedResponse };
+export interface WorkerRequest {
+  readonly id: number;
+  readonly rules: RuleSource;
+  readonly limits: CompareLimits;
+  readonly control: CapturedResponse;
+  readonly candidate: CapturedResponse;
+}
+
 export type WorkerReply =
   | { readonly type: 'ready' }
-  | { readonly type: 'init-failed'; readonly code: string }
   | { readonly type: 'result'; readonly id: number; readonly comparison: Comparison }
-  | { readonly type: 'failed'; readonly id: number };
+  | { readonly type: 'failed'; readonly id: number; readonly code: string };
+
+/** Distinct rule blocks kept; past it the oldest is compiled again when next needed. */
+const MAX_COMPILED = 256;
 
 const port = parentPort;
 if (port) {
-  const routes = workerData as Record<string, WorkerRoute>;
-  const rules = new Map<string, CompareRules>();
-  try {
-    for (const [route, { config, baseDir }] of Object.entries(routes)) rules.set(route, await compileCompareRules(config, { baseDir }));
-    port.postMessage({ type: 'ready' } satisfies WorkerReply);
-  } catch (error) {
-    port.postMessage({ type: 'init-failed', code: String((error as { code?: unknown }).code ?? 'UNKNOWN') } satisfies WorkerReply);
-  }
-  port.on('message', (request: WorkerRequest) => {
-    const routeRules = rules.get(request.route);
-    try {
-      if (!routeRules) throw new Error('unknown route');
-      // Structured clone turns Buffers into Uint8Arrays.
-      const comparison = compareResponses(asBuffer(request.control), asBuffer(request.candidate), routeRules);
-      port.postMessage({ type: 'result', id: request.id, comparison } satisfies WorkerReply);
-    } catch {
-      port.postMessage({ type: 'failed', id: request.id } satisfies WorkerReply);
+  const compiled = new Map<string, Promise<CompareRules>>();
+  const rulesFor = (source: RuleSource): Promise<CompareRules> => {
+    let rules = compiled.get(source.key);
+    if (!rules) {
+      if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value!);
+      rules = compileCompareRules(source.config, { baseDir: source.baseDir });
+      compiled.set(source.key, rules);
+      // A block that does not compile is not kept: the next request reports it again.
+      rules.catch(() => compiled.delete(source.key));
     }
+    return rules;
+  };
+  port.on('message', (request: WorkerRequest) => {
+    rulesFor(request.rules).then(
+      (rules) => {
+        // Structured clone turns Buffers into Uint8Arrays.
+        const comparison = compareResponses(asBuffer(request.control), asBuffer(request.candidate), rules, request.limits);
+        port.postMessage({ type: 'result', id: request.id, comparison } satisfies WorkerReply);
+      },
+    ).catch((error: unknown) => {
+      port.postMessage({ type: 'failed', id: request.id, code: String((error as { code?: unknown }).code ?? 'UNKNOWN') } satisfies WorkerReply);
+    });
   });
+  port.postMessage({ type: 'ready' } satisfies WorkerReply);
 }
 
 function asBuffer(response: CapturedResponse): CapturedResponse {

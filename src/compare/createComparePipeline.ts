@@ -1,16 +1,26 @@
-// Where a mirrored pair goes once both answers are in: the bounded compare queue, then the
-// evidence (a 'compared' observation), the copy's span (its verdict) and the PHI-safe difference
-// records. Noise pairs (legacy asked twice) only teach ignore rules: they are no evidence about the
-// new service, so they are recorded as differences with source 'noise' and not counted.
+// Where a mirrored pair goes once both answers are in: a bounded compare queue, then the evidence
+// (a 'compared' observation, with the reason when uncomparable), the copy's span (its verdict) and
+// the PHI-safe difference records. Noise pairs (legacy asked twice) only teach ignore rules: they
+// are no evidence about the new service, so they are recorded as differences with source 'noise'
+// and not counted.
+//
+// Two lanes. Cheap pairs (decided without decoding, or small identity-encoded bodies: well under a
+// millisecond) are compared inline, between I/O turns. Everything else — large or compressed
+// bodies, whose decoded size nobody knows before decoding — goes to the worker pool, which bounds
+// each comparison's time from outside. A compressed body is never decoded on the event loop: 30 KB
+// of gzip can hold 31 MB of JSON.
 import type { CompareJob } from '../dispatch/mirror.ts';
 import type { CompareRules } from './compileCompareRules.ts';
+import { resolveCompareLimits } from './compareLimits.ts';
 import { compareResponses } from './compareResponses.ts';
-import { createCompareQueue, type CompareQueue } from './createCompareQueue.ts';
+import type { RuleSource } from './comparisonWorkerMain.ts';
+import { createCompareQueue, type CompareQueue, type CompareQueueStats } from './createCompareQueue.ts';
+import type { ComparisonWorkerPool } from './createComparisonWorkerPool.ts';
 import { signaturesOf } from './difference-signature.ts';
 import type { ExchangeObservation, StatusClass } from './evidence.ts';
 import { serviceVersionOf } from './service-version.ts';
 import { toDifferenceRecords, type HmacKey } from './toDifferenceRecords.ts';
-import type { DifferenceRecord } from './types.ts';
+import type { CapturedResponse, Comparison, DifferenceRecord } from './types.ts';
 
 export interface ComparePipelineDeps {
   rulesFor(routeId: string): CompareRules | undefined;
@@ -19,26 +29,96 @@ export interface ComparePipelineDeps {
   statusClassOf(status: number): StatusClass;
   readonly diffKey: HmacKey;
   readonly now: () => Date;
+  /** Pairs waiting or being compared inline beyond which enqueue drops (default 1,000). */
   readonly capacity?: number;
+  /**
+   * Workers for the pairs that are not cheap. Without one, every pair is compared inline (tools
+   * and unit tests only: the time budget cannot be enforced inline).
+   */
+  readonly pool?: ComparisonWorkerPool;
+  /** Pairs waiting for or on a worker beyond which enqueue drops (default 64: each holds two bodies up to the body cap). */
+  readonly offloadCapacity?: number;
+  /** Where route comparator modules are resolved from (the routes folder). */
+  readonly baseDir?: string;
+  /** Largest identity-encoded body compared inline (default 32 KB). */
+  readonly inlineMaxBytes?: number;
 }
 
+export const DEFAULT_INLINE_MAX_BYTES = 32 * 1024;
+
 export function createComparePipeline(deps: ComparePipelineDeps): CompareQueue<CompareJob> {
-  return createCompareQueue<CompareJob>({
+  const inlineMaxBytes = deps.inlineMaxBytes ?? DEFAULT_INLINE_MAX_BYTES;
+  const limitsOf = memoByConfig((config) => resolveCompareLimits(config?.limits));
+  const sourceOf = memoByConfig((config, route): RuleSource => ({ key: `${route}\u0000${deps.baseDir ?? ''}\u0000${JSON.stringify(config)}`, config, baseDir: deps.baseDir ?? '.' }));
+
+  const onResult = (job: CompareJob, comparison: Comparison): void => {
+    const records = comparison.differences.length ? toDifferenceRecords(job.route.id, job.source, comparison.differences, deps.diffKey) : [];
+    if (job.source === 'shadow') {
+      // The candidate of a shadow job is always the new service (reverse mirrors swap control and candidate).
+      const newVersion = serviceVersionOf(job.candidate.headers, job.route.config.readiness.versionHeader);
+      deps.observe({
+        type: 'compared', route: job.route.id, verdict: comparison.verdict, legacyStatus: deps.statusClassOf(job.control.status), newStatus: deps.statusClassOf(job.candidate.status),
+        ...(newVersion ? { newVersion } : {}), ...(records.length ? { signatures: signaturesOf(records) } : {}), ...(comparison.reason ? { reason: comparison.reason } : {}),
+      });
+    }
+    job.span?.end(job.candidate.status, { 'ficus.comparison.verdict': comparison.verdict, 'ficus.comparison.differences': comparison.differences.length, ...(comparison.reason ? { 'ficus.comparison.reason': comparison.reason } : {}) });
+    if (records.length) deps.recordDifferences(records, deps.now(), job.traceId);
+  };
+  // The caller (dispatch/mirror.ts enqueueComparison) counts a drop as one 'queue-full' skip.
+  const onDrop = (): void => {};
+
+  const inline = createCompareQueue<CompareJob>({
     capacity: deps.capacity ?? 1_000,
-    compare: (job) => compareResponses(job.control, job.candidate, deps.rulesFor(job.route.id)!),
-    onResult: (job, comparison) => {
-      const records = comparison.differences.length ? toDifferenceRecords(job.route.id, job.source, comparison.differences, deps.diffKey) : [];
-      if (job.source === 'shadow') {
-        // The candidate of a shadow job is always the new service (reverse mirrors swap control and candidate).
-        const newVersion = serviceVersionOf(job.candidate.headers, job.route.config.readiness.versionHeader);
-        deps.observe({
-          type: 'compared', route: job.route.id, verdict: comparison.verdict, legacyStatus: deps.statusClassOf(job.control.status), newStatus: deps.statusClassOf(job.candidate.status),
-          ...(newVersion ? { newVersion } : {}), ...(records.length ? { signatures: signaturesOf(records) } : {}),
-        });
-      }
-      job.span?.end(job.candidate.status, { 'ficus.comparison.verdict': comparison.verdict, 'ficus.comparison.differences': comparison.differences.length });
-      if (records.length) deps.recordDifferences(records, deps.now(), job.traceId);
-    },
-    onDrop: (job) => deps.observe({ type: 'skipped', route: job.route.id, reason: 'queue-full' }),
+    compare: (job) => compareResponses(job.control, job.candidate, deps.rulesFor(job.route.id)!, limitsOf(job.route)),
+    onResult,
+    onDrop,
   });
+  const pool = deps.pool;
+  const offloaded = pool && createCompareQueue<CompareJob>({
+    capacity: deps.offloadCapacity ?? 64,
+    concurrency: pool.size,
+    compare: (job) => pool.compare({ rules: sourceOf(job.route), limits: limitsOf(job.route), control: job.control, candidate: job.candidate }),
+    onResult,
+    onDrop,
+  });
+
+  return {
+    enqueue: (job) => (offloaded && !isCheap(job.control, job.candidate, inlineMaxBytes) ? offloaded : inline).enqueue(job),
+    drain: async () => {
+      await Promise.all([inline.drain(), offloaded?.drain()]);
+    },
+    stats: () => sumStats(inline.stats(), offloaded?.stats()),
+  };
+}
+
+/**
+ * True when comparing the pair cannot take long: compareResponses decides it without decoding
+ * (a truncated body, different statuses, the same bytes), or both bodies are small and not encoded.
+ */
+export function isCheap(control: CapturedResponse, candidate: CapturedResponse, inlineMaxBytes: number): boolean {
+  if (control.truncated || candidate.truncated || control.status !== candidate.status) return true;
+  if (control.headers['content-encoding'] === candidate.headers['content-encoding'] && control.headers['content-type'] === candidate.headers['content-type'] && control.body.equals(candidate.body)) return true;
+  return isSmallAndPlain(control, inlineMaxBytes) && isSmallAndPlain(candidate, inlineMaxBytes);
+}
+
+function isSmallAndPlain(response: CapturedResponse, inlineMaxBytes: number): boolean {
+  const encoding = response.headers['content-encoding']?.trim().toLowerCase();
+  return response.body.length <= inlineMaxBytes && (!encoding || encoding === 'identity');
+}
+
+/** Per route config object (rebuilt on every reload), so a job costs a WeakMap lookup. */
+function memoByConfig<T>(make: (config: CompareJob['route']['config']['compare'] | undefined, route: string) => T): (route: CompareJob['route']) => T {
+  const memo = new WeakMap<object, T>();
+  return (route) => {
+    const config = route.config.compare;
+    if (!config) return make(undefined, route.id);
+    let value = memo.get(config);
+    if (value === undefined) memo.set(config, (value = make(config, route.id)));
+    return value;
+  };
+}
+
+function sumStats(a: CompareQueueStats, b: CompareQueueStats | undefined): CompareQueueStats {
+  if (!b) return a;
+  return { pending: a.pending + b.pending, completed: a.completed + b.completed, dropped: a.dropped + b.dropped, comparatorErrors: a.comparatorErrors + b.comparatorErrors, callbackErrors: a.callbackErrors + b.callbackErrors };
 }

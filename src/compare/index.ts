@@ -11,5 +11,7 @@ export { createCompareQueue, type CompareQueue, type CompareQueueOptions, type C
 export { assessReadiness, wilsonUpperBound, DEFAULT_READINESS_POLICY } from './assessReadiness.ts';
 export { differenceSignature, parseDifferenceSignature, signaturesOf } from './difference-signature.ts';
 export { serviceVersionOf } from './service-version.ts';
-export { createComparisonWorker, ComparisonWorkerError, type ComparisonWorker } from './createComparisonWorker.ts';
-export type { WorkerRoute } from './comparisonWorkerMain.ts';
+export { createComparisonWorkerPool, type ComparisonWorkerPool, type ComparisonWorkerPoolOptions, type PoolEvent, type WorkerJob } from './createComparisonWorkerPool.ts';
+export type { RuleSource } from './comparisonWorkerMain.ts';
+export { DEFAULT_COMPARE_LIMITS, resolveCompareLimits, type CompareLimits } from './compareLimits.ts';
+export { createComparePipeline, type ComparePipelineDeps } from './createComparePipeline.ts';

@@ -192,16 +192,13 @@ function createPair(deps: MirrorDeps, route: CompiledRoute, kind: CopyKind, cont
       // The candidate failed: still evidence (status matrix), never a client-visible event.
       const failed: StatusClass = copy.failure;
       span?.end(copy.failure, { 'ficus.comparison.verdict': 'uncomparable' });
-      deps.observe({ type: 'compared', route: route.id, verdict: 'uncomparable', legacyStatus: servedIsLegacy ? statusClassOf(served.status) : failed, newStatus: servedIsLegacy ? failed : statusClassOf(served.status) });
+      deps.observe({ type: 'compared', route: route.id, verdict: 'uncomparable', reason: 'copy-failed', legacyStatus: servedIsLegacy ? statusClassOf(served.status) : failed, newStatus: servedIsLegacy ? failed : statusClassOf(served.status) });
       return;
     }
     const legacy = servedIsLegacy ? served : copy.captured;
     const other = servedIsLegacy ? copy.captured : served;
     const job: CompareJob = { route, source: kind === 'noise' ? 'noise' : 'shadow', control: legacy, candidate: other, traceId: context.trace?.traceId, span };
-    if (deps.queue.enqueue(job) === 'dropped') {
-      skip(route, 'queue-full');
-      span?.end(copy.captured.status, { 'ficus.skip_reason': 'queue-full' });
-    }
+    enqueueComparison(deps.queue, job, skip);
   };
   return {
     served(captured: CapturedResponse) {
@@ -213,6 +210,16 @@ function createPair(deps: MirrorDeps, route: CompiledRoute, kind: CopyKind, cont
       complete();
     },
   };
+}
+
+/**
+ * Hands a pair to the compare queue. A full queue is a skip, counted here and only here (the
+ * queue's own onDrop must not count it again: that double count showed 2,637 drops as 5,274).
+ */
+export function enqueueComparison(queue: CompareQueue<CompareJob>, job: CompareJob, skip: (route: CompiledRoute, reason: SkipReason) => void): void {
+  if (queue.enqueue(job) === 'queued') return;
+  skip(job.route, 'queue-full');
+  job.span?.end(job.candidate.status, { 'ficus.skip_reason': 'queue-full' });
 }
 
 function acknowledgedDryRun(captured: CapturedResponse): boolean {

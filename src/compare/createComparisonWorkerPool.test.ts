@@ -1,0 +1,98 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DEFAULT_COMPARE_LIMITS } from './compareLimits.ts';
+import { compareResponses } from './compareResponses.ts';
+import { compileCompareRules } from './compileCompareRules.ts';
+import { createComparisonWorkerPool, type PoolEvent, type WorkerJob } from './createComparisonWorkerPool.ts';
+import type { CapturedResponse } from './types.ts';
+
+const json = (body: unknown): CapturedResponse => ({ status: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(body)), truncated: false });
+const config = { ignore: ['/meta/lastUpdated'], arrays: { '/tags': 'unordered' } };
+
+// Route comparator modules that misbehave the ways a comparison can: loop forever, kill the thread.
+const dir = mkdtempSync(join(tmpdir(), 'ficus-pool-'));
+writeFileSync(join(dir, 'spin.mjs'), 'export default () => { for (;;) {} };\n');
+writeFileSync(join(dir, 'exit.mjs'), 'export default () => process.exit(3);\n');
+writeFileSync(join(dir, 'hog.mjs'), 'export default () => { const keep = []; for (;;) keep.push(new Array(1e5).fill(keep.length)); };\n');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const job = (rules: Partial<WorkerJob['rules']>, control: CapturedResponse, candidate: CapturedResponse, limits = DEFAULT_COMPARE_LIMITS): WorkerJob => ({
+  rules: { key: JSON.stringify(rules.config ?? config), config, baseDir: dir, ...rules },
+  limits,
+  control,
+  candidate,
+});
+
+describe('createComparisonWorkerPool', () => {
+  it('compares on a worker thread with the same result as in process', async () => {
+    const pool = createComparisonWorkerPool({ size: 1 });
+    try {
+      const control = json({ meta: { lastUpdated: 'a' }, tags: ['x', 'y'], name: 'A' });
+      const candidate = json({ meta: { lastUpdated: 'b' }, tags: ['y', 'x'], name: 'B' });
+      const inProcess = compareResponses(control, candidate, await compileCompareRules(config, { baseDir: '.' }));
+      expect(await pool.compare(job({}, control, candidate))).toEqual(inProcess);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('makes a comparison that overruns its time budget uncomparable and replaces the worker, which then compares again', async () => {
+    const events: PoolEvent[] = [];
+    const pool = createComparisonWorkerPool({ size: 1, onEvent: (e) => events.push(e) });
+    try {
+      const spin = { key: 'spin', config: { comparator: './spin.mjs' } };
+      const overrun = await pool.compare(job(spin, json({ a: 1 }), json({ a: 2 }), { ...DEFAULT_COMPARE_LIMITS, timeMs: 200 }));
+      expect(overrun).toMatchObject({ verdict: 'uncomparable', reason: 'time-budget' });
+      expect(events).toEqual([{ type: 'worker-replaced', reason: 'time-budget' }]);
+      expect((await pool.compare(job({}, json({ a: 1 }), json({ a: 2 })))).verdict).toBe('mismatch');
+      expect(pool.stats()).toMatchObject({ replaced: 1, busy: 0, waiting: 0 });
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('makes the pair of a worker that exits or runs out of heap worker-crashed, and carries on', async () => {
+    const events: PoolEvent[] = [];
+    const pool = createComparisonWorkerPool({ size: 1, maxHeapMb: 32, onEvent: (e) => events.push(e) });
+    try {
+      const exit = await pool.compare(job({ key: 'exit', config: { comparator: './exit.mjs' } }, json({ a: 1 }), json({ a: 2 })));
+      const hog = await pool.compare(job({ key: 'hog', config: { comparator: './hog.mjs' } }, json({ a: 1 }), json({ a: 2 }), { ...DEFAULT_COMPARE_LIMITS, timeMs: 60_000 }));
+      expect([exit.reason, hog.reason]).toEqual(['worker-crashed', 'worker-crashed']);
+      expect(events).toEqual([{ type: 'worker-replaced', reason: 'worker-crashed' }, { type: 'worker-replaced', reason: 'worker-crashed' }]);
+      expect((await pool.compare(job({}, json({ a: 1 }), json({ a: 1 })))).verdict).toBe('match');
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('makes a pair whose rules do not compile comparator-error, and keeps comparing others', async () => {
+    const pool = createComparisonWorkerPool({ size: 1 });
+    try {
+      expect(await pool.compare(job({ key: 'bad', config: { ignore: ['no-slash'] } }, json(1), json(2)))).toMatchObject({ verdict: 'uncomparable', reason: 'comparator-error' });
+      expect((await pool.compare(job({}, json(1), json(2)))).verdict).toBe('mismatch');
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('queues pairs beyond its size and runs them as workers free up', async () => {
+    const pool = createComparisonWorkerPool({ size: 2 });
+    try {
+      const results = await Promise.all(Array.from({ length: 6 }, (_, i) => pool.compare(job({}, json({ i }), json({ i: i % 2 === 0 ? i : -i })))));
+      expect(results.map((r) => r.verdict)).toEqual(['match', 'mismatch', 'match', 'mismatch', 'match', 'mismatch']);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('answers pending pairs worker-crashed when closed', async () => {
+    const pool = createComparisonWorkerPool({ size: 1 });
+    const pending = pool.compare(job({ key: 'spin', config: { comparator: './spin.mjs' } }, json(1), json(2), { ...DEFAULT_COMPARE_LIMITS, timeMs: 60_000 }));
+    const queued = pool.compare(job({}, json(1), json(1)));
+    await new Promise((r) => setTimeout(r, 50));
+    await pool.close();
+    expect([(await pending).reason, (await queued).reason]).toEqual(['worker-crashed', 'worker-crashed']);
+  });
+});
