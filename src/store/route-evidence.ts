@@ -3,7 +3,7 @@
 // version — by default the current one — and mismatches are re-scored against today's acceptances.
 import type { Kysely } from 'kysely';
 import { parseDifferenceSignature } from '../compare/difference-signature.ts';
-import type { EvidenceDifference, FallbackReason, LatencySummary, RouteEvidence, Side, SkipReason, StatusClass } from '../compare/evidence.ts';
+import type { DropKind, EvidenceDifference, FallbackReason, LatencySummary, RouteEvidence, Side, SkipReason, StatusClass, UncomparableReason } from '../compare/evidence.ts';
 import { listAcceptedSignatures } from './accepted-differences.ts';
 import { createHistogram, mergeHistogram, parseHistogram, percentile, type Histogram } from './histogram.ts';
 import type { StoreSchema } from './schema.ts';
@@ -39,6 +39,7 @@ export async function readRouteEvidence(db: Kysely<StoreSchema>, route: string, 
 
   const statusMatrix: Partial<Record<StatusClass, Partial<Record<StatusClass, number>>>> = {};
   const verdicts = { match: 0, mismatch: 0, uncomparable: 0 };
+  const uncomparableReasons: Partial<Record<UncomparableReason, number>> = {};
   const setCounts = new Map<string, number>();
   for (const { name, total } of comparisons) {
     const value = Number(total);
@@ -49,6 +50,7 @@ export async function readRouteEvidence(db: Kysely<StoreSchema>, route: string, 
     const [kind, a, b] = name.split(':');
     if (kind === 'compared' && a && a in verdicts) verdicts[a as keyof typeof verdicts] += value;
     else if (kind === 'status' && a && b) (statusMatrix[a as StatusClass] ??= {})[b as StatusClass] = value;
+    else if (kind === 'uncomparable' && a) uncomparableReasons[a as UncomparableReason] = value;
   }
   const rescored = await rescoreMismatches(db, route, setCounts, accepted);
 
@@ -60,6 +62,7 @@ export async function readRouteEvidence(db: Kysely<StoreSchema>, route: string, 
     matched: verdicts.match,
     mismatched: verdicts.mismatch,
     uncomparable: verdicts.uncomparable,
+    uncomparableReasons,
     acceptedMismatches: rescored.acceptedMismatches,
     differences: rescored.differences,
     version,
@@ -97,14 +100,16 @@ async function readTraffic(db: Kysely<StoreSchema>, route: string, fromMs: numbe
   const served: Record<Side, number> = { legacy: 0, new: 0 };
   const fallbacks: Partial<Record<FallbackReason, number>> = {};
   const skipped: Partial<Record<SkipReason, number>> = {};
+  const dropped: Partial<Record<DropKind, number>> = {};
   for (const { name, total } of counters) {
     const value = Number(total);
     const [kind, a] = name.split(':');
     if (kind === 'served' && (a === 'legacy' || a === 'new')) served[a] += value;
     else if (kind === 'fallback' && a) fallbacks[a as FallbackReason] = value;
     else if (kind === 'skipped' && a) skipped[a as SkipReason] = value;
+    else if (kind === 'dropped' && a) dropped[a as DropKind] = value;
   }
-  return { served, fallbacks, skipped };
+  return { served, fallbacks, skipped, dropped };
 }
 
 async function readLatency(db: Kysely<StoreSchema>, route: string, fromMs: number): Promise<Record<Side, LatencySummary>> {

@@ -36,6 +36,8 @@ export const counterName = {
   mismatchSet: (setId: string) => `mismatch-set:${setId}`,
   status: (legacy: string, candidate: string) => `status:${legacy}:${candidate}`,
   skipped: (reason: string) => `skipped:${reason}`,
+  uncomparable: (reason: string) => `uncomparable:${reason}`,
+  dropped: (what: string) => `dropped:${what}`,
 } as const;
 
 export function minuteOf(ms: number): number {
@@ -66,8 +68,12 @@ export function addObservation(buffer: RollupBuffer, o: ExchangeObservation, atM
       add(counters, counterName.compared(o.verdict), 1);
       add(counters, counterName.status(o.legacyStatus, o.newStatus), 1);
       if (o.verdict === 'mismatch') add(counters, counterName.mismatchSet(mismatchSetOf(rollup, counters, o.signatures ?? [])), 1);
+      if (o.verdict === 'uncomparable' && o.reason) add(counters, counterName.uncomparable(o.reason), 1);
       break;
     }
+    case 'dropped':
+      add(rollup.counters, counterName.dropped(o.what), o.count);
+      break;
     case 'skipped':
       bump(rollup, counterName.skipped(o.reason));
       break;

@@ -4,8 +4,11 @@
 // 12.7–55 µs for the SDK's instruments with the same labels (attributes are hashed on every call;
 // telemetry-cost.bench.ts, shared 2-core machine). O(1) per event, no I/O; labels are route ids
 // and closed enums only (phi-rules.ts, rule 7).
+import type { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { ExchangeObservation } from '../compare/evidence.ts';
 import { statusClassOf, type ExchangeSummary } from '../dispatch/handle-request.ts';
+
+type EventLoopDelay = ReturnType<typeof monitorEventLoopDelay>;
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
@@ -14,6 +17,11 @@ export interface ProxyMetricsDeps {
   breakerStates?(): Iterable<readonly [string, BreakerState]>;
   /** Seconds since flags were last refreshed; undefined before the first load. */
   flagsAgeSeconds(): number | undefined;
+  /**
+   * perf_hooks.monitorEventLoopDelay(), started by the composition root. Read and reset on each
+   * render/snapshot, so its quantiles describe the interval since the previous scrape.
+   */
+  readonly eventLoopDelay?: EventLoopDelay;
 }
 
 export interface ProxyMetrics {
@@ -52,7 +60,9 @@ export function createProxyMetrics(deps: ProxyMetricsDeps): ProxyMetrics {
   const comparisons = counter('ficus_comparisons_total', 'Comparisons finished, by route and verdict.', ['route', 'verdict']);
   const pathRefused = counter('ficus_path_refused_total', 'Requests kept off a route because a path parameter carried path structure (dot segment, slash, backslash in any encoding); served by legacy untouched. By route and reason.', ['route', 'reason']);
   const refusals = counter('ficus_requests_refused_total', 'Requests Ficus answered itself without any upstream, by reason (closed set).', ['reason']);
-  const families = [requests, errors, fallbacks, duration, upstream, mirrored, skipped, comparisons, pathRefused, refusals];
+  const uncomparable = counter('ficus_uncomparable_total', 'Pairs that could not be compared, by route and reason (limits, time budget, copy failure).', ['route', 'reason']);
+  const dropped = counter('ficus_evidence_dropped_total', 'Evidence thrown away after comparison (difference rows over the writer bound), by route.', ['route', 'what']);
+  const families = [requests, errors, fallbacks, duration, upstream, mirrored, skipped, comparisons, pathRefused, refusals, uncomparable, dropped];
 
   return {
     observe(o) {
@@ -69,6 +79,10 @@ export function createProxyMetrics(deps: ProxyMetricsDeps): ProxyMetrics {
           return;
         case 'compared':
           comparisons.inc([o.route, o.verdict]);
+          if (o.verdict === 'uncomparable' && o.reason) uncomparable.inc([o.route, o.reason]);
+          return;
+        case 'dropped':
+          dropped.inc([o.route, o.what], o.count);
           return;
       }
     },
@@ -97,6 +111,11 @@ export function createProxyMetrics(deps: ProxyMetricsDeps): ProxyMetrics {
       const age = deps.flagsAgeSeconds();
       out.push('# HELP ficus_flags_staleness_seconds Seconds since the flags were last refreshed.', '# TYPE ficus_flags_staleness_seconds gauge');
       if (age !== undefined) out.push(`ficus_flags_staleness_seconds ${age}`);
+      const delay = readEventLoopDelay(deps.eventLoopDelay);
+      if (delay.length) {
+        out.push(`# HELP ${EVENT_LOOP_DELAY} ${EVENT_LOOP_DELAY_HELP}`, `# TYPE ${EVENT_LOOP_DELAY} gauge`);
+        for (const { stat, seconds } of delay) out.push(`${EVENT_LOOP_DELAY}{stat="${stat}"} ${seconds}`);
+      }
       return `${out.join('\n')}\n`;
     },
     snapshot() {
@@ -105,9 +124,26 @@ export function createProxyMetrics(deps: ProxyMetricsDeps): ProxyMetrics {
       snapshots.push({ kind: 'gauge', name: 'ficus_breaker_state', help: 'Circuit breaker state per route (1 for the current state).', series: breaker });
       const age = deps.flagsAgeSeconds();
       snapshots.push({ kind: 'gauge', name: 'ficus_flags_staleness_seconds', help: 'Seconds since the flags were last refreshed.', series: age === undefined ? [] : [{ attributes: {}, value: age }] });
+      const delay = readEventLoopDelay(deps.eventLoopDelay);
+      if (delay.length) snapshots.push({ kind: 'gauge', name: EVENT_LOOP_DELAY, help: EVENT_LOOP_DELAY_HELP, series: delay.map(({ stat, seconds }) => ({ attributes: { stat }, value: seconds })) });
       return snapshots;
     },
   };
+}
+
+const EVENT_LOOP_DELAY = 'ficus_event_loop_delay_seconds';
+const EVENT_LOOP_DELAY_HELP = 'Event-loop delay since the previous scrape (p50, p99, max): every proxied request waits this long when it is high.';
+
+/** Quantiles of the event-loop delay since the last read; empty before any sample. */
+function readEventLoopDelay(h: EventLoopDelay | undefined): { stat: string; seconds: number }[] {
+  if (!h || h.count === 0) return [];
+  const stats = [
+    { stat: 'p50', seconds: h.percentile(50) / 1e9 },
+    { stat: 'p99', seconds: h.percentile(99) / 1e9 },
+    { stat: 'max', seconds: h.max / 1e9 },
+  ];
+  h.reset();
+  return stats;
 }
 
 interface Family {
@@ -122,18 +158,18 @@ function attributesOf(names: readonly string[], values: readonly string[]): Reco
 function counter(name: string, help: string, labelNames: readonly string[]) {
   const series = new Map<string, { labels: string; values: readonly string[]; value: number }>();
   return {
-    inc(values: readonly string[]) {
+    inc(values: readonly string[], by = 1) {
       const key = values.join('\u0001');
       const s = series.get(key);
-      if (s) s.value++;
-      else if (series.size < MAX_SERIES) series.set(key, { labels: renderLabels(labelNames, values), values: [...values], value: 1 });
+      if (s) s.value += by;
+      else if (series.size < MAX_SERIES) series.set(key, { labels: renderLabels(labelNames, values), values: [...values], value: by });
     },
     snapshot: (): MetricSnapshot => ({ kind: 'counter', name, help, series: [...series.values()].map((s) => ({ attributes: attributesOf(labelNames, s.values), value: s.value })) }),
     render(out: string[]) {
       out.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`);
       for (const s of series.values()) out.push(`${name}{${s.labels}} ${s.value}`);
     },
-  } satisfies Family & { inc(values: readonly string[]): void };
+  } satisfies Family & { inc(values: readonly string[], by?: number): void };
 }
 
 function histogram(name: string, help: string, labelNames: readonly string[]) {

@@ -74,7 +74,8 @@ describe.each(testEngines())('stats on $name', (engine) => {
       { type: 'mirrored', route, side: 'new', status: 'timeout', latencyMs: 1000 },
       { type: 'compared', route, verdict: 'match', legacyStatus: '2xx', newStatus: '2xx' },
       { type: 'compared', route, verdict: 'mismatch', legacyStatus: '2xx', newStatus: '5xx' },
-      { type: 'compared', route, verdict: 'uncomparable', legacyStatus: '4xx', newStatus: 'timeout' },
+      { type: 'compared', route, verdict: 'uncomparable', legacyStatus: '4xx', newStatus: 'timeout', reason: 'copy-failed' },
+      { type: 'dropped', route, what: 'difference-rows', count: 7 },
       { type: 'skipped', route, reason: 'unsafe-method' },
       { type: 'skipped', route, reason: 'unsafe-method' },
       { type: 'skipped', route, reason: 'queue-full' },
@@ -97,6 +98,8 @@ describe.each(testEngines())('stats on $name', (engine) => {
       acceptedMismatches: 0,
       differences: [],
       version: '',
+      uncomparableReasons: { 'copy-failed': 1 },
+      dropped: { 'difference-rows': 7 },
       skipped: { 'unsafe-method': 2, 'queue-full': 1 },
       latency: {
         legacy: { count: 2, p50: expect.closeTo(8, 0), p95: expect.closeTo(30, 0), p99: expect.closeTo(30, 0) },
