@@ -24,7 +24,7 @@ describe('createComparePipeline', () => {
     const pipeline = createComparePipeline({
       rulesFor: () => rules, observe, recordDifferences: () => {}, statusClassOf, diffKey: { id: 'k', secret: Buffer.alloc(32) }, now: () => new Date(0), capacity: 2,
     });
-    const route = { id: 'patients', config: { compare: {} } } as CompareJob['route'];
+    const route = { id: 'patients', config: { compare: {}, readiness: {} } } as CompareJob['route'];
     const job: CompareJob = { route, source: 'shadow', control: json({ a: 1 }), candidate: json({ a: 1 }) };
     // Five pairs before the queue's first turn: two fit, three are dropped.
     for (let i = 0; i < 5; i++) enqueueComparison(pipeline, job, (r, reason) => observe({ type: 'skipped', route: r.id, reason }));
