@@ -12,6 +12,10 @@ export const timeoutsSchema = z.strictObject({
   headersMs: ms.optional(),
   /** Socket inactivity while streaming either body. */
   idleMs: ms.optional(),
+  /** Waiting for a free upstream connection (the pool is at maxSockets): then 503, replayable. */
+  queueMs: ms.optional(),
+  /** The client sending no byte of its request body: then 408. */
+  bodyIdleMs: ms.optional(),
 });
 
 export const upstreamSchema = z.strictObject({
@@ -22,6 +26,8 @@ export const upstreamSchema = z.strictObject({
   /** Keep-alive socket idle timeout; must be below the upstream's own keep-alive timeout. */
   keepAliveMs: ms.default(4_000),
   maxSockets: z.number().int().positive().default(256),
+  /** Connections for requests still streaming a body (own pool, default 64): slow uploads never take the GETs' sockets. */
+  maxUploadSockets: z.number().int().positive().optional(),
   tls: z
     .strictObject({
       ca: z.string().optional(),

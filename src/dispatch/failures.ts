@@ -5,26 +5,31 @@
 export type FailureCode =
   | 'UPSTREAM_CONNECT_REFUSED'
   | 'UPSTREAM_CONNECT_TIMEOUT'
+  | 'UPSTREAM_QUEUE_TIMEOUT'
   | 'UPSTREAM_HEADERS_TIMEOUT'
   | 'UPSTREAM_IDLE_TIMEOUT'
   | 'UPSTREAM_RESET'
   | 'UPSTREAM_UNRESOLVABLE'
   | 'UPSTREAM_TLS'
   | 'UPSTREAM_PROTOCOL'
-  | 'UPSTREAM_ERROR';
+  | 'UPSTREAM_ERROR'
+  | 'REQUEST_BODY_TIMEOUT';
 
 interface FailureRow {
-  readonly status: 502 | 503 | 504;
+  readonly status: 408 | 502 | 503 | 504;
   readonly message: string;
   /** True when the upstream provably never received the request (safe to replay even a write). */
   readonly neverReached: boolean;
   /** Counted as a timeout (not an error) in status classes. */
   readonly timeout: boolean;
+  /** The client's doing: never replayed on legacy, never held against the new service's breaker. */
+  readonly clientFault?: true;
 }
 
 export const FAILURES: Readonly<Record<FailureCode, FailureRow>> = {
   UPSTREAM_CONNECT_REFUSED: { status: 502, message: 'The upstream service refused the connection.', neverReached: true, timeout: false },
   UPSTREAM_CONNECT_TIMEOUT: { status: 504, message: 'The upstream service could not be reached in time.', neverReached: true, timeout: true },
+  UPSTREAM_QUEUE_TIMEOUT: { status: 503, message: 'The upstream service is at its connection limit.', neverReached: true, timeout: true },
   UPSTREAM_HEADERS_TIMEOUT: { status: 504, message: 'The upstream service did not answer in time.', neverReached: false, timeout: true },
   UPSTREAM_IDLE_TIMEOUT: { status: 504, message: 'The upstream service stopped responding.', neverReached: false, timeout: true },
   UPSTREAM_RESET: { status: 502, message: 'The upstream service closed the connection.', neverReached: false, timeout: false },
@@ -32,6 +37,7 @@ export const FAILURES: Readonly<Record<FailureCode, FailureRow>> = {
   UPSTREAM_TLS: { status: 502, message: 'The secure connection to the upstream service failed.', neverReached: true, timeout: false },
   UPSTREAM_PROTOCOL: { status: 502, message: 'The upstream service sent an invalid response.', neverReached: false, timeout: false },
   UPSTREAM_ERROR: { status: 502, message: 'The upstream service failed.', neverReached: false, timeout: false },
+  REQUEST_BODY_TIMEOUT: { status: 408, message: 'The request body stopped arriving.', neverReached: false, timeout: true, clientFault: true },
 };
 
 export class UpstreamFailure extends Error {

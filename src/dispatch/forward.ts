@@ -12,8 +12,10 @@ import { request as httpRequest, type IncomingMessage, type ServerResponse, type
 import { request as httpsRequest } from 'node:https';
 import { Readable, type Duplex } from 'node:stream';
 import httpProxy from 'http-proxy';
+import { hasRequestBody } from './body-tee.ts';
 import { classifyUpstreamError, UpstreamFailure } from './failures.ts';
 import type { HeaderEntries } from './hop-headers.ts';
+import { watchRequestBody } from './request-body-watch.ts';
 import type { ResolvedTimeouts, Upstream } from './upstream-pool.ts';
 
 export type FailurePhase = 'before-response' | 'during-response';
@@ -79,10 +81,14 @@ function rewriteUpstreamRequest(proxyReq: ClientRequest, call: ForwardCall): voi
 
 interface CallState {
   readonly call: ForwardCall;
+  /** The client's body is still arriving: the call uses the upload pool and the body idle timeout. */
+  readonly streaming: boolean;
   responded: boolean;
   settled: boolean;
   proxyReq?: ClientRequest;
-  headersTimer?: NodeJS.Timeout;
+  /** Waiting for a connection from the pool (queueMs), then for the response headers (headersMs). */
+  timer?: NodeJS.Timeout;
+  stopBodyWatch?: () => void;
 }
 
 export function createForwarder(): Forwarder {
@@ -99,16 +105,20 @@ export function createForwarder(): Forwarder {
 
   return {
     forward(call) {
-      const state: CallState = { call, responded: false, settled: false };
-      state.headersTimer = setTimeout(() => fail(state, new UpstreamFailure('UPSTREAM_HEADERS_TIMEOUT')), call.timeouts.headersMs);
+      const streaming = call.body === undefined && !call.req.complete && hasRequestBody(call.req);
+      const state: CallState = { call, streaming, responded: false, settled: false };
+      // Until the pool hands out a connection (prepareUpstreamRequest). The headers timer starts
+      // only once the whole request is sent: a 2 MB upload over 40 s is not a 30 s upstream wait.
+      state.timer = setTimeout(() => fail(state, new UpstreamFailure('UPSTREAM_QUEUE_TIMEOUT')), call.timeouts.queueMs);
       abortWhenClientLeaves(state);
+      const agent = streaming ? call.upstream.uploadAgent : call.upstream.agent;
       const options = {
         target: call.upstream.target,
-        agent: call.upstream.agent,
+        agent,
         buffer: call.body !== undefined ? Readable.from([call.body.length ? call.body : EMPTY]) : undefined,
         [CALL]: state,
       };
-      hookAgent(call.upstream.agent);
+      hookAgent(agent);
       creating = state;
       // http-proxy copies req.headers onto the upstream request (validating each field), and
       // hookAgent then replaces them all with the faithful list: hide them from http-proxy so that
@@ -121,6 +131,11 @@ export function createForwarder(): Forwarder {
         creating = undefined;
         call.req.headers = headers;
       }
+      state.proxyReq?.once('finish', () => {
+        if (state.settled || state.responded) return;
+        clearTimeout(state.timer);
+        state.timer = setTimeout(() => fail(state, new UpstreamFailure('UPSTREAM_HEADERS_TIMEOUT')), call.timeouts.headersMs);
+      });
     },
     forwardUpgrade(req, socket, head, upstream, headers, onError) {
       forwardUpgrade(req, socket, head, upstream, headers, onError);
@@ -138,6 +153,8 @@ function prepareUpstreamRequest(proxyReq: ClientRequest, state: CallState): void
     proxyReq.destroy();
     return;
   }
+  clearTimeout(state.timer); // the queue wait is over: a connection was handed out
+  if (state.streaming) state.stopBodyWatch = watchRequestBody(call.req, call.timeouts.bodyIdleMs, () => fail(state, new UpstreamFailure('REQUEST_BODY_TIMEOUT')));
   const socket = proxyReq.socket;
   if (socket?.connecting) {
     const connectTimer = setTimeout(() => proxyReq.destroy(new UpstreamFailure('UPSTREAM_CONNECT_TIMEOUT')), call.timeouts.connectMs);
@@ -146,7 +163,7 @@ function prepareUpstreamRequest(proxyReq: ClientRequest, state: CallState): void
   }
   proxyReq.setTimeout(call.timeouts.idleMs, () => proxyReq.destroy(new UpstreamFailure('UPSTREAM_IDLE_TIMEOUT')));
   proxyReq.once('response', (proxyRes) => {
-    clearTimeout(state.headersTimer);
+    stopTimers(state);
     if (state.settled) {
       proxyRes.destroy();
       return;
@@ -160,14 +177,19 @@ function prepareUpstreamRequest(proxyReq: ClientRequest, state: CallState): void
 function abortWhenClientLeaves(state: CallState): void {
   state.call.res.once('close', () => {
     if (state.call.res.writableFinished) return;
-    clearTimeout(state.headersTimer);
+    stopTimers(state);
     if (!state.responded) state.settled = true;
     state.proxyReq?.destroy();
   });
 }
 
+function stopTimers(state: CallState): void {
+  clearTimeout(state.timer);
+  state.stopBodyWatch?.();
+}
+
 function fail(state: CallState, failure: UpstreamFailure): void {
-  clearTimeout(state.headersTimer);
+  stopTimers(state);
   if (state.responded) {
     state.call.onFailure(failure, 'during-response');
     return;

@@ -194,12 +194,17 @@ function serve(deps: HandlerDeps, input: ServeInput): void {
         if (phase === 'before-response') span?.end(failure.code);
         // A failure mid-body follows a response already recorded: count the request once. A client
         // that left first is not the new service's failure (Ficus cut the upstream call itself).
-        if (side === 'new' && route && phase === 'before-response' && !res.destroyed) deps.breaker?.record(route, false);
+        const row = FAILURES[failure.code];
+        if (side === 'new' && route && phase === 'before-response' && !res.destroyed && !row.clientFault) deps.breaker?.record(route, false);
         if (phase === 'during-response' || res.headersSent || res.destroyed) {
           res.destroy();
           return;
         }
-        if (canFallBack && fallback === undefined && (isSafeRequest(input.method, route) || FAILURES[failure.code].neverReached)) {
+        if (row.clientFault) {
+          observeServed(deps, input, side, '4xx', upstreamMs, fallback);
+          return respondWithFailure(deps, input, failure, upstreamMs, mode, side, fallback);
+        }
+        if (canFallBack && fallback === undefined && (isSafeRequest(input.method, route) || row.neverReached)) {
           return replayOnLegacy(FAILURES[failure.code].timeout ? 'timeout' : failure.code === 'UPSTREAM_CONNECT_REFUSED' ? 'connect-refused' : 'error', upstreamMs, undefined);
         }
         observeServed(deps, input, side, FAILURES[failure.code].timeout ? 'timeout' : 'error', upstreamMs, fallback);
@@ -245,6 +250,8 @@ function respondWithFailure(deps: HandlerDeps, input: ServeInput, failure: Upstr
     'Cache-Control': 'no-store',
     'X-Request-Id': requestId,
     'Server-Timing': serverTimingValue(upstreamMs, mode),
+    // The rest of an unfinished body is never read: the connection cannot carry another request.
+    ...(row.clientFault || !input.req.complete ? { Connection: 'close' } : {}),
   });
   input.res.end(body);
   input.trace?.end(row.status, side, true, failure.code);

@@ -8,11 +8,15 @@ import type { UpstreamConfig } from '../config/load-routes.ts';
 
 export interface ResolvedTimeouts {
   readonly connectMs: number;
+  /** From the last request byte sent to the response headers (a slow upload is not the upstream's wait). */
   readonly headersMs: number;
   readonly idleMs: number;
+  readonly queueMs: number;
+  readonly bodyIdleMs: number;
 }
 
-export const DEFAULT_TIMEOUTS: ResolvedTimeouts = { connectMs: 2_000, headersMs: 30_000, idleMs: 60_000 };
+export const DEFAULT_TIMEOUTS: ResolvedTimeouts = { connectMs: 2_000, headersMs: 30_000, idleMs: 60_000, queueMs: 5_000, bodyIdleMs: 30_000 };
+export const DEFAULT_MAX_UPLOAD_SOCKETS = 64;
 
 export interface Upstream {
   readonly name: string;
@@ -20,6 +24,11 @@ export interface Upstream {
   /** The target object http-proxy and http.request take. */
   readonly target: { readonly protocol: string; readonly hostname: string; readonly host: string; readonly port: number; readonly path: string };
   readonly agent: HttpAgent;
+  /**
+   * For requests whose body is still streaming from the client, capped at `maxUploadSockets`: 300
+   * clients trickling a byte every 10 s once held all 256 sockets and GETs waited 29.6 s.
+   */
+  readonly uploadAgent: HttpAgent;
   readonly rewriteHost: boolean;
   /** Host header value when rewriting. */
   readonly hostHeader: string;
@@ -57,8 +66,10 @@ export function closeUpstreamPool(pool: UpstreamPool, keep?: UpstreamPool): void
   const kept = new Set([...(keep?.values() ?? [])].map((u) => u.agent));
   for (const upstream of pool.values()) {
     if (kept.has(upstream.agent)) continue;
-    if (keep) retireAgent(upstream.agent);
-    else upstream.agent.destroy();
+    for (const agent of [upstream.agent, upstream.uploadAgent]) {
+      if (keep) retireAgent(agent);
+      else agent.destroy();
+    }
   }
 }
 
@@ -75,6 +86,8 @@ export function resolveTimeouts(base: Partial<ResolvedTimeouts>, override: Parti
     connectMs: override.connectMs ?? base.connectMs ?? DEFAULT_TIMEOUTS.connectMs,
     headersMs: override.headersMs ?? base.headersMs ?? DEFAULT_TIMEOUTS.headersMs,
     idleMs: override.idleMs ?? base.idleMs ?? DEFAULT_TIMEOUTS.idleMs,
+    queueMs: override.queueMs ?? base.queueMs ?? DEFAULT_TIMEOUTS.queueMs,
+    bodyIdleMs: override.bodyIdleMs ?? base.bodyIdleMs ?? DEFAULT_TIMEOUTS.bodyIdleMs,
   };
 }
 
@@ -82,21 +95,24 @@ function buildUpstream(config: UpstreamConfig, connectionKey: string): Upstream 
   const url = new URL(config.url);
   const https = url.protocol === 'https:';
   const port = Number(url.port) || (https ? 443 : 80);
-  const common = { keepAlive: true, timeout: config.keepAliveMs, maxSockets: config.maxSockets, scheduling: 'lifo' as const };
-  const agent = https
-    ? new HttpsAgent({
-        ...common,
+  const common = { keepAlive: true, timeout: config.keepAliveMs, scheduling: 'lifo' as const };
+  const tls = https
+    ? {
         ca: config.tls?.ca ? readFileSync(config.tls.ca) : undefined,
         cert: config.tls?.cert ? readFileSync(config.tls.cert) : undefined,
         key: config.tls?.key ? readFileSync(config.tls.key) : undefined,
         servername: config.tls?.servername,
-      })
-    : new HttpAgent(common);
+      }
+    : undefined;
+  const build = (maxSockets: number) => (tls ? new HttpsAgent({ ...common, ...tls, maxSockets }) : new HttpAgent({ ...common, maxSockets }));
+  const agent = build(config.maxSockets);
+  const uploadAgent = build(config.maxUploadSockets ?? DEFAULT_MAX_UPLOAD_SOCKETS);
   return {
     name: config.name,
     url,
     target: { protocol: url.protocol, hostname: url.hostname, host: url.hostname, port, path: url.pathname === '/' ? '' : url.pathname },
     agent,
+    uploadAgent,
     rewriteHost: config.rewriteHost,
     hostHeader: url.host,
     timeouts: resolveTimeouts(config.timeouts),
@@ -112,6 +128,7 @@ function connectionKeyOf(config: UpstreamConfig): string {
     url: new URL(config.url).href,
     keepAliveMs: config.keepAliveMs,
     maxSockets: config.maxSockets,
+    maxUploadSockets: config.maxUploadSockets ?? DEFAULT_MAX_UPLOAD_SOCKETS,
     tls: config.tls ? { ca: file(ca), cert: file(cert), key: file(key), servername: servername ?? null } : null,
   });
 }
