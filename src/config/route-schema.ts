@@ -68,6 +68,8 @@ export const breakerSchema = z.strictObject({
   windowMs: ms.default(30_000),
   minRequests: z.number().int().positive().default(20),
   errorRate: z.number().gt(0).max(1).default(0.5),
+  /** Trips on this many failures in a row, whatever the window says (0 = off): a sudden total outage trips in a second. */
+  consecutiveFailures: z.number().int().nonnegative().default(5),
   /** How long the route stays on legacy before a trickle of probes. */
   openMs: ms.default(15_000),
   /** Fraction of requests sent to new while half-open. */

@@ -4,6 +4,10 @@
 // then a trickle of probes (`probeRate`) goes to new; `probesToClose` consecutive good probes restore
 // it, one failed probe opens it again. Every trip and restore is reported with the numbers behind it.
 //   closed ──(errors/requests ≥ errorRate, requests ≥ minRequests, in windowMs)──► open
+//   closed ──(consecutiveFailures failures in a row)──► open
+// The window alone needed ~15 s of total failure to trip (50% of 30 s with minRequests): 590 writes
+// failed in a reset storm. A run of failures with no success between them is the sudden outage's
+// signature, and it trips after a handful of requests whatever the traffic rate.
 //   open ──(openMs elapsed)──► half-open ──(probesToClose successes)──► closed
 //                                  └──(one failed probe)──► open
 import type { BreakerSpec } from '../config/route-schema.ts';
@@ -19,14 +23,15 @@ export type BreakerTransition =
       readonly route: string;
       readonly from: 'closed' | 'half-open';
       readonly to: 'open';
-      /** `threshold`: the window's error rate; `probe-failed`: a half-open probe failed. */
-      readonly cause: 'threshold' | 'probe-failed';
+      /** `threshold`: the window's error rate; `consecutive-failures`: failures in a row; `probe-failed`: a half-open probe failed. */
+      readonly cause: 'threshold' | 'consecutive-failures' | 'probe-failed';
       readonly requests: number;
       readonly errors: number;
       readonly rate: number;
       readonly windowMs: number;
       readonly errorRate: number;
       readonly minRequests: number;
+      readonly consecutiveFailures: number;
       readonly openMs: number;
     }
   | {
@@ -74,6 +79,8 @@ interface RouteBreaker {
   /** When the route first tripped in this episode (restore reports the whole time off new). */
   episodeStart: number;
   probes: number;
+  /** Failures since the last success while closed. */
+  consecutive: number;
   spec: BreakerSpec;
 }
 
@@ -83,7 +90,7 @@ export function createBreaker(deps: BreakerDeps): Breaker {
   const entry = (id: string, spec: BreakerSpec): RouteBreaker => {
     let b = routes.get(id);
     if (!b) {
-      b = { state: 'closed', buckets: emptyBuckets(), openedAt: 0, episodeStart: 0, probes: 0, spec };
+      b = { state: 'closed', buckets: emptyBuckets(), openedAt: 0, episodeStart: 0, probes: 0, consecutive: 0, spec };
       routes.set(id, b);
     } else if (b.spec !== spec) {
       // A route reload may change the window: start counting afresh rather than mix bucket sizes.
@@ -97,17 +104,18 @@ export function createBreaker(deps: BreakerDeps): Breaker {
     b.state = 'open';
     b.openedAt = at;
     b.probes = 0;
+    b.consecutive = 0;
     b.buckets = emptyBuckets();
   };
 
-  const trip = (id: string, b: RouteBreaker, at: number, cause: 'threshold' | 'probe-failed', counts: { requests: number; errors: number }) => {
+  const trip = (id: string, b: RouteBreaker, at: number, cause: 'threshold' | 'consecutive-failures' | 'probe-failed', counts: { requests: number; errors: number }) => {
     const from = b.state as 'closed' | 'half-open';
     if (from === 'closed') b.episodeStart = at;
     open(b, at);
-    const { windowMs, errorRate, minRequests, openMs } = b.spec;
+    const { windowMs, errorRate, minRequests, consecutiveFailures, openMs } = b.spec;
     deps.onTransition({
       kind: 'trip', route: id, from, to: 'open', cause, requests: counts.requests, errors: counts.errors,
-      rate: counts.requests ? counts.errors / counts.requests : 0, windowMs, errorRate, minRequests, openMs,
+      rate: counts.requests ? counts.errors / counts.requests : 0, windowMs, errorRate, minRequests, consecutiveFailures, openMs,
     });
   };
 
@@ -138,13 +146,17 @@ export function createBreaker(deps: BreakerDeps): Breaker {
         const probes = b.probes;
         b.state = 'closed';
         b.probes = 0;
+        b.consecutive = 0;
         b.buckets = emptyBuckets();
         deps.onTransition({ kind: 'restore', route: route.id, from: 'half-open', to: 'closed', probes, probesToClose: spec.probesToClose, openForMs: at - b.episodeStart });
         return;
       }
       const counts = addToWindow(b.buckets, spec.windowMs, at, ok);
+      b.consecutive = ok ? 0 : b.consecutive + 1;
       if (counts.requests >= spec.minRequests && counts.errors / counts.requests >= spec.errorRate) {
         trip(route.id, b, at, 'threshold', counts);
+      } else if (spec.consecutiveFailures > 0 && b.consecutive >= spec.consecutiveFailures) {
+        trip(route.id, b, at, 'consecutive-failures', counts);
       }
     },
     state(route) {

@@ -46,6 +46,31 @@ describe('circuit breaker', () => {
     expect(b.states()).toEqual({ patients: 'open' });
   });
 
+  it('trips on five failures in a row with the default spec, long before the window has minRequests', () => {
+    const route = routeWith({});
+    const transitions: BreakerTransition[] = [];
+    const b = createBreaker({ routes: () => [route.config], now: () => 1_000_000, random: () => 0, onTransition: (t) => transitions.push(t) });
+    for (let i = 0; i < 4; i++) b.record(route, false);
+    expect(b.state('patients')).toBe('closed');
+    b.record(route, false);
+    expect(b.state('patients')).toBe('open');
+    expect(transitions).toEqual([expect.objectContaining({ kind: 'trip', cause: 'consecutive-failures', consecutiveFailures: 5, requests: 5, errors: 5, minRequests: 20 })]);
+  });
+
+  it('restarts the run of failures at every success', () => {
+    const { b, route } = setup({ minRequests: 100, consecutiveFailures: 3 });
+    for (const ok of [false, false, true, false, false, true, false, false]) b.record(route, ok);
+    expect(b.state('patients')).toBe('closed');
+    b.record(route, false);
+    expect(b.state('patients')).toBe('open');
+  });
+
+  it('never trips on a run of failures when consecutiveFailures is 0', () => {
+    const { b, route } = setup({ minRequests: 100, consecutiveFailures: 0 });
+    for (let i = 0; i < 50; i++) b.record(route, false);
+    expect(b.state('patients')).toBe('closed');
+  });
+
   it('forgets outcomes older than the window', () => {
     const { b, route, advance } = setup({});
     b.record(route, false);
