@@ -8,6 +8,7 @@ import { readSettings } from './config/env.ts';
 import type { Settings } from './config/settings.ts';
 import { startFicus, describeError, type Ficus } from './ficus.ts';
 import { isoTimeCached } from './telemetry/log-time.ts';
+import type { DemoSession } from './demo/console/start-demo-session.ts';
 
 silenceKnownDeprecation();
 
@@ -29,11 +30,14 @@ async function start(argv: string[]): Promise<void> {
   } catch (error) {
     fail(error);
   }
+  // The demo logs to a file under its data folder and keeps the terminal for the banner and a
+  // live summary (src/demo/console); everything else logs JSON lines to stdout.
+  const demo = settings.demo ? await openDemoSession(settings) : undefined;
   // Asynchronous stdout: under load, access-log lines coalesce into few writes instead of one
   // blocking syscall per request. Flushed synchronously on exit.
-  const destination = pino.destination({ dest: 1, sync: false });
-  const log = pino({ level: settings.logLevel, base: { service: 'ficus' }, timestamp: isoTimeCached }, destination);
-  process.once('exit', () => destination.flushSync());
+  const destination = demo ? undefined : pino.destination({ dest: 1, sync: false });
+  const log = pino({ level: settings.logLevel, base: { service: 'ficus' }, timestamp: isoTimeCached }, demo?.logStream ?? destination);
+  process.once('exit', () => (demo ? demo.stop() : destination?.flushSync()));
   const demoStops: (() => Promise<void>)[] = [];
   if (settings.demo) settings = await startDemoUpstreams(settings, demoStops);
   let ficus: Ficus;
@@ -41,9 +45,10 @@ async function start(argv: string[]): Promise<void> {
     ficus = await startFicus(settings, { log });
   } catch (error) {
     await Promise.all(demoStops.map((stop) => stop()));
+    demo?.stop();
     fail(error);
   }
-  if (settings.demo) printDemoBanner(settings, ficus);
+  demo?.started(ficus, settings);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -55,6 +60,8 @@ async function start(argv: string[]): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+  // A closed terminal (or `script`/`timeout` ending the session) drains like any stop.
+  process.on('SIGHUP', () => void stop('SIGHUP'));
 }
 
 async function startDemoUpstreams(settings: Settings, stops: (() => Promise<void>)[]): Promise<Settings> {
@@ -67,19 +74,15 @@ async function startDemoUpstreams(settings: Settings, stops: (() => Promise<void
   return { ...settings, upstreamUrls };
 }
 
-function printDemoBanner(settings: Settings, ficus: Ficus): void {
-  const lines = [
-    '',
-    `Ficus demo is running (Node ${process.version})`,
-    `  proxy            ${ficus.proxyUrl}        e.g. curl ${ficus.proxyUrl}/fhir/Patient/pat-0001`,
-    `  admin API        ${ficus.adminUrl}        token: ${settings.adminToken === 'demo-operator-token' ? 'demo-operator-token (demo only)' : '(from FICUS_ADMIN_TOKEN)'}`,
-    `  dashboard        ${ficus.adminUrl}/_ficus/`,
-    `  legacy monolith  ${settings.upstreamUrls.legacy}`,
-    `  new service      ${settings.upstreamUrls['ehr-next']}`,
-    `  routes ${settings.routesDir}   flags ${settings.flagsDir}   store ${settings.databaseUrl.replace(/\/\/[^@]*@/, '//***@')}`,
-    '',
-  ];
-  process.stderr.write(`${lines.join('\n')}\n`);
+async function openDemoSession(settings: Settings): Promise<DemoSession> {
+  const { startDemoSession } = await import('./demo/console/start-demo-session.ts');
+  const isTTY = process.stderr.isTTY === true;
+  const fromEnv = Number(process.env.FICUS_DEMO_SUMMARY_INTERVAL_MS);
+  return startDemoSession(settings, {
+    terminal: { write: (text) => process.stderr.write(text), isTTY, columns: () => process.stderr.columns },
+    // On a TTY the line is rewritten every second; a pipe or file gets a line at most every 10 s.
+    summaryIntervalMs: Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : isTTY ? 1_000 : 10_000,
+  });
 }
 
 function printHelp(): void {

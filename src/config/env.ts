@@ -29,7 +29,10 @@ export function readSettings(argv: readonly string[], env: NodeJS.ProcessEnv, cw
     return n;
   };
   const demo = values.demo === true;
-  const dataDir = resolve(cwd, values['data-dir'] ?? env.FICUS_DATA_DIR ?? 'data');
+  // The demo keeps all its state (store, flags, log) in its own folder, so `npm run demo:reset`
+  // can start it over without touching a real store, and `ficus set` never edits the checkout.
+  const dataDir = resolve(cwd, values['data-dir'] ?? env.FICUS_DATA_DIR ?? (demo ? 'data/demo' : 'data'));
+  const flagsGiven = values.flags ?? env.FICUS_FLAGS_DIR;
   const upstreamUrls: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) {
     const m = /^FICUS_UPSTREAM_([A-Z0-9_]+)_URL$/.exec(name);
@@ -50,7 +53,8 @@ export function readSettings(argv: readonly string[], env: NodeJS.ProcessEnv, cw
     adminPort: port('--admin-port', values['admin-port'] ?? env.FICUS_ADMIN_PORT, 8081),
     adminHost: values['admin-host'] ?? env.FICUS_ADMIN_HOST ?? '127.0.0.1',
     routesDir: resolve(cwd, values.routes ?? env.FICUS_ROUTES_DIR ?? 'routes'),
-    flagsDir: resolve(cwd, values.flags ?? env.FICUS_FLAGS_DIR ?? 'flags'),
+    flagsDir: flagsGiven ? resolve(cwd, flagsGiven) : demo ? resolve(dataDir, 'flags') : resolve(cwd, 'flags'),
+    flagsSeedDir: !flagsGiven && demo ? resolve(cwd, 'flags') : undefined,
     dataDir,
     databaseUrl: values.db ?? env.FICUS_DATABASE_URL ?? `sqlite:${resolve(dataDir, 'ficus.db')}`,
     upstreamUrls,

@@ -8,6 +8,8 @@ export interface Settings {
   readonly adminHost: string;
   readonly routesDir: string;
   readonly flagsDir: string;
+  /** Demo: the checkout's flags/, copied into flagsDir on first start (flagsDir is then the demo's own). */
+  readonly flagsSeedDir?: string;
   readonly dataDir: string;
   readonly databaseUrl: string;
   /** Upstream name → URL overriding the route files (legacy from --legacy / FICUS_LEGACY_URL). */
