@@ -126,6 +126,16 @@ describe.skipIf(!NGINX_BINARY)(`route confusion against a normalising nginx as t
     expect(nginx.received().slice(seenBefore).map((r) => r.requestUri)).toEqual([sentinelPath]);
   });
 
+  it('keeps a crafted WebSocket upgrade off the new service too (upgrades use the same match)', async () => {
+    const seenBefore = nginx.received().length;
+    const before = await refusedCount(h, 'api-v2', 'encoded-slash');
+    const path = '/api/v2/..%2F..%2Finternal%2Fconfig';
+    await send(h.proxyUrl, { path, headers: ['Host', 'ehr.example', 'Connection', 'Upgrade', 'Upgrade', 'websocket', 'Sec-WebSocket-Version', '13', 'Sec-WebSocket-Key', 'dGhlIHNhbXBsZSBub25jZQ=='] }).catch(() => undefined);
+    expect(await refusedCount(h, 'api-v2', 'encoded-slash')).toBe(before + 1);
+    const { path: sentinelPath } = await sentinelThroughFicus();
+    expect(nginx.received().slice(seenBefore).map((r) => r.requestUri)).toEqual([sentinelPath]);
+  });
+
   it('sends no shadow copy of any crafted path to the new service (copies follow the same match)', async () => {
     for (const flag of FLAGS) await h.setFlagMode(flag, 'shadow');
     try {
