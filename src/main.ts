@@ -93,7 +93,7 @@ function printHelp(): void {
   ficus routes                         routes with mode, percent, evidence and readiness
   ficus set <route> <mode> [--percent N] --reason "..." [--force]
   ficus report <route>                 differences, noise suggestions, readiness reasons
-  ficus accept <route> <pointer> <kind> --reason "..."
+  ficus accept <route> <pointer> <kind> --reason "..." [--revoke]
   ficus check [--routes DIR] [--flags DIR]   validate config offline
   ficus audit [verify]
   ficus flags push|pull [--flags DIR]    move flags between flags/ and an Unleash server

@@ -52,14 +52,14 @@ function checkVolume(evidence: RouteEvidence, policy: ReadinessPolicy): string |
 /** Seen wrong: the observed rate of unexpected mismatches already reaches the maximum. */
 function checkMismatchRate(unexpected: number, judged: number, policy: ReadinessPolicy): string | null {
   if (judged === 0 || unexpected === 0 || unexpected / judged < policy.maxMismatchRate) return null;
-  return `${unexpected} unexpected mismatches in ${judged} comparisons (${percent(unexpected / judged)}), must be below ${percent(policy.maxMismatchRate)}`;
+  return `${mismatches(unexpected)} in ${judged} comparisons (${percent(unexpected / judged)}), must be below ${percent(policy.maxMismatchRate)}`;
 }
 
 /** Not proven good: the observed rate is below the maximum, but its 95% upper bound is not yet. */
 function checkProof(unexpected: number, judged: number, upper: number | null, policy: ReadinessPolicy): string | null {
   if (upper === null || upper < policy.maxMismatchRate) return null;
   if (unexpected / judged >= policy.maxMismatchRate) return null; // already a failure, said once
-  return `${unexpected} unexpected mismatches in ${judged} comparisons: the mismatch rate may be as high as ${percent(upper)} (95% upper bound), must be below ${percent(policy.maxMismatchRate)}`;
+  return `${mismatches(unexpected)} in ${judged} comparisons: the mismatch rate may be as high as ${percent(upper)} (95% upper bound), must be below ${percent(policy.maxMismatchRate)}`;
 }
 
 function checkNewFailures(evidence: RouteEvidence): string | null {
@@ -88,6 +88,10 @@ function checkOpenDifferences(evidence: RouteEvidence): string | null {
   if (open.length === 0) return null;
   const named = open.slice(0, 3).map((d) => `${d.kind} ${d.pointer || '(body)'}`).join(', ');
   return `${open.length} of ${evidence.differences.length} differences seen not accepted (${named}${open.length > 3 ? ', …' : ''})`;
+}
+
+function mismatches(count: number): string {
+  return `${count} unexpected mismatch${count === 1 ? '' : 'es'}`;
 }
 
 function percent(rate: number): string {
