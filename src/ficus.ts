@@ -89,6 +89,7 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
   const fileTokens = settings.adminTokensFile ? await loadTokensFile(settings.adminTokensFile) : [];
   let routes = await loadRoutes(settings.routesDir, { urlOverrides: settings.upstreamUrls });
   let state: FullEdgeState = await buildEdgeState(routes, settings.routesDir);
+  for (const warning of routes.warnings) log.warn({ event: 'routes-warning' }, warning);
   let lastConfigError: string | undefined;
   let draining = false;
 
@@ -242,12 +243,14 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
   const reloadRoutes = async () => {
     try {
       const next = await loadRoutes(settings.routesDir, { urlOverrides: settings.upstreamUrls });
+      // Back to the content in force (a bad edit undone): nothing to rebuild, but the error is over.
+      lastConfigError = undefined;
       if (next.hash === routes.hash) return;
       const previous = state;
       state = await buildEdgeState(next, settings.routesDir, previous.upstreams);
       closeUpstreamPool(previous.upstreams, state.upstreams);
       routes = next;
-      lastConfigError = undefined;
+      for (const warning of next.warnings) log.warn({ event: 'routes-warning' }, warning);
       log.info({ event: 'routes-reloaded', hash: next.hash, routes: next.routes.length }, 'routes reloaded');
       auditor.record({ actor: 'ficus', action: 'config-reload', details: { hash: next.hash, files: next.files, routes: next.routes.length }, source: 'routes/' });
     } catch (error) {

@@ -25,6 +25,8 @@ export interface RoutesConfig {
   /** SHA-256 over the files' bytes: audited on reload so a change can be traced to its content. */
   readonly hash: string;
   readonly files: readonly string[];
+  /** Worth telling the operator, not worth refusing: e.g. no route files yet (pure pass-through). */
+  readonly warnings: readonly string[];
 }
 
 export interface LoadRoutesOptions {
@@ -72,9 +74,11 @@ export async function loadRoutes(dir: string, options: LoadRoutesOptions = {}): 
 
   applyUrlOverrides(upstreams, options.urlOverrides ?? {}, problems);
   problems.push(...crossCheck(upstreams, routes));
-  if (names.length === 0) problems.push({ file: display(dir), message: 'no route files (*.yaml) found' });
+  // No routes yet is the first step of every strangler migration: Ficus in front, everything
+  // passing through to legacy untouched. It still needs a legacy upstream (crossCheck says so).
+  const warnings = names.length === 0 ? [`no route files (*.yaml) in ${display(dir)}: every request passes through to legacy untouched`] : [];
   if (problems.length > 0) throw new ConfigError(problems);
-  return { upstreams, routes, hash: hash.digest('hex'), files: names };
+  return { upstreams, routes, hash: hash.digest('hex'), files: names, warnings };
 }
 
 async function listYamlFiles(dir: string): Promise<string[]> {
