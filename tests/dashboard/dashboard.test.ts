@@ -75,6 +75,29 @@ describe('dashboard', () => {
     await page.close();
   });
 
+  it('shows readiness as inconclusive without evidence, accepts a difference and revokes it, both audited', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(h.adminUrl);
+    await page.fill('input[name="token"]', 'test-token');
+    await page.click('button[type="submit"]');
+    await page.waitForSelector('table.grid');
+    expect(await page.textContent('a[href="/_ficus/routes/items"] >> xpath=ancestor::tr')).toContain('inconclusive');
+
+    await page.goto(`${h.adminUrl}/_ficus/routes/items`);
+    const row = 'tr:has(td.mono:text-is("/meta/lastUpdated"))';
+    await page.fill(`${row} form[data-url$="/api/differences/accept"] input[name="reason"]`, 'legacy stamps its own clock');
+    await Promise.all([page.waitForEvent('load'), page.click(`${row} form[data-url$="/api/differences/accept"] button`)]);
+    expect(await page.textContent(row)).toContain('accepted');
+    await page.fill(`${row} form[data-url$="/api/differences/revoke"] input[name="reason"]`, 'it hides a real change');
+    await Promise.all([page.waitForEvent('load'), page.click(`${row} form[data-url$="/api/differences/revoke"] button`)]);
+    expect(await page.textContent(row)).not.toContain('accepted');
+    const audit = await page.textContent('table.audit');
+    expect(audit).toContain('difference-accepted');
+    expect(audit).toContain('changed /meta/lastUpdated (revoked)');
+    await context.close();
+  });
+
   it('refuses a write that carries the session cookie but no CSRF token', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
