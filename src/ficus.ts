@@ -51,6 +51,9 @@ import { createLogLimiter } from './store/log-limiter.ts';
 import { renderStoreMetrics } from './store/render-store-metrics.ts';
 import { createStoreHealth, type StoreHealth } from './store/store-health.ts';
 import { createStatsRecorder } from './store/stats-recorder.ts';
+import { hostname } from 'node:os';
+import { createMigrationMap, routeWordsOf, servedAsOf } from './discovery/create-migration-map.ts';
+import { startAutopilot } from './rollout/start-autopilot.ts';
 
 export interface Ficus {
   readonly proxyUrl: string;
@@ -197,6 +200,7 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
     },
   });
 
+  const migrationMap = createMigrationMap({ routeWords: routeWordsOf(routes.routes) });
   const forwarder = createForwarder();
   // Refused requests: every one counted in /metrics, at most one log line per kind per interval.
   const warnEvery = { now: () => now().getTime(), intervalMs: settings.warnIntervalMs ?? EDGE_DEFAULTS.warnIntervalMs };
@@ -212,9 +216,11 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
     protocol: settings.tls ? 'https' : 'http',
     newRequestId: () => randomUUID(),
     observe,
-    onExchangeEnd: settings.accessLog
-      ? (summary: ExchangeSummary) => { proxyMetrics.exchangeEnded(summary); log.info(accessLogEntry(summary)); }
-      : (summary: ExchangeSummary) => proxyMetrics.exchangeEnded(summary),
+    onExchangeEnd: (summary: ExchangeSummary, rawTarget: string) => {
+      proxyMetrics.exchangeEnded(summary);
+      if (settings.accessLog) log.info(accessLogEntry(summary));
+      migrationMap.observe({ method: summary.method, rawPath: rawTarget, servedAs: servedAsOf(summary), failed: summary.status >= 500 || summary.failure !== undefined, latencyMs: summary.totalMs });
+    },
     tracer: tracing?.tracer,
     mirror,
     dropRequestHeaders: new Set(['baggage']),
@@ -276,6 +282,13 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
     onResult: (result) => log.info({ event: 'retention-purge', ...result }, 'expired audit entries, differences and statistics purged'),
     onError: storeFailed('retention-purge-failed', 'retention purge failed'),
   });
+  const autopilot = startAutopilot({
+    db: store.db, holder: `${hostname()}:${process.pid}`, tickMs: settings.autopilotTickMs ?? 15_000, now,
+    routes: () => routes.routes, writer: flagWriter, breakerState: (route) => breaker.state(route),
+    audit: (input) => auditor.append(input),
+    onDecision: (route, action) => { if (action.action !== 'hold' && action.action !== 'none') log.info({ event: 'rollout-decision', route, action: action.action, reason: action.reason }, 'autopilot decision'); },
+    onError: (error) => log.error({ event: 'autopilot-failed', error: describeError(error) }, 'autopilot tick failed; holding'),
+  });
   const admin = createAdminApp({
     tokens: [...(options.tokens ?? []), ...fileTokens],
     operatorToken: settings.adminToken,
@@ -292,6 +305,8 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
     routes: () => routes.routes,
     writeMirroringStopped: (route) => mirror.writeMirroringStopped().has(route),
     breakerState: (route) => breaker.state(route),
+    rollouts: autopilot.controller,
+    map: migrationMap,
   });
   const adminServer = createAdaptorServer({ fetch: admin.fetch, overrideGlobalObjects: false }) as Server;
 
@@ -310,6 +325,7 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
     if (closed) return;
     closed = true;
     purges.stop();
+    await autopilot.stop();
     storeHealth.close();
     routesWatcher?.close();
     for (const w of tlsWatchers) w.close();

@@ -14,6 +14,10 @@ import { mountReadApi } from './read-api.ts';
 import type { RouteReportDeps } from './route-report.ts';
 import { createSessionStore, DASHBOARD_PATH, sessionAuth, type SessionVariables } from './sessions.ts';
 import { mountWriteApi } from './write-api.ts';
+import type { MigrationMap } from '../discovery/create-migration-map.ts';
+import type { RolloutController } from '../rollout/create-rollout-controller.ts';
+import { mountMapApi } from './map-api.ts';
+import { mountRolloutApi } from './rollout-api.ts';
 
 export interface ControlPlaneDeps extends RouteReportDeps {
   readonly auth: Authenticator;
@@ -24,6 +28,10 @@ export interface ControlPlaneDeps extends RouteReportDeps {
   /** Wrong-credential limits (login and bearer token each); defaults in attempt-limiter.ts. */
   readonly attemptLimits?: AttemptLimits;
   readonly refusals: AdminRefusals;
+  /** The autopilot (absent in tests that do not start one). */
+  readonly rollouts?: RolloutController;
+  /** The migration map of the traffic this replica has seen. */
+  readonly map?: MigrationMap;
 }
 
 export function mountControlPlane(app: Hono<{ Variables: AuthVariables }>, deps: ControlPlaneDeps): void {
@@ -37,6 +45,8 @@ export function mountControlPlane(app: Hono<{ Variables: AuthVariables }>, deps:
   api.use('/api/*', sessionAuth(sessions));
   mountWriteApi(api, deps);
   mountAuditApi(api, { auth: deps.auth, db: deps.db });
+  if (deps.rollouts) mountRolloutApi(api, { auth: deps.auth, rollouts: deps.rollouts, planOf: (id) => deps.routes().find((r) => r.id === id)?.rollout });
+  if (deps.map) mountMapApi(api, { auth: deps.auth, map: deps.map });
   mountReadApi(api as unknown as Hono<{ Variables: AuthVariables }>, deps);
 
   const dashboard = new Hono<{ Variables: SessionVariables }>();

@@ -7,6 +7,7 @@ import { AdminError, createAdminClient, type CliIo } from './admin-client.ts';
 import { checkCommand } from './check-command.ts';
 import { acceptCommand, auditCommand, reportCommand, routesCommand, setCommand, type CommandContext } from './control-commands.ts';
 import { tokensCommand } from './tokens-command.ts';
+import { mapCommand, rolloutCommand } from './rollout-command.ts';
 
 const OPTIONS = {
   admin: { type: 'string' },
@@ -21,6 +22,7 @@ const OPTIONS = {
   route: { type: 'string' },
   limit: { type: 'string' },
   'no-color': { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
 } as const;
 
 const USAGE = `usage:
@@ -29,6 +31,8 @@ const USAGE = `usage:
   ficus report <route> [--json]
   ficus accept <route> <pointer> <kind> --reason "..." [--revoke]
   ficus check [--routes DIR] [--flags DIR]
+  ficus rollout start <route> --reason "..." [--dry-run] | status <route> [--json] | approve|pause|resume|abort <route> --reason "..."
+  ficus map [--limit N] [--json]
   ficus audit [verify] [--route ID] [--limit N] [--json]
   ficus tokens hash [TOKEN] | ficus tokens new <name> <viewer|operator>
   ficus flags push|pull
@@ -78,6 +82,14 @@ export async function runCli(command: string, args: readonly string[], env: Node
         if (p.length !== 3) return usage('expected <route> <pointer> <kind>');
         if (!v.reason?.trim()) return usage('--reason "..." is required');
         return await acceptCommand(ctx, p[0]!, p[1]!, p[2]!, v.reason, v.revoke === true);
+      case 'rollout': {
+        const [sub, route] = p;
+        if (!sub || !route || !['start', 'status', 'approve', 'pause', 'resume', 'abort'].includes(sub)) return usage('expected rollout <start|status|approve|pause|resume|abort> <route>');
+        if (sub !== 'status' && !v.reason?.trim()) return usage('--reason "..." is required (it goes into the audit log)');
+        return await rolloutCommand(ctx, sub, route, { reason: v.reason, dryRun: v['dry-run'] });
+      }
+      case 'map':
+        return await mapCommand(ctx, { limit: v.limit });
       case 'audit':
         return await auditCommand(ctx, p[0], { route: v.route, limit: v.limit });
       default:

@@ -64,6 +64,8 @@ export interface RouteEvidence {
   readonly route: string;
   readonly since: string; // ISO time of the window start
   readonly served: Readonly<Record<Side, number>>;
+  /** Of `served`, the requests whose upstream failed (5xx, timeout, error); absent in older readers' evidence. */
+  readonly servedFailed?: Readonly<Record<Side, number>>;
   readonly fallbacks: Readonly<Partial<Record<FallbackReason, number>>>;
   readonly compared: number;
   readonly matched: number;

@@ -83,6 +83,7 @@ export function readSettings(argv: readonly string[], env: NodeJS.ProcessEnv, cw
     auditRetentionYears: Number(env.FICUS_AUDIT_RETENTION_YEARS ?? 6),
     telemetry: readTelemetrySettings(env, problems),
     ...readEdgeSettings(env, problems),
+    autopilotTickMs: readAutopilotTick(env, problems),
   };
   if (problems.length) throw new ConfigError(problems);
   return settings;
@@ -107,6 +108,16 @@ export function readEdgeSettings(env: NodeJS.ProcessEnv, problems: ConfigProblem
   };
 }
 // --- end edge ---
+
+/** 0 turns the autopilot off; otherwise 1 s .. 1 h between decisions. */
+function readAutopilotTick(env: NodeJS.ProcessEnv, problems: ConfigProblem[]): number {
+  const raw = env.FICUS_AUTOPILOT_TICK_MS;
+  if (raw === undefined || raw === '') return 15_000;
+  const n = Number(raw);
+  if (n === 0 || (Number.isInteger(n) && n >= 1_000 && n <= 3_600_000)) return n;
+  problems.push({ file: '(environment)', key: 'FICUS_AUTOPILOT_TICK_MS', message: '0 (off) or milliseconds between 1000 and 3600000' });
+  return 15_000;
+}
 
 // --- telemetry (owner: telemetry): the standard OTEL_* variables, nothing Ficus-specific ---
 const SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'] as const;

@@ -2,6 +2,7 @@
 // because a typo such as `stickyness:` silently doing nothing is how a canary leaks to every patient.
 import { z } from 'zod';
 import { compareConfigSchema } from '../compare/compareConfigSchema.ts';
+import { rolloutPlanSchema } from '../rollout/rollout-plan.ts';
 
 const ms = z.number().int().positive().max(3_600_000);
 
@@ -107,6 +108,8 @@ export const routeSchema = z.strictObject({
   /** Comparison rules (see src/compare/compareConfigSchema.ts); compiled once per load. */
   compare: compareConfigSchema.default({}),
   readiness: readinessSchema.default(readinessSchema.parse({})),
+  /** The autopilot's plan for this route (see src/rollout/rollout-plan.ts); started from the API or CLI. */
+  rollout: rolloutPlanSchema.optional(),
   breaker: breakerSchema.default(breakerSchema.parse({})),
 });
 

@@ -47,6 +47,8 @@ export interface Settings {
   /** FICUS_WARN_INTERVAL_MS: at most one warning line per kind of refused request per interval (default 60000). */
   readonly warnIntervalMs?: number;
   // --- end edge ---
+  /** FICUS_AUTOPILOT_TICK_MS: how often the autopilot decides (default 15000; 0 turns it off). */
+  readonly autopilotTickMs?: number;
   // --- telemetry (owner: telemetry) ---
   /** OpenTelemetry export, from the standard OTEL_* variables; undefined = no tracing, /metrics only. */
   readonly telemetry?: TelemetrySettings;

@@ -51,6 +51,11 @@ export interface MigrationMap {
   snapshot(limit?: number): MigrationMapSnapshot;
 }
 
+/** The literal segments of the route files' paths: endpoint words the map may show from the start. */
+export function routeWordsOf(routes: readonly { readonly match: { readonly path: string } }[]): string[] {
+  return routes.flatMap((r) => r.match.path.split('/').filter((s) => s && !s.startsWith(':') && s !== '*'));
+}
+
 export function createMigrationMap(options: MapOptions = {}): MigrationMap {
   const vocabulary = new Set([...BUILT_IN_VOCABULARY, ...(options.routeWords ?? [])]);
   const maxTemplates = options.maxTemplates ?? 2_000;
@@ -139,4 +144,11 @@ export function createMigrationMap(options: MapOptions = {}): MigrationMap {
       return { total, byServedAs: { ...byServedAs }, unmigrated, overflow };
     },
   };
+}
+
+/** How the map counts an exchange: by the mode its route was in, or unmatched. */
+export function servedAsOf(summary: { readonly route?: unknown; readonly decision?: { readonly mode: string } }): ServedAs {
+  if (!summary.route || !summary.decision) return 'unmatched';
+  const mode = summary.decision.mode;
+  return mode === 'new' || mode === 'shadow' || mode === 'canary' ? mode : 'legacy-route';
 }

@@ -64,7 +64,12 @@ export interface HandlerDeps {
   readonly protocol: 'http' | 'https';
   newRequestId(): string;
   observe(observation: ExchangeObservation): void;
-  onExchangeEnd?(summary: ExchangeSummary): void;
+  /**
+   * The exchange is over. `rawTarget` is the request target as received — it may carry PHI, so it
+   * is kept apart from the summary that logs and telemetry read: only the migration map takes it,
+   * and it keeps nothing of it but a PHI-safe template.
+   */
+  onExchangeEnd?(summary: ExchangeSummary, rawTarget: string): void;
   readonly mirror?: MirrorHooks;
   /** Tracing of the exchange and its upstream calls; undefined when tracing is off. */
   readonly tracer?: ExchangeTracer;
@@ -258,7 +263,7 @@ function respondWithFailure(deps: HandlerDeps, input: ServeInput, failure: Upstr
   deps.onExchangeEnd?.({
     requestId, method: input.method, route: input.route, decision: input.decision, servedBy: side, status: row.status,
     upstreamMs, totalMs: performance.now() - input.startedAt, fallback, failure: failure.code, complete: true,
-  });
+  }, input.rawUrl);
 }
 
 function finish(deps: HandlerDeps, input: ServeInput, side: Side, status: number, upstreamMs: number, complete: boolean, fallback: FallbackReason | undefined): void {
@@ -266,7 +271,7 @@ function finish(deps: HandlerDeps, input: ServeInput, side: Side, status: number
   deps.onExchangeEnd?.({
     requestId: undefined, method: input.method, route: input.route, decision: input.decision, servedBy: side, status,
     upstreamMs, totalMs: performance.now() - input.startedAt, fallback, complete,
-  });
+  }, input.rawUrl);
 }
 
 /** Our span's traceparent replaces the client's (the client's one is the parent, read by the tracer). */

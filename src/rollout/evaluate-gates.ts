@@ -40,13 +40,19 @@ export function evaluateGates(plan: RolloutPlan, step: RolloutStep, evidence: St
     bakeTime(step, evidence),
     volume(step, evidence),
     readiness(evidence),
-    errorRate(plan, evidence),
-    latency(plan, evidence),
+    // In shadow no client is served by new: its failures and latency are judged by readiness (the
+    // status matrix and p99s of the compared pairs), and there is no served traffic to rate here.
+    'shadow' in step ? covered('error-rate') : errorRate(plan, evidence),
+    'shadow' in step ? covered('latency-p99') : latency(plan, evidence),
     { name: 'breaker', outcome: evidence.breakerOpen ? 'fail' : 'pass', measured: evidence.breakerOpen ? 'open' : 'closed', threshold: 'closed' },
   ];
   // A failed gate on fresh evidence outweighs missing evidence elsewhere: it is a reason to roll back.
   const outcome: GateOutcome = gates.some((g) => g.outcome === 'fail') ? 'fail' : gates.some((g) => g.outcome === 'inconclusive') ? 'inconclusive' : 'pass';
   return { outcome, gates };
+}
+
+function covered(name: 'error-rate' | 'latency-p99'): Gate {
+  return { name, outcome: 'pass', measured: 'judged by readiness in shadow', threshold: 'readiness' };
 }
 
 function bakeTime(step: RolloutStep, evidence: StepEvidence): Gate {

@@ -17,7 +17,13 @@ export type AuditAction =
   | 'breaker-restore'
   | 'config-reload'
   | 'flag-change-observed'
-  | 'write-mirroring-stopped';
+  | 'write-mirroring-stopped'
+  | 'rollout-started'
+  | 'rollout-decision'
+  | 'rollout-approved'
+  | 'rollout-paused'
+  | 'rollout-resumed'
+  | 'rollout-aborted';
 
 export interface AuditInput {
   readonly at: Date;

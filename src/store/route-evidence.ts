@@ -98,6 +98,7 @@ async function readTraffic(db: Kysely<StoreSchema>, route: string, fromMs: numbe
     .groupBy('name')
     .execute();
   const served: Record<Side, number> = { legacy: 0, new: 0 };
+  const servedFailed: Record<Side, number> = { legacy: 0, new: 0 };
   const fallbacks: Partial<Record<FallbackReason, number>> = {};
   const skipped: Partial<Record<SkipReason, number>> = {};
   const dropped: Partial<Record<DropKind, number>> = {};
@@ -105,11 +106,12 @@ async function readTraffic(db: Kysely<StoreSchema>, route: string, fromMs: numbe
     const value = Number(total);
     const [kind, a] = name.split(':');
     if (kind === 'served' && (a === 'legacy' || a === 'new')) served[a] += value;
+    else if (kind === 'served-failed' && (a === 'legacy' || a === 'new')) servedFailed[a] += value;
     else if (kind === 'fallback' && a) fallbacks[a as FallbackReason] = value;
     else if (kind === 'skipped' && a) skipped[a as SkipReason] = value;
     else if (kind === 'dropped' && a) dropped[a as DropKind] = value;
   }
-  return { served, fallbacks, skipped, dropped };
+  return { served, servedFailed, fallbacks, skipped, dropped };
 }
 
 async function readLatency(db: Kysely<StoreSchema>, route: string, fromMs: number): Promise<Record<Side, LatencySummary>> {

@@ -30,6 +30,8 @@ export type RollupBuffer = Map<string, MinuteRollup>;
 
 export const counterName = {
   served: (side: Side) => `served:${side}`,
+  /** Served requests whose upstream failed (5xx, timeout, error): the autopilot's error-rate gate. */
+  servedFailed: (side: Side) => `served-failed:${side}`,
   fallback: (reason: string) => `fallback:${reason}`,
   mirrored: (side: Side) => `mirrored:${side}`,
   compared: (verdict: string) => `compared:${verdict}`,
@@ -56,6 +58,7 @@ export function addObservation(buffer: RollupBuffer, o: ExchangeObservation, atM
   switch (o.type) {
     case 'served':
       bump(rollup, counterName.served(o.side));
+      if (o.status === '5xx' || o.status === 'timeout' || o.status === 'error') bump(rollup, counterName.servedFailed(o.side));
       if (o.fallback) bump(rollup, counterName.fallback(o.fallback));
       recordLatency((rollup.latency[o.side] ??= createHistogram()), o.latencyMs);
       break;

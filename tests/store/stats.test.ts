@@ -90,6 +90,7 @@ describe.each(testEngines())('stats on $name', (engine) => {
       route,
       since: T0.toISOString(),
       served: { legacy: 2, new: 1 },
+      servedFailed: { legacy: 1, new: 0 },
       fallbacks: { 'timeout': 1, 'breaker-open': 1 },
       compared: 2,
       matched: 1,

@@ -1,0 +1,71 @@
+// ficus rollout start|status|approve|pause|resume|abort <route>: the autopilot from a terminal.
+import type { RolloutView } from '../rollout/create-rollout-controller.ts';
+import type { CommandContext } from './control-commands.ts';
+import { paint, renderTable } from './render-table.ts';
+
+interface Gate { name: string; outcome: string; measured: string; threshold: string }
+interface Decision { action: string; reason: string; at: number; gates: Gate[] }
+
+export async function rolloutCommand(ctx: CommandContext, sub: string, route: string, opts: { reason?: string; dryRun?: boolean }): Promise<number> {
+  const id = encodeURIComponent(route);
+  if (sub === 'status') {
+    const data = await ctx.client.get<{ route: string; plan: string[] | null; rollout: RolloutView | null }>(`/api/rollouts/${id}`);
+    if (ctx.json) {
+      ctx.out(`${JSON.stringify(data, null, 2)}\n`);
+      return 0;
+    }
+    printStatus(ctx, data.route, data.plan, data.rollout);
+    return 0;
+  }
+  const body: Record<string, unknown> = { reason: opts.reason };
+  if (sub === 'start' && opts.dryRun) body['dryRun'] = true;
+  const result = await ctx.client.send<{ rollout: RolloutView }>('POST', `/api/rollouts/${id}/${sub}`, body);
+  if (ctx.json) {
+    ctx.out(`${JSON.stringify(result, null, 2)}\n`);
+    return 0;
+  }
+  ctx.out(`${route}: rollout ${result.rollout.status}${result.rollout.dryRun ? ' (dry run: no flag is flipped)' : ''}, step ${result.rollout.step}\n`);
+  return 0;
+}
+
+function printStatus(ctx: CommandContext, route: string, plan: string[] | null, rollout: RolloutView | null): void {
+  const s = ctx.style;
+  if (!rollout) {
+    ctx.out(`${paint(s, 'bold', route)}: no rollout started\n`);
+  } else {
+    const colour = rollout.status === 'stopped' || rollout.status === 'aborted' ? 'red' : rollout.status === 'awaiting-approval' ? 'yellow' : 'green';
+    ctx.out(`${paint(s, 'bold', route)}: ${paint(s, colour, rollout.status)}${rollout.dryRun ? ' (dry run)' : ''}, step ${rollout.step} of ${rollout.steps.join(' → ')}; ${rollout.rollbacks} rollback(s); started by ${rollout.startedBy}\n`);
+    const decision = rollout.lastDecision as Decision | null;
+    if (decision) {
+      ctx.out(`last decision: ${decision.action}: ${decision.reason}\n`);
+      if (decision.gates.length > 0) {
+        const rows = decision.gates.map((g) => [g.name, paint(s, g.outcome === 'pass' ? 'green' : g.outcome === 'fail' ? 'red' : 'yellow', g.outcome), g.measured, g.threshold]);
+        ctx.out(renderTable(['GATE', 'OUTCOME', 'MEASURED', 'NEEDS'], rows, s, new Set()));
+      }
+    }
+  }
+  if (plan) ctx.out(`plan:\n${plan.map((line) => `  ${line}\n`).join('')}`);
+}
+
+interface MapData {
+  total: number;
+  byServedAs: Record<string, number>;
+  unmigrated: { method: string; template: string; requests: number; errors: number; p99Ms: number | null; share: number; suggestedRoute: string }[];
+  overflow: number;
+}
+
+/** ficus map: the share of traffic per mode and the busiest unmigrated endpoints. */
+export async function mapCommand(ctx: CommandContext, opts: { limit?: string }): Promise<number> {
+  const data = await ctx.client.get<MapData>(`/api/map?limit=${encodeURIComponent(opts.limit ?? '20')}`);
+  if (ctx.json) {
+    ctx.out(`${JSON.stringify(data, null, 2)}\n`);
+    return 0;
+  }
+  const pct = (n: number) => (data.total === 0 ? '0%' : `${((n / data.total) * 100).toFixed(1)}%`);
+  const b = data.byServedAs;
+  ctx.out(`${data.total} requests: new ${pct(b['new'] ?? 0)} · canary ${pct(b['canary'] ?? 0)} · shadow ${pct(b['shadow'] ?? 0)} · routed, legacy ${pct(b['legacy-route'] ?? 0)} · unmigrated ${pct(b['unmatched'] ?? 0)}\n`);
+  const rows = data.unmigrated.map((e) => [e.method, e.template, String(e.requests), `${(e.share * 100).toFixed(1)}%`, String(e.errors), e.p99Ms === null ? '-' : `${e.p99Ms.toFixed(1)} ms`]);
+  ctx.out(renderTable(['METHOD', 'TEMPLATE', 'REQUESTS', 'SHARE', 'ERRORS', 'P99'], rows, ctx.style, new Set([2, 3, 4, 5])));
+  if (data.overflow > 0) ctx.out(`(${data.overflow} requests beyond the template cap are counted but not listed)\n`);
+  return 0;
+}
