@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { parsePointer, parseRelativePointer } from './pointer.ts';
 
 /** Body difference kinds an ignore rule can be restricted to. */
-export const BODY_DIFFERENCE_KINDS = ['changed', 'added', 'removed', 'type'] as const;
+export const BODY_DIFFERENCE_KINDS = ['changed', 'added', 'removed', 'type', 'precision'] as const;
 export type BodyDifferenceKind = (typeof BODY_DIFFERENCE_KINDS)[number];
 
 const pointerSchema = z.string().superRefine((value, ctx) => {
@@ -47,6 +47,8 @@ export const compareConfigSchema = z.strictObject({
       timestamp: z.record(pointerSchema, toleranceSchema).optional(),
     })
     .optional(),
+  /** Numbers compared by their written form too (FHIR: `0.010` ≠ `0.01`), reported as kind 'precision'. */
+  precision: z.boolean().optional(),
   /** Pointers compared for presence and JSON type only. */
   shape: z.array(pointerSchema).optional(),
   /** Module path, resolved from the route file's directory. */

@@ -31,9 +31,9 @@ export function compareResponses(control: CapturedResponse, candidate: CapturedR
   }
   const differences = compareHeaders(control, candidate, rules.headers);
   if (isSameBytes(control, candidate)) return verdictOf(differences, limits);
-  const controlBody = decodeBody(control, limits);
+  const controlBody = decodeBody(control, limits, { writtenNumbers: rules.precision });
   if (controlBody.kind === 'uncomparable') return uncomparable(controlBody.reason);
-  const candidateBody = decodeBody(candidate, limits);
+  const candidateBody = decodeBody(candidate, limits, { writtenNumbers: rules.precision });
   if (candidateBody.kind === 'uncomparable') return uncomparable(candidateBody.reason);
   const body = compareBodies(controlBody, candidateBody, rules);
   if ('uncomparable' in body) return uncomparable(body.uncomparable);

@@ -23,6 +23,8 @@ export interface CompareRules {
   readonly comparator: RouteComparator | null;
   /** What the route's documents prove about their keys (pointer templates); learns as it compares. */
   readonly fields?: FieldVocabulary;
+  /** Numbers are decoded with their written form and compared by it (compare.precision). */
+  readonly precision?: boolean;
   /** Passed through for dispatch. */
   readonly sample: number;
   readonly noiseSample: number;
@@ -50,6 +52,7 @@ export async function compileCompareRules(config: unknown, options: { readonly b
     headers: Object.freeze((valid.headers ?? DEFAULT_COMPARED_HEADERS).map((name) => name.toLowerCase())),
     root: buildRuleTrie(valid),
     fields: createFieldVocabulary({ routeWords: ruleWords(valid) }),
+    precision: valid.precision === true,
     comparator: valid.comparator ? await loadComparator(valid.comparator, options.baseDir) : null,
     sample: valid.sample ?? 1,
     noiseSample: valid.noise?.sample ?? 0,

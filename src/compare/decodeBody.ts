@@ -9,6 +9,7 @@ import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'n
 import { checkJsonShape, type ShapeViolation } from './checkJsonShape.ts';
 import { DEFAULT_COMPARE_LIMITS, type CompareLimits } from './compareLimits.ts';
 import type { CapturedResponse } from './types.ts';
+import { parseJsonWritten } from './written-number.ts';
 
 export type DecodedBody =
   | { readonly kind: 'json'; readonly value: unknown }
@@ -22,6 +23,7 @@ export type BodyDecoding = DecodedBody | DecodeFailure;
 export function decodeBody(
   captured: Pick<CapturedResponse, 'headers' | 'body'>,
   limits: Pick<CompareLimits, 'decodedBytes' | 'depth' | 'keys' | 'elements'> = DEFAULT_COMPARE_LIMITS,
+  options: { readonly writtenNumbers?: boolean } = {},
 ): BodyDecoding {
   const bytes = decodeContent(captured.body, captured.headers['content-encoding'], limits.decodedBytes);
   if (!Buffer.isBuffer(bytes)) return bytes;
@@ -33,7 +35,8 @@ export function decodeBody(
     const violation = checkJsonShape(bytes, limits);
     if (violation) return { kind: 'uncomparable', reason: violation };
     try {
-      return { kind: 'json', value: JSON.parse(stripBom(bytes.toString('utf8'))) as unknown };
+      const text = stripBom(bytes.toString('utf8'));
+      return { kind: 'json', value: options.writtenNumbers ? parseJsonWritten(text) : (JSON.parse(text) as unknown) };
     } catch {
       return { kind: 'uncomparable', reason: 'decode-failed' };
     }

@@ -9,12 +9,13 @@
 import type { BodyDifferenceKind } from './compareConfigSchema.ts';
 import { jsonTypeOf } from './jsonTypeOf.ts';
 import { isFullyIgnored, normalizeJson } from './normalizeJson.ts';
-import { elementForm, matchByKey, matchUnordered, pairDistance, type ArrayMatch, type ElementForm, type MatchSides } from './match-array-elements.ts';
+import { elementForm, matchByKey, matchUnordered, type ArrayMatch, type ElementForm, type MatchSides } from './match-array-elements.ts';
 import type { FieldVocabulary } from './field-vocabulary.ts';
 import { formatPointer } from './pointer.ts';
 import { descend, resolveRules, type ArrayPolicy, type LocationRules, type RuleNode } from './ruleTrie.ts';
 import { templatePointer } from './templatePointer.ts';
 import type { Difference } from './types.ts';
+import { numericValue, WrittenNumber, writtenForm } from './written-number.ts';
 
 type Ignored = ReadonlySet<BodyDifferenceKind> | null;
 
@@ -48,6 +49,7 @@ function diffValue(walk: Walk, control: unknown, candidate: unknown, states: rea
     if (control !== candidate) emit(walk, control === undefined ? 'added' : 'removed', control, candidate, ignore);
     return;
   }
+  if (control instanceof WrittenNumber || candidate instanceof WrittenNumber) return diffWrittenNumbers(walk, control, candidate, rules, ignore);
   const controlType = jsonTypeOf(control);
   if (controlType !== jsonTypeOf(candidate)) return emit(walk, 'type', control, candidate, ignore);
   if (rules.shape) return;
@@ -55,6 +57,24 @@ function diffValue(walk: Walk, control: unknown, candidate: unknown, states: rea
   if (controlType === 'object') return diffObject(walk, control as Record<string, unknown>, candidate as Record<string, unknown>, states, ignore);
   if (control === candidate || isWithinTolerance(control, candidate, rules)) return;
   emit(walk, 'changed', control, candidate, ignore);
+}
+
+/**
+ * A route that asked for written numbers (`compare.precision`): equal values written differently
+ * (`0.010` against `0.01`) are a difference of kind 'precision'. Values apart beyond the tolerance
+ * are 'changed' as always; within it, their texts naturally differ, so that is no difference.
+ */
+function diffWrittenNumbers(walk: Walk, control: unknown, candidate: unknown, rules: LocationRules, ignore: Ignored): void {
+  const a = numericValue(control);
+  const b = numericValue(candidate);
+  if (jsonTypeOf(a) !== jsonTypeOf(b)) return emit(walk, 'type', a, b, ignore);
+  if (rules.shape) return;
+  if (a !== b) {
+    if (!isWithinTolerance(a, b, rules)) emit(walk, 'changed', a, b, ignore);
+    return;
+  }
+  const written = [writtenForm(control), writtenForm(candidate)] as const;
+  if (written[0] !== written[1]) emit(walk, 'precision', written[0], written[1], ignore);
 }
 
 function diffChild(walk: Walk, key: string, control: unknown, candidate: unknown, states: readonly RuleNode[], ignore: Ignored): void {
@@ -106,23 +126,15 @@ function diffInOrder(walk: Walk, sides: MatchSides, states: readonly RuleNode[],
 
 /**
  * Matching by similarity is worth its cost only when position cannot be the whole story: the
- * lengths differ, an element sits opposite a stranger, or an element equal to one at another
- * position. The common case (same length, one field changed somewhere) stays positional.
+ * lengths differ, or some element differs from the one opposite it. (Elements of clinical records
+ * share most of their leaves — resourceType, status, units — so "similar enough" cannot tell a
+ * shifted element from an edited one; only the total distance of both explanations can.)
  */
 function mayBeMisaligned(sides: MatchSides): boolean {
   const { control, candidate } = sides;
   if (control.length !== candidate.length) return true;
-  const unmatched = new Set<string>();
-  const differing: number[] = [];
-  for (let i = 0; i < control.length; i++) {
-    const a = sides.controlForm(i);
-    const b = sides.candidateForm(i);
-    if (a.canonical === b.canonical) continue;
-    if (!isFinite(pairDistance(sides, i, i))) return true;
-    differing.push(i);
-    unmatched.add(b.canonical);
-  }
-  return differing.some((i) => unmatched.has(sides.controlForm(i).canonical));
+  for (let i = 0; i < control.length; i++) if (sides.controlForm(i).canonical !== sides.candidateForm(i).canonical) return true;
+  return false;
 }
 
 function matchCost(sides: MatchSides, match: ArrayMatch, states: readonly RuleNode[], ignore: Ignored): number {

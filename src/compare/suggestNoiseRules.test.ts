@@ -99,6 +99,17 @@ describe('noise learning regressions (issue 9)', () => {
     expect(found({ allergies }, { allergies: changed }, rules)).toEqual(['changed /allergies/2/severity']);
   });
 
+  it('cause 4: a shuffled array of similar records, each with a noisy field, is learned as order plus that field', async () => {
+    const entry = (id: string, code: string, value: number, lastUpdated: string) => ({
+      fullUrl: `urn:uuid:${id}`,
+      resource: { resourceType: 'Observation', id, status: 'final', meta: { lastUpdated }, subject: { reference: 'Patient/p1' }, code: { coding: [{ system: 'http://loinc.org', code }] }, valueQuantity: { value, unit: 'mg/dL', system: 'http://unitsofmeasure.org' } },
+    });
+    const first = { entry: [entry('o1', '2345-7', 98, 't1'), entry('o2', '2093-3', 180, 't1'), entry('o3', '2085-9', 55, 't1'), entry('o4', '13457-7', 101, 't1')] };
+    const second = { entry: [3, 0, 2, 1].map((i) => ({ ...first.entry[i]!, resource: { ...first.entry[i]!.resource, meta: { lastUpdated: 't2' } } })) };
+    const observations = observe([[first, second]], await rulesFor({}));
+    expect(suggestNoiseRules(observations).map((s) => s.rule)).toEqual([{ arrays: { '/entry': 'unordered' } }, { pointer: '/entry/*/resource/meta/lastUpdated', kinds: ['changed'] }]);
+  });
+
   it('cause 5: a field seen added between legacy answers is suggested for removed too', async () => {
     const observations = observe([[{ id: 'p', note: undefined }, { id: 'p', note: 'cached' }]], await rulesFor({}));
     expect(suggestNoiseRules(observations).map((s) => s.rule)).toEqual([{ pointer: '/note', kinds: ['added', 'removed'] }]);

@@ -54,7 +54,7 @@ export interface SuggestOptions {
   readonly shadowDifferences?: readonly RecordedDifference[];
 }
 
-const BODY_KINDS: ReadonlySet<DifferenceKind> = new Set(['changed', 'added', 'removed', 'type']);
+const BODY_KINDS: ReadonlySet<DifferenceKind> = new Set(['changed', 'added', 'removed', 'type', 'precision']);
 
 /**
  * One suggestion per pointer, most frequent first. Status and header noise is left out: an ignore

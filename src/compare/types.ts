@@ -15,11 +15,12 @@ export interface CapturedResponse {
 }
 
 /**
+ * 'precision': equal numbers written differently (`0.010` against `0.01`), on routes that ask.
  * 'order': the elements of an array without a policy came in another order (at the array's pointer;
  * it carries no value). 'truncated': the marker standing for the differences of one comparison past
  * its cap (compareLimits.ts).
  */
-export type DifferenceKind = 'changed' | 'added' | 'removed' | 'type' | 'status' | 'header' | 'order' | 'truncated';
+export type DifferenceKind = 'changed' | 'added' | 'removed' | 'type' | 'precision' | 'status' | 'header' | 'order' | 'truncated';
 
 /** JSON type of a value as the comparison saw it; 'absent' when one side has no value there. */
 export type JsonType = 'null' | 'boolean' | 'number' | 'string' | 'array' | 'object' | 'absent' | 'text' | 'binary';
