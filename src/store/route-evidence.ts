@@ -71,8 +71,12 @@ export async function readRouteEvidence(db: Kysely<StoreSchema>, route: string, 
   };
 }
 
-/** A mismatch counts as accepted when every signature of its set is accepted today. */
-async function rescoreMismatches(db: Kysely<StoreSchema>, route: string, setCounts: ReadonlyMap<string, number>, accepted: ReadonlySet<string>) {
+/**
+ * A mismatch counts as accepted when every signature of its set is accepted today. The marker of
+ * differences cut off by the cap ('truncated') never is: nobody has seen what it stands for.
+ */
+async function rescoreMismatches(db: Kysely<StoreSchema>, route: string, setCounts: ReadonlyMap<string, number>, acceptedSignatures: ReadonlySet<string>) {
+  const accepted = new Set([...acceptedSignatures].filter((signature) => parseDifferenceSignature(signature).kind !== 'truncated'));
   const ids = [...setCounts.keys()].filter((id) => id !== OVERFLOW_SET);
   const sets = ids.length === 0 ? [] : await db.selectFrom('ficus_signature_set').select(['set_id', 'signatures'])
     .where('route', '=', route).where('set_id', 'in', ids).execute();

@@ -67,6 +67,17 @@ describe.each(testEngines())('evidence re-scoring and versions on $name', (engin
     expect(await revokeAcceptance(db, route, '/birthDate', 'removed')).toBeNull();
   });
 
+  it('never re-scores a mismatch whose differences were cut off by the cap, even with every recorded one accepted', async () => {
+    const { db } = await engine.freshStore();
+    await collect(db, [[0, compared('mismatch', { signatures: [BIRTH, 'truncated '] })], [0, compared('mismatch', { signatures: [BIRTH] })]]);
+    await recordDifferences(db, [{ record: difference('/birthDate'), count: 2, seenAt: T0 }, { record: { ...difference(''), kind: 'truncated' }, count: 1, seenAt: T0 }]);
+    await acceptDifference(db, { route, pointer: '/birthDate', kind: 'removed', reason: 'expected', actor: 'cto', at: T0 });
+    await acceptDifference(db, { route, pointer: '', kind: 'truncated', reason: 'forced in by hand', actor: 'cto', at: T0 });
+    const evidence = await readRouteEvidence(db, route, { since: T0 });
+    expect(evidence.acceptedMismatches).toBe(1);
+    expect(evidence.differences.find((d) => d.kind === 'truncated')).toMatchObject({ accepted: false });
+  });
+
   it('judges the latest version seen; a new version starts from zero and the old one stays readable', async () => {
     const { db } = await engine.freshStore();
     await collect(db, [
