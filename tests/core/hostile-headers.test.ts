@@ -81,6 +81,7 @@ describe('hostile request heads from an untrusted client', () => {
     ['a repeated Host', 'GET /items/pat-1 HTTP/1.1\r\nHost: ficus.test\r\nHost: evil.example\r\n\r\n', 'duplicate-host'],
     ['an absolute-form target whose host differs from Host', 'GET http://evil.example/reset-password HTTP/1.1\r\nHost: ficus.test\r\n\r\n', 'absolute-form'],
     ['an absolute-form target (forward-proxy use is off by default)', 'GET http://ficus.test/items/pat-1 HTTP/1.1\r\nHost: ficus.test\r\n\r\n', 'absolute-form'],
+    ['an absolute-form WebSocket handshake', 'GET http://evil.example/ws HTTP/1.1\r\nHost: ficus.test\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n', 'absolute-form'],
   ];
 
   it.each(REFUSED)('refuses %s with 400, counted, before any upstream sees it', async (_name, bytes, reason) => {
@@ -117,5 +118,30 @@ describe('absolute-form with FICUS_ACCEPT_ABSOLUTE_FORM', () => {
     expect(text).toMatch(/^HTTP\/1\.1 400 /);
     expect(legacy.received.length).toBe(seen);
     expect(await metricValue(h.adminUrl, 'ficus_requests_refused_total', { reason: 'host-mismatch' })).toBe(1);
+  });
+});
+
+describe('client-identity fields from a trusted proxy', () => {
+  let h: Harness;
+  let legacy: TestUpstream;
+  beforeAll(async () => {
+    legacy = await startEchoUpstream('legacy');
+    h = await startHarness({ upstreams: { legacy: { url: legacy.url } }, settings: { trustedProxies: ['127.0.0.1'] } });
+  });
+  afterAll(async () => {
+    await h?.close();
+    await legacy?.close();
+  });
+
+  it('keeps and extends the proxy\'s fields, but never honours an underscore alias even from it', async () => {
+    await send(h.proxyUrl, {
+      path: '/unmatched',
+      headers: ['Host', 'ficus.test', 'X-Forwarded-For', '10.0.0.7', 'X_Forwarded_For', '6.6.6.6', 'Forwarded', 'for=10.0.0.7', 'X-Real-IP', '10.0.0.7', 'True_Client_IP', '6.6.6.6'],
+    });
+    const env = wsgiEnviron(legacy.received.at(-1)!.rawHeaders);
+    expect(env.get('HTTP_X_FORWARDED_FOR')).toEqual(['10.0.0.7, 127.0.0.1']);
+    expect(env.get('HTTP_FORWARDED')).toEqual(['for=10.0.0.7, for=127.0.0.1;proto=http']);
+    expect(env.get('HTTP_X_REAL_IP')).toEqual(['10.0.0.7']);
+    expect(env.get('HTTP_TRUE_CLIENT_IP')).toEqual(['127.0.0.1']);
   });
 });
