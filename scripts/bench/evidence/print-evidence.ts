@@ -14,7 +14,7 @@ export function renderEvidence(corpus: Corpus, observed: BenchObservations, scor
     `Evidence benchmark (seed ${corpus.seed}): ${corpus.routes.length} routes, ${learning} learning requests, ${score.cleanSent} clean and ${dirty} dirty evaluation requests`,
     `  ${score.injected} injected differences, ${corpus.noise.length} noise fields and arrays, ${score.suggestionCount} noise suggestions accepted`,
     '',
-    `  recall (pointer + kind)        ${pct(score.recall)}  ${score.found}/${score.injected}`,
+    `  recall (pointer + kind)        ${pct(score.recall)}  ${score.found}/${score.injected}${score.dirtyNotCompared ? ` (${score.dirtyNotCompared} dirty requests never compared)` : ''}`,
     `  false alarms                   ${pct(score.falseAlarmRate, 3)}  ${score.falseAlarms} of ${score.cleanCompared} clean comparisons flagged mismatched${score.uncomparable || score.skipped ? ` (${score.uncomparable} uncomparable, ${score.skipped} skipped: ${Object.entries(observed.clean.counters.skippedBy).map(([r, n]) => `${r} ${n}`).join(', ')})` : ''}`,
     `  phantom differences            ${score.phantomsInDirty + score.phantomsInClean}  (${score.phantomsInDirty} in pairs with injected differences, ${score.phantomsInClean} in clean pairs)`,
     `  noise learned                  ${pct(score.noiseLearned / Math.max(1, score.noiseItems), 1)}  ${score.noiseLearned}/${score.noiseItems}; ${score.wrongSuggestions.length} suggestions named no noise`,

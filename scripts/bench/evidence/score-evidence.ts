@@ -31,6 +31,8 @@ export interface EvidenceScore {
   /** kind or place → [found, injected]. */
   readonly recallBy: ReadonlyMap<string, readonly [number, number]>;
   readonly misses: readonly Miss[];
+  /** Dirty requests whose pair was never compared (skipped or uncomparable): their differences count as missed. */
+  readonly dirtyNotCompared: number;
   readonly cleanCompared: number;
   readonly cleanSent: number;
   readonly falseAlarms: number;
@@ -96,13 +98,14 @@ export function scoreEvidence(corpus: Corpus, observed: BenchObservations): Evid
 
   const noise = scoreNoise(corpus.noise, observed.suggestions);
   const { compared, mismatched, uncomparable, skipped } = observed.clean.counters;
+  const dirtyNotCompared = observed.dirty.filter((o) => o.counters.compared === 0).length;
   const recall = injected ? found / injected : 0;
   const falseAlarmRate = compared ? mismatched / compared : 1;
   const noiseRate = noise.items ? noise.learned / noise.items : 0;
   const phantomTotal = phantomsInDirty + phantomsInClean;
   const byCount = (a: Miss, b: Miss) => b.count - a.count || (a.route + a.signature < b.route + b.signature ? -1 : 1);
   return {
-    injected, found, recall, recallBy, misses: [...misses.values()].sort(byCount),
+    injected, found, recall, recallBy, misses: [...misses.values()].sort(byCount), dirtyNotCompared,
     cleanCompared: compared, cleanSent: observed.clean.sent, falseAlarms: mismatched, falseAlarmRate, uncomparable, skipped,
     phantomsInDirty, phantomsInClean, phantomSignatures: [...phantoms.values()].sort(byCount),
     noiseItems: noise.items, noiseLearned: noise.learned, noiseMissed: noise.missed, suggestionCount: noise.suggestions, wrongSuggestions: noise.wrong,
