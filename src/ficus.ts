@@ -41,6 +41,7 @@ import { createStickyHasher } from './routing/sticky-key.ts';
 import { accessLogEntry } from './telemetry/access-log.ts';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import { createOtelTracer } from './telemetry/otel-tracing.ts';
+import { createTraceContextPropagator } from './telemetry/trace-context-propagator.ts';
 import { createProxyMetrics, PROMETHEUS_CONTENT_TYPE } from './telemetry/proxy-metrics.ts';
 import { createOtlpMetricsPusher } from './telemetry/otlp-metrics.ts';
 import { resolveDiffKey } from './store/diff-key.ts';
@@ -221,7 +222,8 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
       if (settings.accessLog) log.info(accessLogEntry(summary));
       migrationMap.observe({ method: summary.method, rawPath: rawTarget, servedAs: servedAsOf(summary), failed: summary.status >= 500 || summary.failure !== undefined, latencyMs: summary.totalMs });
     },
-    tracer: tracing?.tracer,
+    // No exporter: trace context is still continued or originated (non-recording) so upstream traces join.
+    tracer: tracing?.tracer ?? createTraceContextPropagator({ sampler: settings.telemetry?.sampler ?? 'parentbased_always_on', samplerArg: settings.telemetry?.samplerArg ?? 1, random: options.random }),
     mirror,
     dropRequestHeaders: new Set(['baggage']),
     breaker,

@@ -11,6 +11,7 @@ import type { CompiledRoute } from '../routing/route-table.ts';
 import type { ExchangeSummary } from '../dispatch/handle-request.ts';
 import { createExchangeTracer } from './otel-tracing.ts';
 import { createProxyMetrics } from './proxy-metrics.ts';
+import { createTraceContextPropagator } from './trace-context-propagator.ts';
 
 const N = 200_000;
 const route = { id: 'patient-read', template: '/fhir/Patient/:id' } as CompiledRoute;
@@ -29,6 +30,19 @@ const provider = new TracerProvider({ sampler: new ParentBasedSampler({ root: ne
 const tracer = createExchangeTracer(provider.getTracer('bench'));
 time('tracing: server span + 1 client span (sampled, batched)', () => {
   const t = tracer.start(req, route, decision);
+  t.attempt('legacy', 'legacy').end(200);
+  t.end(200, 'legacy', true);
+});
+// No exporter: trace context still propagated with non-recording spans (trace-context-propagator.ts).
+const propagator = createTraceContextPropagator({ sampler: 'parentbased_always_on', samplerArg: 1 });
+const continuing = { method: 'GET', headers: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' } } as unknown as IncomingMessage;
+time('no exporter: originate trace + 1 upstream traceparent', () => {
+  const t = propagator.start(req, route, decision);
+  t.attempt('legacy', 'legacy').end(200);
+  t.end(200, 'legacy', true);
+});
+time('no exporter: continue client trace + 1 upstream traceparent', () => {
+  const t = propagator.start(continuing, route, decision);
   t.attempt('legacy', 'legacy').end(200);
   t.end(200, 'legacy', true);
 });

@@ -11,7 +11,7 @@ import { startHarness, type Harness } from '../support/ficus-harness.ts';
 import { LATIN1_HL7, startFidelityUpstream, type FidelityUpstream } from '../support/fidelity-upstream.ts';
 import { headerValues, send, sha256, withoutHeaders, type RawResponse } from '../support/raw-http.ts';
 
-const REQUEST_SIDE_PROXY_HEADERS = ['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'connection', 'keep-alive', 'te', 'transfer-encoding', 'upgrade', 'proxy-connection', 'trailer'];
+const REQUEST_SIDE_PROXY_HEADERS = ['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'connection', 'keep-alive', 'te', 'transfer-encoding', 'upgrade', 'proxy-connection', 'trailer', 'traceparent'];
 const RESPONSE_SIDE_PROXY_HEADERS = ['server-timing', 'connection', 'keep-alive'];
 
 interface EchoReport {
