@@ -95,7 +95,7 @@ function printHelp(): void {
   ficus report <route>                 differences, noise suggestions, readiness reasons
   ficus accept <route> <pointer> <kind> --reason "..." [--revoke]
   ficus check [--routes DIR] [--flags DIR]   validate config offline
-  ficus audit [verify]
+  ficus audit [verify [--expect-head SEQ:HASH]]
   ficus flags push|pull [--flags DIR]    move flags between flags/ and an Unleash server
   ficus tokens hash [TOKEN]            the sha256 to put in FICUS_ADMIN_TOKENS_FILE
   ficus tokens new <name> <viewer|operator>

@@ -91,13 +91,15 @@ function describeReadiness(style: Style, readiness: RouteSummary['readiness'], f
   return first && readiness.reasons[0] ? `${label}: ${readiness.reasons[0]}` : label;
 }
 
-export async function auditCommand(ctx: CommandContext, sub: string | undefined, opts: { route?: string; limit?: string }): Promise<number> {
+export async function auditCommand(ctx: CommandContext, sub: string | undefined, opts: { route?: string; limit?: string; expectHead?: string }): Promise<number> {
   if (sub === 'verify') {
-    const result = await ctx.client.get<AuditVerification>('/api/audit/verify');
+    const query = opts.expectHead === undefined ? '' : `?${new URLSearchParams({ expectHead: opts.expectHead })}`;
+    const result = await ctx.client.get<AuditVerification>(`/api/audit/verify${query}`);
     if (ctx.json) printJson(ctx, result);
-    else ctx.out(result.ok ? paint(ctx.style, 'green', `audit chain intact (${result.entries} entries)\n`) : paint(ctx.style, 'red', `audit chain BROKEN at entry ${result.brokenAt}: ${result.reason}\n`));
+    else ctx.out(result.ok ? paint(ctx.style, 'green', `audit chain intact (${result.entries} entries)${result.head ? `; head ${result.head.seq}:${result.head.hash}` : ''}\n`) : paint(ctx.style, 'red', `audit chain BROKEN at entry ${result.brokenAt}: ${result.reason}\n`));
     return result.ok ? 0 : 1;
   }
+  if (opts.expectHead !== undefined) throw new AdminError('usage', '--expect-head applies to "ficus audit verify"');
   if (sub !== undefined) throw new AdminError('usage', `unknown audit subcommand "${sub}" (use: ficus audit [verify])`);
   const query = new URLSearchParams({ limit: opts.limit ?? '50', ...(opts.route ? { route: opts.route } : {}) });
   const { entries } = await ctx.client.get<{ entries: AuditEntry[] }>(`/api/audit?${query}`);

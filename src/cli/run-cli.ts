@@ -21,6 +21,7 @@ const OPTIONS = {
   flags: { type: 'string' },
   route: { type: 'string' },
   limit: { type: 'string' },
+  'expect-head': { type: 'string' },
   'no-color': { type: 'boolean' },
   'dry-run': { type: 'boolean' },
 } as const;
@@ -33,7 +34,7 @@ const USAGE = `usage:
   ficus check [--routes DIR] [--flags DIR]
   ficus rollout start <route> --reason "..." [--dry-run] | status <route> [--json] | approve|pause|resume|abort <route> --reason "..."
   ficus map [--limit N] [--json]
-  ficus audit [verify] [--route ID] [--limit N] [--json]
+  ficus audit [verify [--expect-head SEQ:HASH]] [--route ID] [--limit N] [--json]
   ficus tokens hash [TOKEN] | ficus tokens new <name> <viewer|operator>
   ficus flags push|pull
 options: --admin URL (FICUS_ADMIN_URL, default http://127.0.0.1:8081)  --token T (FICUS_ADMIN_TOKEN)
@@ -91,7 +92,7 @@ export async function runCli(command: string, args: readonly string[], env: Node
       case 'map':
         return await mapCommand(ctx, { limit: v.limit });
       case 'audit':
-        return await auditCommand(ctx, p[0], { route: v.route, limit: v.limit });
+        return await auditCommand(ctx, p[0], { route: v.route, limit: v.limit, expectHead: v['expect-head'] });
       default:
         err(`ficus: unknown command "${command}"\n${USAGE}`);
         return 2;

@@ -112,6 +112,23 @@ export async function purgeAudit(db: Kysely<StoreSchema>, options: { readonly ol
   });
 }
 
+export interface AuditHead {
+  readonly seq: number;
+  readonly hash: string;
+}
+
+/**
+ * The chain's newest entry (after a full purge, the position before the anchor), or undefined for
+ * an empty chain. Exported on every append (log and metric): a copy kept outside the store is what
+ * catches deleted newest entries, which nothing inside the store can.
+ */
+export async function readAuditHead(db: Kysely<StoreSchema>): Promise<AuditHead | undefined> {
+  const last = await db.selectFrom('ficus_audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  if (last) return { seq: Number(last.seq), hash: last.hash };
+  const anchor = await readAuditAnchor(db);
+  return anchor ? { seq: anchor.seq - 1, hash: anchor.prevHash } : undefined;
+}
+
 /** Where the next entry goes: after the newest entry, else at the anchor, else at the start. */
 async function nextPosition(trx: Transaction<StoreSchema>): Promise<{ seq: number; prevHash: string }> {
   const last = await trx.selectFrom('ficus_audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();

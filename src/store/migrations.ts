@@ -3,6 +3,7 @@
 import type { Kysely } from 'kysely';
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import { evidenceByVersion } from './migration-evidence-by-version.ts';
+import { storeIdentityMigration } from './migration-store-identity.ts';
 
 const initial: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
@@ -117,6 +118,7 @@ export const storeMigrations: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
   '0020_rollouts': rollouts,
   '0021_evidence_by_version': evidenceByVersion,
+  '0022_store_identity': storeIdentityMigration,
 };
 
 export const storeMigrationProvider: MigrationProvider = {

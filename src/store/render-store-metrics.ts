@@ -23,5 +23,9 @@ export function renderStoreMetrics(s: StoreHealthSnapshot, nowMs: number): strin
     ['{kind="rollups"}', s.buffered.droppedRollups],
     ['{kind="differences"}', s.buffered.droppedDifferences],
   ]);
+  if (s.identity) family('ficus_store_identity_anchored', 'gauge', '1 when the store id is anchored beside the config; 0: a restart onto an empty store would go unnoticed.', [['', s.identity.anchored ? 1 : 0]]);
+  family('ficus_audit_head_seq', 'gauge', "Sequence number of the audit chain's newest entry; keep a copy elsewhere to catch a truncated tail.", s.auditHead ? [['', s.auditHead.seq]] : []);
+  family('ficus_audit_head_info', 'gauge', "The audit chain's newest entry as SEQ and HASH labels (for `ficus audit verify --expect-head SEQ:HASH`).",
+    s.auditHead ? [[`{seq="${s.auditHead.seq}",hash="${s.auditHead.hash}"}`, 1]] : []);
   return `${out.join('\n')}\n`;
 }

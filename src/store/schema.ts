@@ -126,6 +126,13 @@ export interface LeaseTable {
   expires_ms: number;
 }
 
+/** Always one row (id 1): the store's own id, written when the store was created. */
+export interface StoreIdentityTable {
+  id: number;
+  store_id: string;
+  created_at_ms: number;
+}
+
 export interface StoreSchema {
   ficus_rollout: RolloutTable;
   ficus_lease: LeaseTable;
@@ -138,4 +145,5 @@ export interface StoreSchema {
   ficus_accepted_difference: AcceptedDifferenceTable;
   ficus_audit_log: AuditLogTable;
   ficus_audit_anchor: AuditAnchorTable;
+  ficus_store_identity: StoreIdentityTable;
 }

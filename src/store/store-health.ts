@@ -5,7 +5,9 @@
 import { sql } from 'kysely';
 import { describeStoreFailure, STORE_FAILURE_SUMMARY, type StoreFailure } from './describe-store-failure.ts';
 import type { Store } from './open-store.ts';
+import type { AuditHead } from './audit-log.ts';
 import type { StoreErrorCode } from './store-error.ts';
+import type { IdentityCheck, StoreIdentityReport } from './store-identity.ts';
 
 export type StoreStatus = 'ok' | 'failing' | 'unreachable' | 'lost';
 
@@ -27,16 +29,18 @@ export interface StoreHealthSnapshot {
   readonly lastCheckedAt: string | null;
   readonly failures: Readonly<Record<string, number>>;
   readonly buffered: BufferedEvidence;
+  /** Which store this is and where its id is anchored (store-identity.ts). */
+  readonly identity: StoreIdentityReport | null;
+  /** The audit chain's newest entry: compare with an external copy to catch a truncated tail. */
+  readonly auditHead: AuditHead | null;
 }
-
-/** Answers whether the store is still the one Ficus started on (store-identity.ts). */
-export type IdentityCheck = () => Promise<StoreFailure | undefined>;
 
 export interface StoreHealthDeps {
   readonly store: Pick<Store, 'db'>;
   readonly now: () => Date;
   readonly buffered: () => BufferedEvidence;
   readonly identity?: IdentityCheck;
+  readonly describe?: () => { identity: StoreIdentityReport | null; auditHead: AuditHead | null };
   /** Told once per change of status: one log line per outage, not one per failed write. */
   readonly onChange: (snapshot: StoreHealthSnapshot, detail: string | undefined) => void;
   readonly intervalMs?: number;
@@ -69,7 +73,8 @@ export function createStoreHealth(deps: StoreHealthDeps): StoreHealth {
   const snapshot = (): StoreHealthSnapshot => {
     const { status, since, failure } = current;
     const code = failure?.code ?? null;
-    return { status, since, code, summary: code ? STORE_FAILURE_SUMMARY[code] ?? failure!.message : null, lastCheckedAt, failures: { ...failures }, buffered: deps.buffered() };
+    const summary = code ? STORE_FAILURE_SUMMARY[code] ?? failure!.message : null;
+    return { status, since, code, summary, lastCheckedAt, failures: { ...failures }, buffered: deps.buffered(), ...(deps.describe?.() ?? { identity: null, auditHead: null }) };
   };
 
   const settle = () => {
@@ -88,8 +93,13 @@ export function createStoreHealth(deps: StoreHealthDeps): StoreHealth {
 
   const runCheck = async (): Promise<StoreHealthSnapshot> => {
     ping = await pingWithin(deps.store, timeoutMs);
+    if (!ping) {
+      const verdict = await deps.identity?.().catch((error: unknown) => describeStoreFailure(error) ?? { code: 'STORE_FAILED' as const, message: String(error) });
+      // Only a verdict of loss is loss; the identity read failing for another reason is an outage.
+      lost = verdict?.code === 'STORE_LOST' ? verdict : undefined;
+      if (verdict && !lost) ping = verdict;
+    }
     if (ping) count(ping);
-    else lost = await deps.identity?.().catch((error: unknown) => describeStoreFailure(error));
     if (lost) count(lost);
     lastCheckedAt = deps.now().toISOString();
     settle();
