@@ -106,4 +106,21 @@ describe('createCompareQueue with asynchronous comparisons', () => {
     expect(results.sort()).toEqual([[1, undefined], [2, 'comparator-error']]);
     expect(queue.stats()).toMatchObject({ pending: 0, completed: 2, dropped: 1, comparatorErrors: 1 });
   });
+
+  it('with sliceMs, runs jobs in one turn until the slice has passed, then yields', () => {
+    const turns = manualSchedule();
+    let now = 0;
+    const results: number[] = [];
+    const queue = createCompareQueue<number>({
+      capacity: 10, compare: () => { now += 1; return MATCH; }, onResult: (job) => results.push(job), onDrop: () => {},
+      schedule: turns.schedule, sliceMs: 3, clock: () => now,
+    });
+    for (let job = 1; job <= 7; job++) queue.enqueue(job);
+    turns.runOne();
+    expect(results).toEqual([1, 2, 3]);
+    turns.runOne();
+    expect(results).toEqual([1, 2, 3, 4, 5, 6]);
+    turns.runAll();
+    expect(results).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
 });
