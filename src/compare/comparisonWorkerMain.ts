@@ -44,16 +44,21 @@ if (port) {
     }
     return rules;
   };
-  port.on('message', (request: WorkerRequest) => {
-    rulesFor(request.rules).then(
-      (rules) => {
-        // Structured clone turns Buffers into Uint8Arrays.
-        const comparison = compareResponses(asBuffer(request.control), asBuffer(request.candidate), rules, request.limits);
-        port.postMessage({ type: 'result', id: request.id, comparison } satisfies WorkerReply);
-      },
-    ).catch((error: unknown) => {
+  const handle = async (request: WorkerRequest): Promise<void> => {
+    try {
+      const rules = await rulesFor(request.rules);
+      // Structured clone turns Buffers into Uint8Arrays.
+      const comparison = compareResponses(asBuffer(request.control), asBuffer(request.candidate), rules, request.limits);
+      port.postMessage({ type: 'result', id: request.id, comparison } satisfies WorkerReply);
+    } catch (error) {
       port.postMessage({ type: 'failed', id: request.id, code: String((error as { code?: unknown }).code ?? 'UNKNOWN') } satisfies WorkerReply);
-    });
+    }
+  };
+  // Strictly one after another, in arrival order: the pool times only the oldest outstanding
+  // request of a worker, which must therefore be the one running.
+  let queue: Promise<void> = Promise.resolve();
+  port.on('message', (request: WorkerRequest) => {
+    queue = queue.then(() => handle(request));
   });
   port.postMessage({ type: 'ready' } satisfies WorkerReply);
 }

@@ -95,4 +95,18 @@ describe('createComparisonWorkerPool', () => {
     await pool.close();
     expect([(await pending).reason, (await queued).reason]).toEqual(['worker-crashed', 'worker-crashed']);
   });
+
+  it('compares the pairs queued on a worker behind one that overran, on its replacement', async () => {
+    const pool = createComparisonWorkerPool({ size: 1, depth: 4 });
+    try {
+      const spin = pool.compare(job({ key: 'spin', config: { comparator: './spin.mjs' } }, json(1), json(2), { ...DEFAULT_COMPARE_LIMITS, timeMs: 200 }));
+      const behind = [pool.compare(job({}, json({ a: 1 }), json({ a: 1 }))), pool.compare(job({}, json({ a: 1 }), json({ a: 2 })))];
+      expect((await spin).reason).toBe('time-budget');
+      expect((await Promise.all(behind)).map((c) => c.verdict)).toEqual(['match', 'mismatch']);
+      expect(pool.stats()).toMatchObject({ replaced: 1, busy: 0, waiting: 0 });
+    } finally {
+      await pool.close();
+    }
+  });
 });
+

@@ -23,6 +23,12 @@ export type PoolEvent = { readonly type: 'worker-replaced'; readonly reason: 'ti
 
 export interface ComparisonWorkerPoolOptions {
   readonly size: number;
+  /**
+   * Pairs handed to one worker at a time (it compares them one after another). More than one,
+   * because a busy proxy loop answers a worker's "done" a whole turn late (~10 ms at 100 requests
+   * in flight): one pair per worker then meant ~100 comparisons a second. Default 16.
+   */
+  readonly depth?: number;
   /** V8 old-generation heap of one worker; a body that needs more crashes only that worker. */
   readonly maxHeapMb?: number;
   /** Told when a worker is replaced or the pool gives up (workers die before they are ready). */
@@ -31,6 +37,7 @@ export interface ComparisonWorkerPoolOptions {
 
 export interface ComparisonWorkerPoolStats {
   readonly size: number;
+  /** Pairs handed to workers and not answered yet. */
   readonly busy: number;
   readonly waiting: number;
   readonly replaced: number;
@@ -38,21 +45,11 @@ export interface ComparisonWorkerPoolStats {
 
 export interface ComparisonWorkerPool {
   readonly size: number;
+  /** Pairs that can be on workers at once (size × depth): more wait in the pool. */
+  readonly capacity: number;
   compare(job: WorkerJob): Promise<Comparison>;
   stats(): ComparisonWorkerPoolStats;
   close(): Promise<void>;
-}
-
-interface Running {
-  readonly id: number;
-  readonly settle: (comparison: Comparison) => void;
-  readonly timer: NodeJS.Timeout;
-}
-
-interface Slot {
-  worker: Worker;
-  ready: boolean;
-  running: Running | undefined;
 }
 
 interface Waiting {
@@ -60,11 +57,26 @@ interface Waiting {
   readonly settle: (comparison: Comparison) => void;
 }
 
+interface Running extends Waiting {
+  readonly id: number;
+}
+
+interface Slot {
+  worker: Worker;
+  ready: boolean;
+  /** In the order sent; the worker runs them in that order, so the first is the one running. */
+  outstanding: Running[];
+  /** The time budget of outstanding[0], started when it became the one running. */
+  timer: NodeJS.Timeout | undefined;
+}
+
 /** Workers that die before saying ready this many times in a row mean they cannot start at all. */
 const MAX_FAILED_STARTS = 3;
 const WORKER_URL = new URL('./comparisonWorkerMain.ts', import.meta.url);
 
 export function createComparisonWorkerPool(options: ComparisonWorkerPoolOptions): ComparisonWorkerPool {
+  const size = Math.max(1, options.size);
+  const depth = Math.max(1, options.depth ?? 16);
   const slots: Slot[] = [];
   const waiting: Waiting[] = [];
   let nextId = 0;
@@ -85,13 +97,22 @@ export function createComparisonWorkerPool(options: ComparisonWorkerPoolOptions)
     const worker = new Worker(WORKER_URL, { resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb ?? 512 } });
     // A worker never keeps a draining process alive; close() terminates them.
     worker.unref();
-    const target = slot ?? { worker, ready: false, running: undefined };
-    Object.assign(target, { worker, ready: false, running: undefined });
+    const target: Slot = slot ?? { worker, ready: false, outstanding: [], timer: undefined };
+    Object.assign(target, { worker, ready: false, outstanding: [], timer: undefined });
     worker.on('message', (reply: WorkerReply) => onReply(target, worker, reply));
     // 'error' (an uncaught throw, ERR_WORKER_OUT_OF_MEMORY) is always followed by 'exit'.
     worker.on('error', () => {});
     worker.on('exit', () => onExit(target, worker));
     return target;
+  };
+
+  const timeHead = (slot: Slot): void => {
+    clearTimeout(slot.timer);
+    const head = slot.outstanding[0];
+    slot.timer = head && setTimeout(() => {
+      if (slot.outstanding[0] === head) abandon(slot, 'time-budget');
+    }, head.job.limits.timeMs);
+    slot.timer?.unref();
   };
 
   const onReply = (slot: Slot, worker: Worker, reply: WorkerReply): void => {
@@ -101,63 +122,58 @@ export function createComparisonWorkerPool(options: ComparisonWorkerPoolOptions)
       failedStarts = 0;
       return pump();
     }
-    const running = slot.running;
-    if (!running || running.id !== reply.id) return;
-    finish(slot, reply.type === 'result' ? reply.comparison : uncomparable('comparator-error'));
+    const index = slot.outstanding.findIndex((r) => r.id === reply.id);
+    if (index === -1) return;
+    const [running] = slot.outstanding.splice(index, 1);
+    if (index === 0) timeHead(slot);
+    running!.settle(reply.type === 'result' ? reply.comparison : uncomparable('comparator-error'));
     pump();
   };
 
   const onExit = (slot: Slot, worker: Worker): void => {
     if (slot.worker !== worker || closed) return; // replaced on purpose, or shutting down
     if (!slot.ready && ++failedStarts >= MAX_FAILED_STARTS) return fail('COMPARE_WORKER_START');
-    if (slot.running) finish(slot, uncomparable('worker-crashed'));
-    replace(slot, 'worker-crashed');
+    abandon(slot, 'worker-crashed');
   };
 
-  const finish = (slot: Slot, comparison: Comparison): void => {
-    const running = slot.running;
-    if (!running) return;
-    slot.running = undefined;
-    clearTimeout(running.timer);
-    running.settle(comparison);
-  };
-
-  const replace = (slot: Slot, reason: 'time-budget' | 'worker-crashed'): void => {
+  /** The running pair ends with `reason`; the worker is replaced; the pairs behind it are sent again. */
+  const abandon = (slot: Slot, reason: 'time-budget' | 'worker-crashed'): void => {
+    clearTimeout(slot.timer);
+    const [head, ...behind] = slot.outstanding;
+    waiting.unshift(...behind);
     replaced++;
     const old = slot.worker;
     spawn(slot);
     void old.terminate();
+    head?.settle(uncomparable(reason));
     report({ type: 'worker-replaced', reason });
-  };
-
-  const dispatch = (slot: Slot, { job, settle }: Waiting): void => {
-    const id = nextId++;
-    const timer = setTimeout(() => {
-      if (slot.running?.id !== id) return;
-      finish(slot, uncomparable('time-budget'));
-      replace(slot, 'time-budget');
-    }, job.limits.timeMs);
-    timer.unref();
-    slot.running = { id, settle, timer };
-    const request: WorkerRequest = { id, ...job };
-    slot.worker.postMessage(request);
   };
 
   const pump = (): void => {
     for (const slot of slots) {
-      if (waiting.length === 0) return;
-      if (slot.ready && !slot.running) dispatch(slot, waiting.shift()!);
+      while (slot.ready && slot.outstanding.length < depth && waiting.length > 0) {
+        const running: Running = { id: nextId++, ...waiting.shift()! };
+        slot.outstanding.push(running);
+        if (slot.outstanding.length === 1) timeHead(slot);
+        slot.worker.postMessage({ id: running.id, ...running.job } satisfies WorkerRequest);
+      }
     }
+  };
+
+  const settleAll = (): void => {
+    for (const slot of slots) {
+      clearTimeout(slot.timer);
+      for (const { settle } of slot.outstanding.splice(0)) settle(uncomparable('worker-crashed'));
+    }
+    for (const { settle } of waiting.splice(0)) settle(uncomparable('worker-crashed'));
   };
 
   const fail = (code: string): void => {
     failed = code;
     report({ type: 'pool-failed', code });
-    for (const slot of slots) finish(slot, uncomparable('worker-crashed'));
-    for (const { settle } of waiting.splice(0)) settle(uncomparable('worker-crashed'));
+    settleAll();
   };
 
-  const size = Math.max(1, options.size);
   // Workers start with the first pair that needs one: starting a thread costs a few hundred ms of
   // CPU, which a Ficus whose routes only ever see small bodies should not pay at start-up.
   const start = (): void => {
@@ -166,6 +182,7 @@ export function createComparisonWorkerPool(options: ComparisonWorkerPoolOptions)
 
   return {
     size,
+    capacity: size * depth,
     compare(job) {
       if (closed || failed) return Promise.resolve(uncomparable('worker-crashed'));
       start();
@@ -174,11 +191,10 @@ export function createComparisonWorkerPool(options: ComparisonWorkerPoolOptions)
         pump();
       });
     },
-    stats: () => ({ size, busy: slots.filter((s) => s.running).length, waiting: waiting.length, replaced }),
+    stats: () => ({ size, busy: slots.reduce((n, s) => n + s.outstanding.length, 0), waiting: waiting.length, replaced }),
     async close() {
       closed = true;
-      for (const slot of slots) finish(slot, uncomparable('worker-crashed'));
-      for (const { settle } of waiting.splice(0)) settle(uncomparable('worker-crashed'));
+      settleAll();
       await Promise.all(slots.map((s) => s.worker.terminate()));
     },
   };
