@@ -36,22 +36,40 @@ export interface ComparePipelineDeps {
    * and unit tests only: the time budget cannot be enforced inline).
    */
   readonly pool?: ComparisonWorkerPool;
-  /** Pairs waiting for or on a worker beyond which enqueue drops (default 64: each holds two bodies up to the body cap). */
+  /** Pairs waiting for or on a worker beyond which enqueue drops (default 1,000; bytes are bounded apart). */
   readonly offloadCapacity?: number;
+  /**
+   * Cheap pairs waiting inline beyond which new cheap pairs go to the workers too (default 64):
+   * on a busy proxy the loop's slice for comparisons fills up, while a worker's core may be idle.
+   */
+  readonly inlineBacklog?: number;
   /** Where route comparator modules are resolved from (the routes folder). */
   readonly baseDir?: string;
   /** Largest identity-encoded body compared inline (default 32 KB). */
   readonly inlineMaxBytes?: number;
+  /** Body bytes held by queued pairs (both lanes) beyond which enqueue drops (default 128 MB). */
+  readonly maxPendingBytes?: number;
+  /** Time one event-loop turn may spend on inline comparisons (default 2 ms). */
+  readonly inlineSliceMs?: number;
 }
 
 export const DEFAULT_INLINE_MAX_BYTES = 32 * 1024;
+export const DEFAULT_MAX_PENDING_BYTES = 128 * 1024 * 1024;
 
 export function createComparePipeline(deps: ComparePipelineDeps): CompareQueue<CompareJob> {
   const inlineMaxBytes = deps.inlineMaxBytes ?? DEFAULT_INLINE_MAX_BYTES;
   const limitsOf = memoByConfig((config) => resolveCompareLimits(config?.limits));
   const sourceOf = memoByConfig((config, route): RuleSource => ({ key: `${route}\u0000${deps.baseDir ?? ''}\u0000${JSON.stringify(config)}`, config, baseDir: deps.baseDir ?? '.' }));
 
+  // Pair counts alone do not bound memory: a thousand pairs at the 1 MB body cap hold 2 GB.
+  const maxPendingBytes = deps.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES;
+  let pendingBytes = 0;
+  // Counted here, not summed from the lanes: a pair one lane refused and the other took is no drop.
+  let dropped = 0;
+  const bytesOf = (job: CompareJob): number => job.control.body.length + job.candidate.body.length;
+
   const onResult = (job: CompareJob, comparison: Comparison): void => {
+    pendingBytes -= bytesOf(job);
     const records = comparison.differences.length ? toDifferenceRecords(job.route.id, job.source, comparison.differences, deps.diffKey) : [];
     if (job.source === 'shadow') {
       // The candidate of a shadow job is always the new service (reverse mirrors swap control and candidate).
@@ -69,25 +87,49 @@ export function createComparePipeline(deps: ComparePipelineDeps): CompareQueue<C
 
   const inline = createCompareQueue<CompareJob>({
     capacity: deps.capacity ?? 1_000,
+    sliceMs: deps.inlineSliceMs ?? 2,
     compare: (job) => compareResponses(job.control, job.candidate, deps.rulesFor(job.route.id)!, limitsOf(job.route)),
     onResult,
     onDrop,
   });
   const pool = deps.pool;
   const offloaded = pool && createCompareQueue<CompareJob>({
-    capacity: deps.offloadCapacity ?? 64,
-    concurrency: pool.size,
+    capacity: deps.offloadCapacity ?? 1_000,
+    concurrency: pool.capacity,
+    // Handing a pair to the pool is a postMessage: fill the workers in one turn, not one per turn.
+    batchSize: pool.capacity,
     compare: (job) => pool.compare({ rules: sourceOf(job.route), limits: limitsOf(job.route), control: job.control, candidate: job.candidate }),
     onResult,
     onDrop,
   });
 
+  const inlineBacklog = deps.inlineBacklog ?? 64;
+  /** The lanes to try, in order: big pairs only ever go to the workers. */
+  const lanesFor = (job: CompareJob): readonly CompareQueue<CompareJob>[] => {
+    if (!offloaded) return [inline];
+    if (!isCheap(job.control, job.candidate, inlineMaxBytes)) return [offloaded];
+    return inline.stats().pending >= inlineBacklog ? [offloaded, inline] : [inline];
+  };
+
   return {
-    enqueue: (job) => (offloaded && !isCheap(job.control, job.candidate, inlineMaxBytes) ? offloaded : inline).enqueue(job),
+    enqueue(job) {
+      const bytes = bytesOf(job);
+      if (pendingBytes + bytes <= maxPendingBytes) {
+        for (const lane of lanesFor(job)) {
+          if (lane.enqueue(job) === 'dropped') continue;
+          pendingBytes += bytes;
+          return 'queued';
+        }
+      }
+      dropped++;
+      return 'dropped';
+    },
     drain: async () => {
       await Promise.all([inline.drain(), offloaded?.drain()]);
     },
-    stats: () => sumStats(inline.stats(), offloaded?.stats()),
+    stats: () => {
+      return { ...sumStats(inline.stats(), offloaded?.stats()), dropped };
+    },
   };
 }
 
