@@ -15,7 +15,9 @@ export type SkipReason =
   | 'sampled-out'
   | 'no-ack'
   | 'budget-full'
-  | 'write-mirroring-stopped';
+  | 'write-mirroring-stopped'
+  /** The client left before its request body was read whole, so there was nothing to copy. */
+  | 'client-aborted';
 
 /** Why a request served by the new side was answered by legacy instead. */
 export type FallbackReason = 'connect-refused' | 'timeout' | 'status-5xx' | 'breaker-open' | 'error';

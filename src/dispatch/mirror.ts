@@ -140,7 +140,7 @@ export function createMirror(deps: MirrorDeps): Mirror {
       void body
         .then((teed) => {
           if (teed.bytes === undefined) {
-            if (teed.overCap) skip(route, 'body-over-cap');
+            skip(route, teed.overCap ? 'body-over-cap' : 'client-aborted');
             span?.end('skipped', { 'ficus.skip_reason': teed.overCap ? 'body-over-cap' : 'client-aborted' });
             return undefined;
           }
