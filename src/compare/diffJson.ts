@@ -6,10 +6,12 @@
 // Why not microdiff on normalised trees: unordered and keyed arrays are re-ordered by normalisation,
 // so its paths no longer name an index of either document; it reports string → null as a CHANGE
 // (we need 'type'); and tolerances would need a second pass re-reading both trees at each path.
+import equal from 'fast-deep-equal';
+import { canonicalJson } from './canonicalJson.ts';
 import type { BodyDifferenceKind } from './compareConfigSchema.ts';
 import { jsonTypeOf } from './jsonTypeOf.ts';
 import { isFullyIgnored, normalizeJson } from './normalizeJson.ts';
-import { elementForm, matchByKey, matchUnordered, type ArrayMatch, type ElementForm, type MatchSides } from './match-array-elements.ts';
+import { elementForm, matchByKey, matchUnordered, type ArrayMatch, type MatchSides } from './match-array-elements.ts';
 import type { FieldVocabulary } from './field-vocabulary.ts';
 import { formatPointer } from './pointer.ts';
 import { descend, resolveRules, type ArrayPolicy, type LocationRules, type RuleNode } from './ruleTrie.ts';
@@ -114,8 +116,11 @@ function diffMatch(walk: Walk, match: ArrayMatch, control: readonly unknown[], c
 function diffInOrder(walk: Walk, sides: MatchSides, states: readonly RuleNode[], ignore: Ignored): void {
   const { control, candidate } = sides;
   const positional = byPosition(control, candidate);
-  if (!mayBeMisaligned(sides)) return diffMatch(walk, positional, control, candidate, states, ignore);
-  const matched = matchUnordered(sides, indices(control), indices(candidate));
+  const suspects = misalignedPositions(sides, states, ignore);
+  if (suspects === null) return diffMatch(walk, positional, control, candidate, states, ignore);
+  const matched = suspects === 'all'
+    ? matchUnordered(sides, indices(control), indices(candidate))
+    : withIdentity(matchUnordered(sides, suspects, suspects), control.length, new Set(suspects));
   if (matchCost(sides, matched, states, ignore) >= matchCost(sides, positional, states, ignore)) return diffMatch(walk, positional, control, candidate, states, ignore);
   if (isReordered(matched)) {
     walk.cost += 1;
@@ -125,21 +130,41 @@ function diffInOrder(walk: Walk, sides: MatchSides, states: readonly RuleNode[],
 }
 
 /**
- * Matching by similarity is worth its cost only when position cannot be the whole story: the
- * lengths differ, or some element differs from the one opposite it. (Elements of clinical records
- * share most of their leaves — resourceType, status, units — so "similar enough" cannot tell a
- * shifted element from an edited one; only the total distance of both explanations can.)
+ * Which positions a match by similarity could explain better than position: null when none can,
+ * 'all' when the lengths differ (an insertion shifts every later element). With equal lengths,
+ * positions whose elements are deep-equal stay paired; among the others, matching is worth its cost
+ * only when an element equals one at another position, or some position differs by more than one
+ * leaf — elements of clinical records share most of their leaves, so "similar" cannot tell a moved
+ * record from an edited one, but a single noisy field in every element stays positional and cheap.
  */
-function mayBeMisaligned(sides: MatchSides): boolean {
+function misalignedPositions(sides: MatchSides, states: readonly RuleNode[], ignore: Ignored): readonly number[] | 'all' | null {
   const { control, candidate } = sides;
-  if (control.length !== candidate.length) return true;
-  for (let i = 0; i < control.length; i++) if (sides.controlForm(i).canonical !== sides.candidateForm(i).canonical) return true;
-  return false;
+  if (control.length !== candidate.length) return 'all';
+  const differing: number[] = [];
+  for (let i = 0; i < control.length; i++) if (!equal(control[i], candidate[i])) differing.push(i);
+  if (differing.length < 2) return null;
+  const candidateKeys = new Set(differing.map((i) => sides.candidateKey(i)));
+  if (differing.some((i) => candidateKeys.has(sides.controlKey(i)))) return differing;
+  for (const i of differing) {
+    const probe: Walk = { out: null, path: [], cost: 0, limit: 2 };
+    diffValue(probe, control[i], candidate[i], descend(states, String(i)), ignore);
+    if (probe.cost > 1) return differing;
+  }
+  return null;
+}
+
+/** The positions left out of a partial match keep their positional pairs. */
+function withIdentity(match: ArrayMatch, length: number, matchedPositions: ReadonlySet<number>): ArrayMatch {
+  const pairs = [...match.pairs];
+  for (let i = 0; i < length; i++) if (!matchedPositions.has(i)) pairs.push([i, i]);
+  return { pairs: pairs.sort((a, b) => a[0] - b[0]), removed: match.removed, added: match.added };
 }
 
 function matchCost(sides: MatchSides, match: ArrayMatch, states: readonly RuleNode[], ignore: Ignored): number {
   const probe: Walk = { out: null, path: [], cost: 0, limit: Infinity };
-  diffMatch(probe, match, sides.control, sides.candidate, states, ignore);
+  // Pairs equal in normal form cost nothing: skip their walk.
+  const pairs = match.pairs.filter(([i, j]) => !equal(sides.control[i], sides.candidate[j]));
+  diffMatch(probe, { ...match, pairs }, sides.control, sides.candidate, states, ignore);
   return probe.cost;
 }
 
@@ -157,21 +182,28 @@ function byPosition(control: readonly unknown[], candidate: readonly unknown[]):
   };
 }
 
-/** Both arrays as matching sees them: element forms memoised, distance by the same rule-aware walk. */
+/** Both arrays as matching sees them: normal forms memoised, distance by the same rule-aware walk. */
 function matchSides(control: unknown[], candidate: unknown[], states: readonly RuleNode[], ignore: Ignored): MatchSides {
-  const forms = (side: unknown[]) => {
-    const memo = new Map<number, ElementForm>();
-    return (i: number): ElementForm => {
-      let form = memo.get(i);
-      if (form === undefined) memo.set(i, (form = elementForm(normalizeJson(side[i], descend(states, String(i))))));
-      return form;
+  const memoised = <T>(make: (i: number) => T) => {
+    const memo = new Map<number, T>();
+    return (i: number): T => {
+      if (!memo.has(i)) memo.set(i, make(i));
+      return memo.get(i)!;
     };
   };
+  const side = (elements: unknown[]) => {
+    const normal = memoised((i) => normalizeJson(elements[i], descend(states, String(i))));
+    return { key: memoised((i) => canonicalJson(normal(i))), form: memoised((i) => elementForm(normal(i))) };
+  };
+  const controlSide = side(control);
+  const candidateSide = side(candidate);
   return {
     control,
     candidate,
-    controlForm: forms(control),
-    candidateForm: forms(candidate),
+    controlKey: controlSide.key,
+    candidateKey: candidateSide.key,
+    controlForm: controlSide.form,
+    candidateForm: candidateSide.form,
     distance: (i, j, limit) => {
       const probe: Walk = { out: null, path: [], cost: 0, limit };
       diffValue(probe, control[i], candidate[j], descend(states, String(i)), ignore);

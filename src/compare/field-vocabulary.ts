@@ -46,7 +46,7 @@ export function createFieldVocabulary(options: FieldVocabularyOptions = {}): Fie
   const mapAfter = options.mapAfter ?? 3;
   const maxPositions = options.maxPositions ?? 4_096;
   const maxKeys = options.maxKeysPerPosition ?? 256;
-  const maxVisits = options.maxKeysPerDocument ?? 20_000;
+  const maxVisits = options.maxKeysPerDocument ?? 5_000;
   const positions = new Map<string, Position>();
 
   const positionAt = (name: string): Position | undefined => {

@@ -14,10 +14,8 @@ export interface ArrayMatch {
   readonly added: number[];
 }
 
-/** An element as matching sees it, computed once per element. */
+/** An element's leaves, as pairing needs them (computed only for elements without an equal partner). */
 export interface ElementForm {
-  /** Canonical JSON of the element's normal form under the rules. */
-  readonly canonical: string;
   /** Leaves of the normal form: what a difference can be counted against. */
   readonly weight: number;
   readonly features: readonly string[];
@@ -26,6 +24,9 @@ export interface ElementForm {
 export interface MatchSides {
   readonly control: readonly unknown[];
   readonly candidate: readonly unknown[];
+  /** Canonical JSON of the element's normal form under the rules: equal means equal under the rules. */
+  controlKey(index: number): string;
+  candidateKey(index: number): string;
   controlForm(index: number): ElementForm;
   candidateForm(index: number): ElementForm;
   /** Rule-aware cost of the differences between control[i] and candidate[j]; may stop at limit. */
@@ -40,7 +41,7 @@ export interface MatchSides {
 export function matchUnordered(sides: MatchSides, controlIndices: readonly number[], candidateIndices: readonly number[]): ArrayMatch {
   const available = new Map<string, number[]>();
   for (const j of candidateIndices) {
-    const key = sides.candidateForm(j).canonical;
+    const key = sides.candidateKey(j);
     const bucket = available.get(key);
     if (bucket) bucket.push(j);
     else available.set(key, [j]);
@@ -48,13 +49,13 @@ export function matchUnordered(sides: MatchSides, controlIndices: readonly numbe
   const pairs: [number, number][] = [];
   const leftControl: number[] = [];
   for (const i of controlIndices) {
-    const j = available.get(sides.controlForm(i).canonical)?.shift();
+    const j = available.get(sides.controlKey(i))?.shift();
     if (j === undefined) leftControl.push(i);
     else pairs.push([i, j]);
   }
-  const leftCandidate = candidateIndices.filter((j) => available.get(sides.candidateForm(j).canonical)?.includes(j));
-  const leftover = (form: (index: number) => ElementForm) => (index: number): LeftoverElement => ({ index, features: form(index).features, sortKey: form(index).canonical });
-  const assigned = assignMinDistance(leftControl.map(leftover(sides.controlForm)), leftCandidate.map(leftover(sides.candidateForm)), (i, j) => pairDistance(sides, i, j));
+  const leftCandidate = candidateIndices.filter((j) => available.get(sides.candidateKey(j))?.includes(j));
+  const leftover = (form: (index: number) => ElementForm, key: (index: number) => string) => (index: number): LeftoverElement => ({ index, features: form(index).features, sortKey: key(index) });
+  const assigned = assignMinDistance(leftControl.map(leftover(sides.controlForm, sides.controlKey)), leftCandidate.map(leftover(sides.candidateForm, sides.candidateKey)), (i, j) => pairDistance(sides, i, j));
   pairs.push(...assigned);
   const pairedControl = new Set(assigned.map(([i]) => i));
   const pairedCandidate = new Set(assigned.map(([, j]) => j));
@@ -116,7 +117,7 @@ function mergeMatch(into: ArrayMatch, from: ArrayMatch): void {
 
 const MAX_FEATURES = 64;
 
-/** The form of a normalised element: canonical JSON, leaf count and leaf features. */
+/** The form of a normalised element: leaf count and leaf features. */
 export function elementForm(normal: unknown): ElementForm {
   const features: string[] = [];
   let weight = 0;
@@ -132,5 +133,5 @@ export function elementForm(normal: unknown): ElementForm {
     if (features.length < MAX_FEATURES) features.push(`${path}=${canonicalJson(value)}`);
   };
   visit(normal, '');
-  return { canonical: canonicalJson(normal), weight, features };
+  return { weight, features };
 }
