@@ -17,6 +17,8 @@ export interface ProxyMetricsDeps {
   breakerStates?(): Iterable<readonly [string, BreakerState]>;
   /** Seconds since flags were last refreshed; undefined before the first load. */
   flagsAgeSeconds(): number | undefined;
+  /** True while the kill switch (env or flag) sends every route to legacy: alerted on, never silent. */
+  killSwitchOn?(): boolean;
   /**
    * perf_hooks.monitorEventLoopDelay(), started by the composition root. Read and reset on each
    * render/snapshot, so its quantiles describe the interval since the previous scrape.
@@ -111,6 +113,7 @@ export function createProxyMetrics(deps: ProxyMetricsDeps): ProxyMetrics {
       const age = deps.flagsAgeSeconds();
       out.push('# HELP ficus_flags_staleness_seconds Seconds since the flags were last refreshed.', '# TYPE ficus_flags_staleness_seconds gauge');
       if (age !== undefined) out.push(`ficus_flags_staleness_seconds ${age}`);
+      if (deps.killSwitchOn) out.push(`# HELP ${KILL_SWITCH} ${KILL_SWITCH_HELP}`, `# TYPE ${KILL_SWITCH} gauge`, `${KILL_SWITCH} ${deps.killSwitchOn() ? 1 : 0}`);
       const delay = readEventLoopDelay(deps.eventLoopDelay);
       if (delay.length) {
         out.push(`# HELP ${EVENT_LOOP_DELAY} ${EVENT_LOOP_DELAY_HELP}`, `# TYPE ${EVENT_LOOP_DELAY} gauge`);
@@ -124,6 +127,7 @@ export function createProxyMetrics(deps: ProxyMetricsDeps): ProxyMetrics {
       snapshots.push({ kind: 'gauge', name: 'ficus_breaker_state', help: 'Circuit breaker state per route (1 for the current state).', series: breaker });
       const age = deps.flagsAgeSeconds();
       snapshots.push({ kind: 'gauge', name: 'ficus_flags_staleness_seconds', help: 'Seconds since the flags were last refreshed.', series: age === undefined ? [] : [{ attributes: {}, value: age }] });
+      if (deps.killSwitchOn) snapshots.push({ kind: 'gauge', name: KILL_SWITCH, help: KILL_SWITCH_HELP, series: [{ attributes: {}, value: deps.killSwitchOn() ? 1 : 0 }] });
       const delay = readEventLoopDelay(deps.eventLoopDelay);
       if (delay.length) snapshots.push({ kind: 'gauge', name: EVENT_LOOP_DELAY, help: EVENT_LOOP_DELAY_HELP, series: delay.map(({ stat, seconds }) => ({ attributes: { stat }, value: seconds })) });
       return snapshots;
@@ -132,6 +136,8 @@ export function createProxyMetrics(deps: ProxyMetricsDeps): ProxyMetrics {
 }
 
 const EVENT_LOOP_DELAY = 'ficus_event_loop_delay_seconds';
+const KILL_SWITCH = 'ficus_kill_switch';
+const KILL_SWITCH_HELP = '1 while the kill switch (FICUS_KILL_SWITCH or the ficus.kill-switch flag) sends every route to legacy.';
 const EVENT_LOOP_DELAY_HELP = 'Event-loop delay since the previous scrape (p50, p99, max): every proxied request waits this long when it is high.';
 
 /** Quantiles of the event-loop delay since the last read; empty before any sample. */
