@@ -11,6 +11,7 @@ import { canonicalJson } from './canonicalJson.ts';
 import type { BodyDifferenceKind } from './compareConfigSchema.ts';
 import { jsonTypeOf } from './jsonTypeOf.ts';
 import { isFullyIgnored, normalizeJson } from './normalizeJson.ts';
+import { alignInOrder, byPosition } from './align-in-order.ts';
 import { elementForm, matchByKey, matchUnordered, type ArrayMatch, type MatchSides } from './match-array-elements.ts';
 import type { FieldVocabulary } from './field-vocabulary.ts';
 import { formatPointer } from './pointer.ts';
@@ -105,81 +106,22 @@ function diffMatch(walk: Walk, match: ArrayMatch, control: readonly unknown[], c
   for (const j of match.added) diffChild(walk, String(j), undefined, candidate[j], states, ignore);
 }
 
-/**
- * An array without a policy: elements are compared in order, but the explanation with the smaller
- * structural distance wins — by position, or by matching elements by similarity. When the matched
- * elements come in another order, that is one difference of kind 'order' at the array, not a change
- * in every field of every element (issue 9, cause 4): noise learning then suggests `unordered`
- * for an array legacy returns in random order, and an element inserted at the front is one
- * `added`, not every element changed.
- */
+/** An array without a policy: in order, aligned by similarity when position cannot explain it (alignInOrder). */
 function diffInOrder(walk: Walk, sides: MatchSides, states: readonly RuleNode[], ignore: Ignored): void {
-  const { control, candidate } = sides;
-  const positional = byPosition(control, candidate);
-  const suspects = misalignedPositions(sides, states, ignore);
-  if (suspects === null) return diffMatch(walk, positional, control, candidate, states, ignore);
-  const matched = suspects === 'all'
-    ? matchUnordered(sides, indices(control), indices(candidate))
-    : withIdentity(matchUnordered(sides, suspects, suspects), control.length, new Set(suspects));
-  if (matchCost(sides, matched, states, ignore) >= matchCost(sides, positional, states, ignore)) return diffMatch(walk, positional, control, candidate, states, ignore);
-  if (isReordered(matched)) {
+  const { match, reordered } = alignInOrder(sides, (candidate) => matchCost(sides, candidate, states, ignore));
+  if (reordered) {
     walk.cost += 1;
     walk.out?.push({ pointer: formatPointer(walk.path), kind: 'order', controlType: 'array', candidateType: 'array' });
   }
-  diffMatch(walk, matched, control, candidate, states, ignore);
-}
-
-/**
- * Which positions a match by similarity could explain better than position: null when none can,
- * 'all' when the lengths differ (an insertion shifts every later element). With equal lengths,
- * positions whose elements are deep-equal stay paired; among the others, matching is worth its cost
- * only when an element equals one at another position, or some position differs by more than one
- * leaf — elements of clinical records share most of their leaves, so "similar" cannot tell a moved
- * record from an edited one, but a single noisy field in every element stays positional and cheap.
- */
-function misalignedPositions(sides: MatchSides, states: readonly RuleNode[], ignore: Ignored): readonly number[] | 'all' | null {
-  const { control, candidate } = sides;
-  if (control.length !== candidate.length) return 'all';
-  const differing: number[] = [];
-  for (let i = 0; i < control.length; i++) if (!equal(control[i], candidate[i])) differing.push(i);
-  if (differing.length < 2) return null;
-  const candidateKeys = new Set(differing.map((i) => sides.candidateKey(i)));
-  if (differing.some((i) => candidateKeys.has(sides.controlKey(i)))) return differing;
-  for (const i of differing) {
-    const probe: Walk = { out: null, path: [], cost: 0, limit: 2 };
-    diffValue(probe, control[i], candidate[i], descend(states, String(i)), ignore);
-    if (probe.cost > 1) return differing;
-  }
-  return null;
-}
-
-/** The positions left out of a partial match keep their positional pairs. */
-function withIdentity(match: ArrayMatch, length: number, matchedPositions: ReadonlySet<number>): ArrayMatch {
-  const pairs = [...match.pairs];
-  for (let i = 0; i < length; i++) if (!matchedPositions.has(i)) pairs.push([i, i]);
-  return { pairs: pairs.sort((a, b) => a[0] - b[0]), removed: match.removed, added: match.added };
+  diffMatch(walk, match, sides.control, sides.candidate, states, ignore);
 }
 
 function matchCost(sides: MatchSides, match: ArrayMatch, states: readonly RuleNode[], ignore: Ignored): number {
   const probe: Walk = { out: null, path: [], cost: 0, limit: Infinity };
-  // Pairs equal in normal form cost nothing: skip their walk.
+  // Pairs equal as decoded cost nothing: skip their walk.
   const pairs = match.pairs.filter(([i, j]) => !equal(sides.control[i], sides.candidate[j]));
   diffMatch(probe, { ...match, pairs }, sides.control, sides.candidate, states, ignore);
   return probe.cost;
-}
-
-function isReordered(match: ArrayMatch): boolean {
-  for (let k = 1; k < match.pairs.length; k++) if (match.pairs[k]![1] < match.pairs[k - 1]![1]) return true;
-  return false;
-}
-
-function byPosition(control: readonly unknown[], candidate: readonly unknown[]): ArrayMatch {
-  const common = Math.min(control.length, candidate.length);
-  return {
-    pairs: Array.from({ length: common }, (_, i): [number, number] => [i, i]),
-    removed: Array.from({ length: control.length - common }, (_, k) => common + k),
-    added: Array.from({ length: candidate.length - common }, (_, k) => common + k),
-  };
 }
 
 /** Both arrays as matching sees them: normal forms memoised, distance by the same rule-aware walk. */

@@ -6,7 +6,7 @@ export { decodeBody, type BodyDecoding, type DecodedBody, type DecodeFailure } f
 export { compareResponses, compareLegacyPair, headerPointer, STATUS_POINTER } from './compareResponses.ts';
 export { templatePointer } from './templatePointer.ts';
 export { toDifferenceRecords, hmacValue, type HmacKey } from './toDifferenceRecords.ts';
-export { suggestNoiseRules, type NoiseObservation, type NoiseSuggestion } from './suggestNoiseRules.ts';
+export { countHiddenDifferences, suggestNoiseRules, type NoiseObservation, type NoiseSuggestion, type RecordedDifference } from './suggestNoiseRules.ts';
 export { createCompareQueue, type CompareQueue, type CompareQueueOptions, type CompareQueueStats, type EnqueueOutcome } from './createCompareQueue.ts';
 export { assessReadiness, wilsonUpperBound, DEFAULT_READINESS_POLICY } from './assessReadiness.ts';
 export { differenceSignature, parseDifferenceSignature, signaturesOf } from './difference-signature.ts';
