@@ -20,7 +20,7 @@ describe('the evidence corpus', () => {
     expect(corpus.routes.length).toBeGreaterThanOrEqual(20);
     const truths = corpus.cases.flatMap((c) => c.truth);
     expect(truths.length).toBeGreaterThanOrEqual(200);
-    expect(new Set(truths.map((t) => t.kind))).toEqual(new Set(['changed', 'added', 'removed', 'type', 'status', 'header', 'order']));
+    expect(new Set(truths.map((t) => t.kind))).toEqual(new Set(['changed', 'added', 'removed', 'type', 'precision', 'status', 'header', 'order']));
     expect(truths.filter((t) => t.where === 'reordered').length).toBeGreaterThan(50);
     for (const route of corpus.routes) expect(corpus.noise.some((n) => n.route === route.id), route.id).toBe(true);
   });
@@ -36,6 +36,7 @@ describe('the evidence corpus', () => {
         expect(c.truth).toEqual([]);
       }
     }
-    expect(corpus.cases.filter((c) => c.phase === 'dirty')).toHaveLength(corpus.routes.length * INJECTION_PLAN.length);
+    const precision = corpus.routes.filter((r) => Object.keys(r.written).length > 0).length;
+    expect(corpus.cases.filter((c) => c.phase === 'dirty')).toHaveLength(corpus.routes.length * INJECTION_PLAN.length + precision);
   });
 });

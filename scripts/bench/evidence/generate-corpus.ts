@@ -44,7 +44,7 @@ export interface CorpusOptions {
   /** Cases per route in each phase. */
   readonly learning: number;
   readonly clean: number;
-  /** Dirty cases per route: the plan's entries, in order (default: the whole plan). */
+  /** Dirty cases per route: the plan's entries, in order (default: the whole plan, and `precision` where numbers are written). */
   readonly plan?: readonly Injection[];
 }
 
@@ -61,7 +61,8 @@ export function generateCorpus(options: CorpusOptions): Corpus {
     };
     for (let n = 0; n < options.learning; n++) cases.push(make('learning', n));
     for (let n = 0; n < options.clean; n++) cases.push(make('clean', n));
-    (options.plan ?? INJECTION_PLAN).forEach((injection, n) => cases.push(make('dirty', n, injection)));
+    const plan = options.plan ?? [...INJECTION_PLAN, ...(Object.keys(route.written).length ? [{ kind: 'precision' } as const] : [])];
+    plan.forEach((injection, n) => cases.push(make('dirty', n, injection)));
   }
   return { seed: options.seed, routes: options.routes, cases, noise: noiseItemsOf(options.routes), byUrl: new Map(cases.map((c) => [c.url, c])) };
 }

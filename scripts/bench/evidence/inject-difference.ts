@@ -4,10 +4,11 @@
 // ordered arrays are only added or removed at the end (anywhere else shifts every later index).
 import { pick } from '../../../src/demo/shared/prng.ts';
 import { int } from './clinical-values.ts';
+import { writtenNumber } from './render-response.ts';
 import type { Json, JsonObject, RouteSpec } from './route-spec.ts';
 import { templateCovers, templateOf } from './visit-pointer.ts';
 
-export type InjectedKind = 'changed' | 'added' | 'removed' | 'type' | 'status' | 'header' | 'order';
+export type InjectedKind = 'changed' | 'added' | 'removed' | 'type' | 'precision' | 'status' | 'header' | 'order';
 
 /** One injected difference: what Ficus should report (template pointer and kind). */
 export interface Truth {
@@ -23,11 +24,11 @@ export interface Truth {
  * in two elements / in every element of an order-free array.
  */
 export interface Injection {
-  readonly kind: 'changed' | 'removed' | 'added' | 'type' | 'element-added' | 'element-removed' | 'order' | 'status' | 'header';
+  readonly kind: 'changed' | 'removed' | 'added' | 'type' | 'precision' | 'element-added' | 'element-removed' | 'order' | 'status' | 'header';
   readonly where?: 'anywhere' | 'reordered' | 'tolerance' | 'two-elements' | 'every-element';
 }
 
-/** The differences one route's dirty cases carry, one case per entry. */
+/** The differences one route's dirty cases carry, one case per entry (plus `precision` where numbers are written). */
 export const INJECTION_PLAN: readonly Injection[] = [
   { kind: 'changed', where: 'anywhere' }, { kind: 'changed', where: 'reordered' }, { kind: 'changed', where: 'tolerance' },
   { kind: 'removed', where: 'anywhere' }, { kind: 'removed', where: 'reordered' },
@@ -71,6 +72,7 @@ export function injectDifference(spec: RouteSpec, base: JsonObject, injection: I
     if (reversed) return done([reversed]);
   }
   const leaves = leavesOf(spec, doc);
+  if (injection.kind === 'precision') return done([rewriteNumber(spec, leaves, random)]);
   const wanted = injection.where ?? 'anywhere';
   if (wanted === 'two-elements' || wanted === 'every-element') return done(changeAcrossElements(spec, doc, leaves, wanted, random));
   const candidates = leaves.filter((leaf) => matchesWhere(spec, leaf, wanted));
@@ -106,6 +108,19 @@ function reverseOrderedArray(spec: RouteSpec, doc: JsonObject, random: () => num
   const { path, items } = pick(random, found);
   items.reverse();
   return { pointer: templateOf(doc, path, spec.dataMaps), kind: 'order', where: 'element' };
+}
+
+/** The same value written another way (`25.50` → `25.5`, `25.57` → `25.570`): kind precision. */
+function rewriteNumber(spec: RouteSpec, leaves: readonly Leaf[], random: () => number): Truth {
+  const written = leaves.flatMap((leaf) => {
+    const places = Object.entries(spec.written).find(([t]) => templateCovers(t, leaf.template))?.[1];
+    return places === undefined || typeof leaf.parent[leaf.key] !== 'number' ? [] : [{ leaf, places }];
+  });
+  if (written.length === 0) throw new Error(`route ${spec.id}: no written number for a precision difference`);
+  const { leaf, places } = pick(random, written);
+  const text = (leaf.parent[leaf.key] as number).toFixed(places);
+  leaf.parent[leaf.key] = writtenNumber(text.endsWith('0') ? text.replace(/0+$/, '').replace(/\.$/, '') : `${text}0`);
+  return { pointer: leaf.template, kind: 'precision', where: 'anywhere' };
 }
 
 function matchesWhere(spec: RouteSpec, leaf: Leaf, where: 'anywhere' | 'reordered' | 'tolerance'): boolean {
@@ -221,6 +236,6 @@ function changeAcrossElements(spec: RouteSpec, doc: JsonObject, leaves: Leaf[], 
   const same = pool.filter((l) => l.template === template);
   const chosen = where === 'every-element' ? same : same.slice(0, 2);
   for (const leaf of chosen) leaf.parent[leaf.key] = changedValue(leaf.parent[leaf.key]!, random);
-  return chosen.map((leaf) => ({ pointer: leaf.template, kind: 'changed', where: 'reordered' }));
+  return chosen.map((leaf) => ({ pointer: leaf.template, kind: 'changed', where: inArrays.length > 0 ? 'reordered' : 'anywhere' }));
 }
 

@@ -26,7 +26,24 @@ export function renderLegacy(spec: RouteSpec, base: JsonObject, random: () => nu
   const doc = structuredClone(base);
   applyNoise(doc, spec, random, clock.next());
   for (const pointer of spec.shuffled) reorder(doc, pointer, (items) => shuffle(items, random));
-  return { status: 200, headers: spec.headers, body: JSON.stringify(doc) };
+  return { status: 200, headers: spec.headers, body: writeJson(doc, spec) };
+}
+
+/** Marks a number to be written exactly as `text` (JSON.stringify cannot write `25.50`). */
+export function writtenNumber(text: string): string {
+  return `${WRITTEN}${text}`;
+}
+
+const WRITTEN = '\u0000written:';
+
+function writeJson(doc: Json, spec: RouteSpec): string {
+  for (const [pointer, places] of Object.entries(spec.written)) {
+    visitPointer(doc, pointer, (at) => {
+      const value = readValue(at);
+      if (typeof value === 'number') writeValue(at, writtenNumber(value.toFixed(places)));
+    });
+  }
+  return JSON.stringify(doc).replace(/"\\u0000written:([-+.\deE]+)"/g, '$1');
 }
 
 export interface NewAnswer {
@@ -44,7 +61,7 @@ export function renderNew(spec: RouteSpec, answer: NewAnswer, random: () => numb
   applyNoise(doc, spec, random, clock.next());
   for (const pointer of [...spec.unordered, ...Object.keys(spec.keyed)]) reorder(doc, pointer, (items) => items.reverse());
   for (const pointer of spec.shuffled) reorder(doc, pointer, (items) => shuffle(items, random));
-  return { status: 200, headers: answer.headers, body: JSON.stringify(doc) };
+  return { status: 200, headers: answer.headers, body: writeJson(doc, spec) };
 }
 
 function applyNoise(doc: Json, spec: RouteSpec, random: () => number, callMs: number): void {

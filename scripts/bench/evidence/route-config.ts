@@ -22,6 +22,7 @@ export function compareBlock(spec: RouteSpec, accepted: AcceptedRules, noiseSamp
     ...(Object.keys(arrays).length ? { arrays } : {}),
     ...(Object.keys(tolerance).length ? { tolerance } : {}),
     ...(accepted.ignore.length ? { ignore: accepted.ignore } : {}),
+    ...(Object.keys(spec.written).length ? { precision: true } : {}),
     ...(noiseSample > 0 ? { noise: { sample: noiseSample } } : {}),
   };
 }

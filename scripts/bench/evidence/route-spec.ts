@@ -38,6 +38,11 @@ export interface RouteSpec {
   readonly timestamp: Readonly<Record<string, number>>;
   /** Objects whose keys are data (dates, accession numbers, surnames): their keys template to `*`. */
   readonly dataMaps: readonly string[];
+  /**
+   * Numbers both sides write with a fixed number of decimals (`25.50`): pointer template → places.
+   * A route with any sets `compare.precision`, so the written form is compared too (kind precision).
+   */
+  readonly written: Readonly<Record<string, number>>;
   /** Response headers both sides send; every one of them is compared. */
   readonly headers: Readonly<Record<string, string>>;
 }

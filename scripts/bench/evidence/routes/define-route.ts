@@ -5,7 +5,7 @@ type Particular = Pick<RouteSpec, 'id' | 'matchPath' | 'stickiness' | 'url' | 'd
 
 export function defineRoute(spec: Particular): RouteSpec {
   return {
-    noise: [], shuffled: [], unordered: [], keyed: {}, numeric: {}, timestamp: {}, dataMaps: [],
+    noise: [], shuffled: [], unordered: [], keyed: {}, numeric: {}, timestamp: {}, dataMaps: [], written: {},
     headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
     ...spec,
   };

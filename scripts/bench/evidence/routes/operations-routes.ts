@@ -67,6 +67,6 @@ export const operationsRoutes: readonly RouteSpec[] = [
       plans: times(random, 2, 3, (i) => ({ payer: pick(random, ['Acme Health', 'Blue Plains', 'Medicare']), memberId: `M${int(random, 10000000, 99999999)}`, order: i + 1, copayUsd: decimal(random, 0, 60, 2), deductibleRemainingUsd: decimal(random, 0, 3000, 2), effective: dateAt(random, 700) })),
       eligibilityCheckedAt: isoAt(random, 2),
     }),
-    noise: [...stamped, { pointer: '/eligibilityCacheAgeSec', kind: 'optional' }], numeric: { '/plans/*/deductibleRemainingUsd': 0.01 },
+    noise: [...stamped, { pointer: '/eligibilityCacheAgeSec', kind: 'optional' }], numeric: { '/plans/*/deductibleRemainingUsd': 0.01 }, written: { '/plans/*/copayUsd': 2 },
   }),
 ];
