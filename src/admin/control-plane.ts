@@ -2,6 +2,7 @@
 // /api, the same API under DASHBOARD_PATH for the dashboard's session), the audit API and the
 // dashboard pages. Wrong bearer tokens and wrong logins each have their own per-client lockout.
 import { Hono } from 'hono';
+import type { StoreHealthSnapshot } from '../store/store-health.ts';
 import type { RouteConfig } from '../config/load-routes.ts';
 import type { FlagWriter } from '../decision/flag-writer.ts';
 import type { AdminRefusals } from './admin-refusals.ts';
@@ -25,6 +26,8 @@ export interface ControlPlaneDeps extends RouteReportDeps {
   readonly auditor: Auditor;
   routes(): readonly RouteConfig[];
   readonly sessionTtlMs?: number;
+  /** For the dashboard's store banner. */
+  readonly health?: { store(): StoreHealthSnapshot };
   /** Wrong-credential limits (login and bearer token each); defaults in attempt-limiter.ts. */
   readonly attemptLimits?: AttemptLimits;
   readonly refusals: AdminRefusals;

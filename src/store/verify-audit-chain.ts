@@ -62,7 +62,8 @@ function checkExpectedHead(expect: AuditHead | undefined, head: AuditHead | null
   if (!expect) return undefined;
   const last = head?.seq ?? 0;
   if (last < expect.seq) {
-    return { ok: false, brokenAt: last + 1, reason: `the chain ends at entry ${last} but the exported head is entry ${expect.seq}: entries ${last + 1}–${expect.seq} were deleted (tail truncated)` };
+    const missing = last + 1 === expect.seq ? `entry ${expect.seq} was` : `entries ${last + 1}–${expect.seq} were`;
+    return { ok: false, brokenAt: last + 1, reason: `the chain ends at entry ${last} but the exported head is entry ${expect.seq}: ${missing} deleted (tail truncated)` };
   }
   // Purged by retention: only the anchor, which holds the hash of the entry just before it, can still vouch.
   if (anchor && expect.seq === anchor.seq - 1 && anchor.prevHash !== expect.hash) {

@@ -8,6 +8,7 @@ import { getCookie } from 'hono/cookie';
 import type { RouteConfig } from '../../config/load-routes.ts';
 import { listAudit } from '../../store/audit-log.ts';
 import { readRouteSeries } from '../../store/route-series.ts';
+import type { StoreHealthSnapshot } from '../../store/store-health.ts';
 import type { Authenticator } from '../auth.ts';
 import { listNoiseSuggestions, listRouteDifferences, summariseRoute, type RouteReportDeps } from '../route-report.ts';
 import { DASHBOARD_PATH, SESSION_COOKIE, type Session, type SessionStore, type SessionVariables } from '../sessions.ts';
@@ -18,6 +19,8 @@ export interface DashboardDeps extends RouteReportDeps, LoginDeps {
   readonly auth: Authenticator;
   readonly sessions: SessionStore;
   routes(): readonly RouteConfig[];
+  /** The store's health, shown as a banner when it is not ok. */
+  readonly health?: { store(): StoreHealthSnapshot };
 }
 
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -53,7 +56,7 @@ export function mountDashboard(app: Hono<{ Variables: SessionVariables }>, deps:
     const session = sessionOf(c, deps.sessions);
     if (!session) return renderLogin(c, deps);
     const routes = await Promise.all(deps.routes().map((r) => summariseRoute(deps, r, DAY_MS)));
-    return c.html(routesPage({ routes, killSwitch: deps.killSwitch(), flagsRevision: deps.flags.revision(), principal: session.principal, csrf: session.csrf }));
+    return c.html(routesPage({ routes, killSwitch: deps.killSwitch(), flagsRevision: deps.flags.revision(), principal: session.principal, csrf: session.csrf, store: deps.health?.store() }));
   });
 
   app.get('/routes/:id', async (c) => {

@@ -1,6 +1,7 @@
 // Dashboard pages as hono/html templates: every interpolated value is escaped by the template tag.
 // No inline script or style (the CSP forbids them): behaviour lives in /assets/dashboard.js.
 import { html } from 'hono/html';
+import type { StoreHealthSnapshot } from '../../store/store-health.ts';
 import type { NoiseSuggestion } from '../../compare/suggestNoiseRules.ts';
 import type { AuditEntry } from '../../store/audit-log.ts';
 import type { DifferenceRow } from '../../store/differences.ts';
@@ -47,10 +48,11 @@ export function loginPage(error?: string, nonce = '') {
 </section>`);
 }
 
-export function routesPage(data: { routes: readonly RouteSummary[]; killSwitch: boolean; flagsRevision: string; principal: Principal; csrf: string }) {
+export function routesPage(data: { routes: readonly RouteSummary[]; killSwitch: boolean; flagsRevision: string; principal: Principal; csrf: string; store?: StoreHealthSnapshot }) {
   const operator = data.principal.role === 'operator';
   return layout('Routes', html`
 ${data.killSwitch ? html`<p class="banner danger">Kill switch is ON: every route is served by legacy.</p>` : ''}
+${data.store && data.store.status !== 'ok' ? html`<p class="banner danger">Store ${data.store.status}: ${data.store.summary ?? ''} (since ${data.store.since}). The proxy keeps serving; changes are refused while their audit entry cannot be stored.</p>` : ''}
 <section class="card">
   <div class="head"><h1>Routes</h1><span class="muted">flags revision ${data.flagsRevision} · last 24 h</span></div>
   <table class="grid">
