@@ -18,6 +18,18 @@ const relativePointerSchema = z.string().superRefine((value, ctx) => {
   if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
 });
 
+/** A pointer to one value: facts are read at a concrete place, never at every match of a `*`. */
+const concretePointerSchema = pointerSchema.superRefine((value, ctx) => {
+  if (value.split('/').includes('*')) ctx.addIssue({ code: 'custom', message: `a facts pointer cannot contain '*': ${JSON.stringify(value)}` });
+});
+
+/**
+ * How bodies are read. Without it, by Content-Type. `fhir`: JSON or FHIR XML by Content-Type, XML
+ * turned into the FHIR JSON shape, so a resource served as XML by one side and JSON by the other
+ * compares equal when it is the same resource.
+ */
+export const COMPARE_FORMATS = ['json', 'hl7v2', 'xml', 'text', 'fhir'] as const;
+
 const fractionSchema = z.number().min(0).max(1);
 const toleranceSchema = z.number().finite().nonnegative();
 
@@ -55,6 +67,16 @@ export const compareConfigSchema = z.strictObject({
   comparator: z.string().min(1).optional(),
   /** Rules for a data standard, merged before the route's own (see presets/fhir-r4.ts). */
   preset: z.enum(['fhir-r4', 'fhir-r4-searchset']).optional(),
+  format: z.enum(COMPARE_FORMATS).optional(),
+  /** HL7 v2 bodies ignore MSH-7 (message time) and MSH-10 (control id) unless this is false. */
+  hl7DefaultIgnores: z.boolean().optional(),
+  /**
+   * Text fields compared by the clinical facts they state rather than their wording (JSON pointers;
+   * '' for a whole text/* body). Differences are at <pointer>/@fact/<category>.
+   */
+  facts: z.array(concretePointerSchema).optional(),
+  /** File of medication names (one a line, # comments), resolved from the route file's directory. */
+  formulary: z.string().min(1).optional(),
   /** Opt-in legacy-twice sampling for noise learning; dispatch applies it. */
   noise: z.strictObject({ sample: fractionSchema }).optional(),
   /** Bounds of one comparison (defaults: compareLimits.ts DEFAULT_COMPARE_LIMITS). */

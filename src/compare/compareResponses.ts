@@ -6,6 +6,11 @@
 // and differences past the cap become one `truncated` marker at pointer ''. The time budget is not
 // enforceable here (this is synchronous): createComparisonWorkerPool enforces it from outside.
 //
+// Formats (decodeBody): HL7 v2 and XML bodies become trees the same rule-aware walk diffs; v2
+// bodies get the v2 default ignores (rules.hl7Root). `format: fhir` reads FHIR XML into the FHIR
+// JSON shape, so XML against JSON of the same resource is equal. `facts` fields are compared by
+// their clinical facts after the structural diff (facts/compare-body-facts.ts).
+//
 // Pointers outside the body: status differences are at '/status' (kind 'status'), header
 // differences at '/headers/<lowercased name>' (kind 'header'); the kind keeps them apart from body
 // pointers of the same spelling.
@@ -13,11 +18,14 @@ import equal from 'fast-deep-equal';
 import type { CompareRules } from './compileCompareRules.ts';
 import { DEFAULT_COMPARE_LIMITS, type CompareLimits } from './compareLimits.ts';
 import { decodeBody, type DecodedBody } from './decodeBody.ts';
+import { compareBodyFacts } from './facts/compare-body-facts.ts';
+import { alignFhirXmlWithJson, fhirXmlToJson } from './formats/fhir-xml-to-json.ts';
+import { alignXmlShapes } from './formats/xml-tree.ts';
 import type { UncomparableReason } from './evidence.ts';
 import { diffJson } from './diffJson.ts';
 import { jsonTypeOf } from './jsonTypeOf.ts';
 import { escapeSegment } from './pointer.ts';
-import type { CapturedResponse, Comparison, Difference, JsonType } from './types.ts';
+import type { CapturedResponse, Comparison, ComparisonFormat, Difference, JsonType } from './types.ts';
 
 export const STATUS_POINTER = '/status';
 export const headerPointer = (name: string): string => `/headers/${escapeSegment(name.toLowerCase())}`;
@@ -31,13 +39,14 @@ export function compareResponses(control: CapturedResponse, candidate: CapturedR
   }
   const differences = compareHeaders(control, candidate, rules.headers);
   if (isSameBytes(control, candidate)) return verdictOf(differences, limits);
-  const controlBody = decodeBody(control, limits, { writtenNumbers: rules.precision });
+  const options = { writtenNumbers: rules.precision, format: rules.format === 'fhir' ? undefined : rules.format };
+  const controlBody = decodeBody(control, limits, options);
   if (controlBody.kind === 'uncomparable') return uncomparable(controlBody.reason);
-  const candidateBody = decodeBody(candidate, limits, { writtenNumbers: rules.precision });
+  const candidateBody = decodeBody(candidate, limits, options);
   if (candidateBody.kind === 'uncomparable') return uncomparable(candidateBody.reason);
   const body = compareBodies(controlBody, candidateBody, rules);
   if ('uncomparable' in body) return uncomparable(body.uncomparable);
-  return verdictOf([...differences, ...body.differences], limits);
+  return verdictOf([...differences, ...body.differences], limits, body.format);
 }
 
 function isSameBytes(control: CapturedResponse, candidate: CapturedResponse): boolean {
@@ -63,7 +72,7 @@ function compareHeaders(control: CapturedResponse, candidate: CapturedResponse, 
   return differences;
 }
 
-type BodyOutcome = { readonly differences: readonly Difference[] } | { readonly uncomparable: UncomparableReason };
+type BodyOutcome = { readonly differences: readonly Difference[]; readonly format?: ComparisonFormat } | { readonly uncomparable: UncomparableReason };
 
 function compareBodies(control: DecodedBody, candidate: DecodedBody, rules: CompareRules): BodyOutcome {
   if (rules.comparator && control.kind !== 'binary' && candidate.kind !== 'binary') {
@@ -76,7 +85,24 @@ function compareBodies(control: DecodedBody, candidate: DecodedBody, rules: Comp
       return { uncomparable: 'comparator-error' };
     }
   }
-  if (control.kind === 'json' && candidate.kind === 'json') return { differences: compareJson(control.value, candidate.value, rules) };
+  if (rules.format === 'fhir' && isFhirDocument(control) && isFhirDocument(candidate)) {
+    const [a, b] = asFhirJson(control, candidate);
+    return { differences: compareJson(a, b, rules), format: 'json' };
+  }
+  if (control.kind === 'json' && candidate.kind === 'json') return { differences: compareJson(control.value, candidate.value, rules), format: 'json' };
+  if (control.kind === 'hl7v2' && candidate.kind === 'hl7v2') {
+    // Field numbers are not words, so v2 documents teach the route's field vocabulary nothing.
+    const differences = equal(control.tree, candidate.tree) ? [] : diffJson(control.tree, candidate.tree, rules.hl7Root ?? rules.root);
+    return { differences, format: 'hl7v2' };
+  }
+  if (control.kind === 'xml' && candidate.kind === 'xml') {
+    const [a, b] = alignXmlShapes(control.tree, candidate.tree);
+    return { differences: equal(a, b) ? [] : diffJson(a, b, rules.root), format: 'xml' };
+  }
+  if (control.kind === 'text' && candidate.kind === 'text' && rules.facts?.some((fact) => fact.pointer === '')) {
+    // A generated text body: its facts are the comparison, its wording is not.
+    return { differences: compareBodyFacts(control.text, candidate.text, rules.facts, rules.formulary ?? []), format: 'text' };
+  }
   if (control.kind !== candidate.kind) {
     return { differences: [{ pointer: '', kind: 'type', controlType: bodyType(control), candidateType: bodyType(candidate), controlValue: bodyValue(control), candidateValue: bodyValue(candidate) }] };
   }
@@ -90,22 +116,48 @@ function compareJson(control: unknown, candidate: unknown, rules: CompareRules):
   // Past it, the rule-aware walk is itself the second gate: it allocates nothing on equal subtrees,
   // measured about 3x cheaper than normalising both trees through the rules and deep-comparing them.
   if (equal(control, candidate)) return [];
-  return diffJson(control, candidate, rules.root, rules.fields);
+  const structural = diffJson(control, candidate, rules.root, rules.fields);
+  const facts = rules.facts?.length ? compareBodyFacts(control, candidate, rules.facts, rules.formulary ?? []) : [];
+  return facts.length ? [...structural, ...facts] : structural;
+}
+
+function isFhirDocument(body: DecodedBody): body is Extract<DecodedBody, { kind: 'json' | 'xml' }> {
+  return body.kind === 'json' || body.kind === 'xml';
+}
+
+/** Both sides in the FHIR JSON shape; XML's cardinality and primitive types taken from a JSON side. */
+function asFhirJson(control: Extract<DecodedBody, { kind: 'json' | 'xml' }>, candidate: Extract<DecodedBody, { kind: 'json' | 'xml' }>): [unknown, unknown] {
+  if (control.kind === 'json' && candidate.kind === 'json') return [control.value, candidate.value];
+  if (control.kind === 'xml' && candidate.kind === 'json') return alignFhirXmlWithJson(control.tree, candidate.value);
+  if (control.kind === 'json' && candidate.kind === 'xml') {
+    const [xml, json] = alignFhirXmlWithJson(candidate.tree, control.value);
+    return [json, xml];
+  }
+  const treeOf = (body: typeof control): Record<string, unknown> => (body.kind === 'xml' ? body.tree : {});
+  return alignXmlShapes(fhirXmlToJson(treeOf(control)), fhirXmlToJson(treeOf(candidate)));
 }
 
 function bodyValue(body: DecodedBody): unknown {
-  return body.kind === 'json' ? body.value : body.kind === 'text' ? body.text : body.sha256;
+  switch (body.kind) {
+    case 'json': return body.value;
+    case 'text': return body.text;
+    case 'binary': return body.sha256;
+    default: return body.tree;
+  }
 }
 
 function bodyType(body: DecodedBody): JsonType {
-  return body.kind === 'json' ? jsonTypeOf(body.value) : body.kind;
+  if (body.kind === 'json') return jsonTypeOf(body.value);
+  return body.kind === 'hl7v2' || body.kind === 'xml' ? 'object' : body.kind;
 }
 
 /** The marker that stands for every difference past the cap; it carries no value. */
 export const TRUNCATED_MARKER: Difference = Object.freeze({ pointer: '', kind: 'truncated', controlType: 'absent', candidateType: 'absent' });
 
-function verdictOf(differences: readonly Difference[], limits: CompareLimits): Comparison {
+function verdictOf(differences: readonly Difference[], limits: CompareLimits, format?: ComparisonFormat): Comparison {
   if (differences.length === 0) return Object.freeze({ verdict: 'match', differences: Object.freeze([]) });
+  // Only a mismatch has pointers to template; its records need the format's templater.
+  if (format) return Object.freeze({ ...verdictOf(differences, limits), format });
   // Capped after the walk (the walk's input is bounded by the decode limits, its time by the
   // worker's budget): a million differences would be a million rows in the store otherwise.
   if (differences.length <= limits.differences) return Object.freeze({ verdict: 'mismatch', differences: Object.freeze([...differences]) });

@@ -1,9 +1,11 @@
 // Two phases, as in skipper's filters: a route's `compare:` block is validated and compiled once
 // when routes load (and on reload), so the per-comparison path never parses pointers or imports.
+import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import type { z } from 'zod';
 import { BODY_DIFFERENCE_KINDS, compareConfigSchema, type CompareConfig } from './compareConfigSchema.ts';
+import { HL7_DEFAULT_IGNORES } from './formats/hl7v2-tree.ts';
 import { createFieldVocabulary, type FieldVocabulary } from './field-vocabulary.ts';
 import { parsePointer, parseRelativePointer, WILDCARD } from './pointer.ts';
 import { withPreset } from './presets/fhir-r4.ts';
@@ -21,6 +23,14 @@ export interface CompareRules {
   readonly headers: readonly string[];
   readonly root: RuleNode;
   readonly comparator: RouteComparator | null;
+  /** The route's `format` (undefined: by Content-Type); see compareConfigSchema. */
+  readonly format?: CompareConfig['format'];
+  /** The rules for HL7 v2 bodies: root plus the v2 default ignores (MSH-7, MSH-10) unless switched off. */
+  readonly hl7Root?: RuleNode;
+  /** Text fields compared by their clinical facts (see facts/compare-clinical-facts.ts). */
+  readonly facts?: readonly FactPointer[];
+  /** Medication names from the route's formulary file, lowercased. */
+  readonly formulary?: readonly string[];
   /** What the route's documents prove about their keys (pointer templates); learns as it compares. */
   readonly fields?: FieldVocabulary;
   /** Numbers are decoded with their written form and compared by it (compare.precision). */
@@ -28,6 +38,11 @@ export interface CompareRules {
   /** Passed through for dispatch. */
   readonly sample: number;
   readonly noiseSample: number;
+}
+
+export interface FactPointer {
+  readonly pointer: string;
+  readonly segments: readonly string[];
 }
 
 export class CompareConfigError extends Error {
@@ -47,16 +62,48 @@ export const DEFAULT_COMPARED_HEADERS: readonly string[] = Object.freeze(['conte
 export async function compileCompareRules(config: unknown, options: { readonly baseDir: string }): Promise<CompareRules> {
   const parsed = compareConfigSchema.safeParse(config ?? {});
   if (!parsed.success) throw toConfigError(parsed.error);
-  const valid = withPreset(parsed.data);
+  const valid = withFactIgnores(withPreset(parsed.data));
+  const root = buildRuleTrie(valid);
   return Object.freeze({
     headers: Object.freeze((valid.headers ?? DEFAULT_COMPARED_HEADERS).map((name) => name.toLowerCase())),
-    root: buildRuleTrie(valid),
+    root,
+    format: valid.format,
+    hl7Root: valid.hl7DefaultIgnores === false ? root : buildRuleTrie({ ...valid, ignore: [...HL7_DEFAULT_IGNORES, ...(valid.ignore ?? [])] }),
+    facts: Object.freeze((valid.facts ?? []).map((pointer) => Object.freeze({ pointer, segments: segmentsOfValid(pointer) }))),
+    formulary: valid.formulary ? await loadFormulary(valid.formulary, options.baseDir) : Object.freeze([]),
     fields: createFieldVocabulary({ routeWords: ruleWords(valid) }),
     precision: valid.precision === true,
     comparator: valid.comparator ? await loadComparator(valid.comparator, options.baseDir) : null,
     sample: valid.sample ?? 1,
     noiseSample: valid.noise?.sample ?? 0,
   });
+}
+
+/**
+ * A fact field's wording is not a difference: its `changed` is ignored for the structural diff and
+ * its facts are compared instead. Removal or a type change of the field is still reported.
+ */
+function withFactIgnores(config: CompareConfig): CompareConfig {
+  const fields = (config.facts ?? []).filter((pointer) => pointer !== '');
+  if (fields.length === 0) return config;
+  return { ...config, ignore: [...(config.ignore ?? []), ...fields.map((pointer) => ({ pointer, kinds: ['changed' as const] }))] };
+}
+
+function segmentsOfValid(pointer: string): readonly string[] {
+  const parsed = parsePointer(pointer);
+  if (!parsed.ok) throw new Error(`unreachable: schema accepted ${pointer}`);
+  return Object.freeze(parsed.segments);
+}
+
+async function loadFormulary(file: string, baseDir: string): Promise<readonly string[]> {
+  let text: string;
+  try {
+    text = await readFile(path.resolve(baseDir, file), 'utf8');
+  } catch (cause) {
+    throw new CompareConfigError(`cannot read formulary ${JSON.stringify(file)}`, ['compare', 'formulary'], { cause });
+  }
+  const names = text.split(/\r?\n/).map((line) => line.replace(/#.*/, '').trim().toLowerCase()).filter(Boolean);
+  return Object.freeze([...new Set(names)]);
 }
 
 /** Every key a rule pointer names: the route's author has said these are fields. */

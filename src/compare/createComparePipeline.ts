@@ -70,7 +70,7 @@ export function createComparePipeline(deps: ComparePipelineDeps): CompareQueue<C
 
   const onResult = (job: CompareJob, comparison: Comparison): void => {
     pendingBytes -= bytesOf(job);
-    const records = comparison.differences.length ? toDifferenceRecords(job.route.id, job.source, comparison.differences, deps.diffKey) : [];
+    const records = comparison.differences.length ? toDifferenceRecords(job.route.id, job.source, comparison.differences, deps.diffKey, comparison.format) : [];
     if (job.source === 'shadow') {
       // The candidate of a shadow job is always the new service (reverse mirrors swap control and candidate).
       const newVersion = serviceVersionOf(job.candidate.headers, job.route.config.readiness.versionHeader);

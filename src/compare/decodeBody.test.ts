@@ -29,10 +29,10 @@ describe('decodeBody', () => {
     expect(decodeBody(captured(body, { 'content-type': 'application/fhir+json; fhirVersion=4.0' }))).toEqual({ kind: 'json', value: { a: 1 } });
   });
 
-  it('decodes ISO-8859-1 HL7 v2 text as latin1', () => {
+  it('decodes ISO-8859-1 HL7 v2 as latin1 into the v2 tree', () => {
     const message = 'MSH|^~\\&|LEGACY|HOSP\rPID|1||MRN-99887766||Müller^Jürgen\r';
     const decoded = decodeBody(captured(Buffer.from(message, 'latin1'), { 'content-type': 'application/hl7-v2; charset=ISO-8859-1' }));
-    expect(decoded).toEqual({ kind: 'text', text: message });
+    expect(decoded.kind === 'hl7v2' && decoded.tree.PID?.[0]?.['5']).toEqual([{ '1': 'Müller', '2': 'Jürgen' }]);
   });
 
   it('decodes text/* as UTF-8 by default', () => {

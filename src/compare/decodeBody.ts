@@ -1,5 +1,5 @@
-// Turns captured bytes into something comparable: undo Content-Encoding, then pick JSON, text or an
-// opaque hash by Content-Type. Every body is bounded (compareLimits.ts) before it is parsed,
+// Turns captured bytes into something comparable: undo Content-Encoding, then pick JSON, HL7 v2,
+// XML, text or an opaque hash by Content-Type (or the route's `compare.format`, which wins). Every body is bounded (compareLimits.ts) before it is parsed,
 // because a capped compressed body can expand a thousandfold (a "zip bomb" needs no malice, just a
 // big list): zlib's maxOutputLength makes the decompressor itself stop once its output passes the
 // cap (it works chunk by chunk and throws ERR_BUFFER_TOO_LARGE), so a bomb is never inflated whole;
@@ -8,30 +8,40 @@ import { createHash } from 'node:crypto';
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import { checkJsonShape, type ShapeViolation } from './checkJsonShape.ts';
 import { DEFAULT_COMPARE_LIMITS, type CompareLimits } from './compareLimits.ts';
+import { decodeCharset, decodeHl7v2, decodeXml } from './decode-tree-body.ts';
+import type { Hl7Tree } from './formats/hl7v2-tree.ts';
 import type { CapturedResponse } from './types.ts';
 import { parseJsonWritten } from './written-number.ts';
 
 export type DecodedBody =
   | { readonly kind: 'json'; readonly value: unknown }
   | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'hl7v2'; readonly tree: Hl7Tree }
+  | { readonly kind: 'xml'; readonly tree: Record<string, unknown> }
   | { readonly kind: 'binary'; readonly sha256: string };
 
 export type DecodeFailure = { readonly kind: 'uncomparable'; readonly reason: 'decode-failed' | 'unsupported-encoding' | 'decoded-too-large' | ShapeViolation };
 
 export type BodyDecoding = DecodedBody | DecodeFailure;
 
+/** How a body is read: by its Content-Type unless the route names the format. */
+export type BodyFormat = 'json' | 'hl7v2' | 'xml' | 'text';
+
 export function decodeBody(
   captured: Pick<CapturedResponse, 'headers' | 'body'>,
   limits: Pick<CompareLimits, 'decodedBytes' | 'depth' | 'keys' | 'elements'> = DEFAULT_COMPARE_LIMITS,
-  options: { readonly writtenNumbers?: boolean } = {},
+  options: { readonly writtenNumbers?: boolean; readonly format?: BodyFormat | undefined } = {},
 ): BodyDecoding {
   const bytes = decodeContent(captured.body, captured.headers['content-encoding'], limits.decodedBytes);
   if (!Buffer.isBuffer(bytes)) return bytes;
   if (bytes.length > limits.decodedBytes) return { kind: 'uncomparable', reason: 'decoded-too-large' };
   const media = parseContentType(captured.headers['content-type']);
-  if (isJsonMediaType(media.type)) {
-    // An empty body (204, HEAD, an error page without content) is not JSON; compare it as text.
-    if (bytes.length === 0) return { kind: 'text', text: '' };
+  const chosen = options.format ?? formatOf(media.type);
+  // An empty body (204, HEAD, an error page without content) is no document; compare it as text.
+  if (chosen !== undefined && chosen !== 'text' && bytes.length === 0) return { kind: 'text', text: '' };
+  if (chosen === 'hl7v2') return decodeHl7v2(bytes, media.charset, limits);
+  if (chosen === 'xml') return decodeXml(bytes, media.charset, limits);
+  if (chosen === 'json') {
     const violation = checkJsonShape(bytes, limits);
     if (violation) return { kind: 'uncomparable', reason: violation };
     try {
@@ -41,8 +51,19 @@ export function decodeBody(
       return { kind: 'uncomparable', reason: 'decode-failed' };
     }
   }
-  if (media.type.startsWith('text/') || media.type === 'application/hl7-v2') return decodeText(bytes, media.charset);
+  if (chosen === 'text') return decodeText(bytes, media.charset);
   return hashBody(bytes);
+}
+
+const HL7V2_MEDIA_TYPES = new Set(['application/hl7-v2', 'x-application/hl7-v2+er7', 'application/hl7-v2+er7']);
+
+/** The format a media type names; undefined for anything else (compared as an opaque hash). */
+export function formatOf(type: string): BodyFormat | undefined {
+  if (isJsonMediaType(type)) return 'json';
+  if (HL7V2_MEDIA_TYPES.has(type)) return 'hl7v2';
+  if (type === 'application/xml' || type === 'text/xml' || (type.startsWith('application/') && type.endsWith('+xml'))) return 'xml';
+  if (type.startsWith('text/')) return 'text';
+  return undefined;
 }
 
 function decodeContent(body: Buffer, encodingHeader: string | undefined, maxOutputLength: number): Buffer | DecodeFailure {
@@ -91,17 +112,11 @@ function isJsonMediaType(type: string): boolean {
   return type === 'application/json' || type.endsWith('+json');
 }
 
-const LATIN1_LABELS = new Set(['iso-8859-1', 'iso8859-1', 'latin1', 'l1', 'iso_8859-1']);
-
 function decodeText(bytes: Buffer, charset: string | null): BodyDecoding {
-  // WHATWG maps the label iso-8859-1 to windows-1252; HL7 v2 feeds mean true ISO-8859-1.
-  if (charset && LATIN1_LABELS.has(charset)) return { kind: 'text', text: bytes.toString('latin1') };
-  try {
-    return { kind: 'text', text: new TextDecoder(charset ?? 'utf-8', { fatal: true }).decode(bytes) };
-  } catch {
-    // Unknown charset or invalid bytes: text comparison is equality anyway, so compare the bytes.
-    return hashBody(bytes);
-  }
+  // WHATWG maps the label iso-8859-1 to windows-1252; legacy feeds mean true ISO-8859-1 (decodeCharset).
+  const text = decodeCharset(bytes, charset ?? 'utf-8');
+  // Unknown charset or invalid bytes: text comparison is equality anyway, so compare the bytes.
+  return text === null ? hashBody(bytes) : { kind: 'text', text };
 }
 
 function hashBody(bytes: Buffer): DecodedBody {

@@ -3,9 +3,11 @@
 // to read (or, without the key, brute-force) the value; rotating the key is why keyId is recorded.
 import { createHmac } from 'node:crypto';
 import { canonicalJson } from './canonicalJson.ts';
+import { templateHl7Pointer } from './formats/hl7v2-tree.ts';
+import { templateXmlPointer } from './formats/template-xml-pointer.ts';
 import { parsePointer, WILDCARD } from './pointer.ts';
 import { isFieldSpelling, templatePointer } from './templatePointer.ts';
-import type { Difference, DifferenceRecord, DifferenceSource } from './types.ts';
+import type { ComparisonFormat, Difference, DifferenceRecord, DifferenceSource } from './types.ts';
 
 export interface HmacKey {
   readonly id: string;
@@ -23,8 +25,14 @@ export function hmacValue(value: unknown, key: HmacKey): string | null {
  * kept ones spelled as field names: a route comparator's Difference is not trusted to be safe);
  * otherwise the pointer templated by spelling.
  */
-function templateOf(difference: Difference): string {
+function templateOf(difference: Difference, format: ComparisonFormat | undefined): string {
   const { template, pointer } = difference;
+  // A v2 or XML body pointer has its own scheme: PID-5.1 is /PID/*/5/*/1, not /*/*/*/*/*.
+  // Status and header differences sit outside the body and keep the JSON scheme.
+  if (difference.kind !== 'status' && difference.kind !== 'header') {
+    if (format === 'hl7v2') return templateHl7Pointer(pointer);
+    if (format === 'xml') return templateXmlPointer(pointer);
+  }
   if (template === undefined) return templatePointer(pointer);
   const concrete = parsePointer(pointer);
   const templated = parsePointer(template);
@@ -33,14 +41,17 @@ function templateOf(difference: Difference): string {
   return fits ? template : templatePointer(pointer);
 }
 
-/** PHI-safe records for one comparison's differences, identical records merged (noise: per template and kind). */
-export function toDifferenceRecords(route: string, source: DifferenceSource, differences: readonly Difference[], key: HmacKey): DifferenceRecord[] {
+/**
+ * PHI-safe records for one comparison's differences, identical records merged (noise: per template
+ * and kind). `format` is the comparison's (Comparison.format): it picks the body pointer templater.
+ */
+export function toDifferenceRecords(route: string, source: DifferenceSource, differences: readonly Difference[], key: HmacKey, format?: ComparisonFormat): DifferenceRecord[] {
   const records = new Map<string, DifferenceRecord>();
   for (const difference of differences) {
     const record: DifferenceRecord = {
       route,
       source,
-      pointer: templateOf(difference),
+      pointer: templateOf(difference, format),
       kind: difference.kind,
       controlType: difference.controlType,
       candidateType: difference.candidateType,

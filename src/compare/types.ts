@@ -20,7 +20,16 @@ export interface CapturedResponse {
  * it carries no value). 'truncated': the marker standing for the differences of one comparison past
  * its cap (compareLimits.ts).
  */
-export type DifferenceKind = 'changed' | 'added' | 'removed' | 'type' | 'precision' | 'status' | 'header' | 'order' | 'truncated';
+export type DifferenceKind = 'changed' | 'added' | 'removed' | 'type' | 'precision' | 'status' | 'header' | 'order' | 'truncated' | FactDifferenceKind;
+
+/**
+ * A clinical fact of a `facts` text field (facts/compare-body-facts.ts): stated by control only,
+ * by candidate only, or with another value (a dose or frequency of the same medication).
+ */
+export type FactDifferenceKind = 'fact-missing' | 'fact-added' | 'fact-changed';
+
+/** The body formats whose pointers have their own templates (HL7 v2 field numbers, XML element names). */
+export type ComparisonFormat = 'json' | 'hl7v2' | 'xml' | 'text';
 
 /** JSON type of a value as the comparison saw it; 'absent' when one side has no value there. */
 export type JsonType = 'null' | 'boolean' | 'number' | 'string' | 'array' | 'object' | 'absent' | 'text' | 'binary';
@@ -51,6 +60,8 @@ export interface Comparison {
   readonly reason?: UncomparableReason;
   /** Differences found past the cap, folded into the one `truncated` marker (absent when none). */
   readonly omittedDifferences?: number;
+  /** How the bodies were read, when they were: records template body pointers by it. */
+  readonly format?: ComparisonFormat;
 }
 
 /** Where a difference was observed: a shadow comparison, or two legacy responses (noise learning). */

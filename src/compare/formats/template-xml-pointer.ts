@@ -1,0 +1,14 @@
+// Templates a pointer into an XML tree (xml-tree.ts). Element and attribute names come from the
+// document's schema (CDA, SOAP, FHIR XML), never from the data, so they stay readable even when
+// capitalised (ClinicalDocument, Envelope) — the JSON templater would take those for names; repeated
+// siblings' indices are data (`*`). A segment not spelled like an XML name is data too.
+import { formatPointer, parsePointer, WILDCARD } from '../pointer.ts';
+
+/** An XML Name without its namespace prefix, an `@attribute`, or `#text`; at most 64 characters. */
+const XML_NAME = /^(?:@?[A-Za-z_][A-Za-z0-9_.-]{0,63}|#text)$/;
+
+export function templateXmlPointer(pointer: string): string {
+  const parsed = parsePointer(pointer);
+  if (!parsed.ok) return `/${WILDCARD}`;
+  return formatPointer(parsed.segments.map((segment) => (XML_NAME.test(segment) ? segment : WILDCARD)));
+}
