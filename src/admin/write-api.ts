@@ -23,7 +23,7 @@ export interface WriteApiDeps extends RouteReportDeps {
 }
 
 const MODES: readonly Mode[] = ['legacy', 'shadow', 'canary', 'new'];
-const KINDS: readonly DifferenceKind[] = ['changed', 'added', 'removed', 'type', 'precision', 'status', 'header', 'order'];
+const KINDS: readonly DifferenceKind[] = ['changed', 'added', 'removed', 'type', 'precision', 'status', 'header', 'order', 'fact-missing', 'fact-added', 'fact-changed'];
 /** Promotions that put real patients on the new service for most or all requests. */
 const GATED_CANARY_PERCENT = 50;
 const READINESS_WINDOW_MS = 24 * 3_600_000;

@@ -109,4 +109,16 @@ describe('wilsonUpperBound', () => {
     expect(wilsonUpperBound(0, 100)!).toBeGreaterThan(wilsonUpperBound(0, 1000)!);
     expect(wilsonUpperBound(5, 100)).toBeCloseTo(0.1118, 3);
   });
+
+  it('holds a route at zero tolerance for a fact category: one unaccepted dose difference is named, an accepted one or another category is not', () => {
+    const policy = { ...DEFAULT_READINESS_POLICY, zero: ['dose', 'allergy'] };
+    const dose = { kind: 'fact-missing', pointer: '/summary/@fact/dose', comparisons: 1, accepted: false };
+    const held = assessReadiness(evidence({ matched: 3899, mismatched: 1, differences: [dose] }), policy);
+    expect(held.outcome).toBe('not-ready');
+    expect(held.reasons).toContain('zero tolerance for dose, allergy: 1 comparison with unaccepted fact differences (fact-missing /summary/@fact/dose)');
+    const accepted = assessReadiness(evidence({ matched: 3899, mismatched: 1, acceptedMismatches: 1, differences: [{ ...dose, accepted: true }] }), policy);
+    expect(accepted.reasons.join(' ')).not.toMatch(/zero tolerance/);
+    const date = assessReadiness(evidence({ matched: 3899, mismatched: 1, differences: [{ ...dose, pointer: '/summary/@fact/date' }] }), policy);
+    expect(date.reasons.join(' ')).not.toMatch(/zero tolerance/);
+  });
 });

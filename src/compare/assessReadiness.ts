@@ -32,6 +32,7 @@ export function assessReadiness(evidence: RouteEvidence, policy: ReadinessPolicy
     checkMismatchRate(unexpected, judged, policy),
     checkNewFailures(evidence),
     checkLatency(evidence, policy),
+    checkZeroTolerance(evidence, policy),
     checkOpenDifferences(evidence),
   ].filter((reason): reason is string => reason !== null);
   // Short of volume, the volume is the one thing to say: the bound cannot pass yet anyway.
@@ -81,6 +82,27 @@ function checkLatency(evidence: RouteEvidence, policy: ReadinessPolicy): string 
   const candidate = evidence.latency.new.p99;
   if (legacy === null || candidate === null || candidate <= legacy + policy.latencyBudgetMs) return null;
   return `new p99 ${round(candidate)} ms exceeds legacy p99 ${round(legacy)} ms + ${policy.latencyBudgetMs} ms budget`;
+}
+
+/**
+ * `readiness.zero`: a category a clinician cannot tolerate one wrong fact in (a dose, an allergy).
+ * Said apart from the open differences, and counted in comparisons rather than rates: one is too
+ * many whatever the volume.
+ */
+function checkZeroTolerance(evidence: RouteEvidence, policy: ReadinessPolicy): string | null {
+  if (!policy.zero?.length) return null;
+  const zero = new Set(policy.zero);
+  const open = evidence.differences.filter((d) => !d.accepted && d.kind.startsWith('fact-') && zero.has(factCategoryOf(d.pointer)));
+  if (open.length === 0) return null;
+  const comparisons = open.reduce((sum, d) => sum + d.comparisons, 0);
+  const named = [...new Set(open.map((d) => `${d.kind} ${d.pointer}`))].slice(0, 3).join(', ');
+  return `zero tolerance for ${[...zero].join(', ')}: ${comparisons} comparison${comparisons === 1 ? '' : 's'} with unaccepted fact differences (${named})`;
+}
+
+/** The category of a fact pointer (…/@fact/<category>); '' for any other pointer. */
+function factCategoryOf(pointer: string): string {
+  const at = pointer.lastIndexOf('/@fact/');
+  return at < 0 ? '' : pointer.slice(at + '/@fact/'.length);
 }
 
 function checkOpenDifferences(evidence: RouteEvidence): string | null {

@@ -106,6 +106,8 @@ export interface ReadinessPolicy {
   readonly minComparisons: number;      // default 100
   readonly maxMismatchRate: number;     // default 0.001 (Wilson 95% upper bound must be below)
   readonly latencyBudgetMs: number;     // default 50: new p99 ≤ legacy p99 + budget
+  /** Fact categories (dose, allergy, …) of which no unaccepted difference may be in the evidence. */
+  readonly zero?: readonly string[];
 }
 
 /**

@@ -2,6 +2,7 @@
 // because a typo such as `stickyness:` silently doing nothing is how a canary leaks to every patient.
 import { z } from 'zod';
 import { compareConfigSchema } from '../compare/compareConfigSchema.ts';
+import { FACT_CATEGORIES } from '../compare/facts/extract-clinical-facts.ts';
 import { rolloutPlanSchema } from '../rollout/rollout-plan.ts';
 
 const ms = z.number().int().positive().max(3_600_000);
@@ -90,6 +91,8 @@ export const readinessSchema = z.strictObject({
   latencyBudgetMs: z.number().nonnegative().default(50),
   /** Response header of the new service naming its version: evidence is kept, and judged, per version. */
   versionHeader: z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'must be an HTTP header name').optional(),
+  /** Fact categories held at zero tolerance: not ready while an unaccepted fact difference of one is in the evidence. */
+  zero: z.array(z.enum(FACT_CATEGORIES)).optional(),
 });
 
 export const routeSchema = z.strictObject({

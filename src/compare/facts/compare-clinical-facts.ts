@@ -3,8 +3,9 @@
 // of the same medication with another value is `fact-changed`. Facts are compared as sets per
 // (category, anchor): repeating a fact is wording, not a new assertion.
 import { extractClinicalFacts, type ClinicalFact, type FactCategory, type FactVocabulary } from './extract-clinical-facts.ts';
+import type { FactDifferenceKind } from '../types.ts';
 
-export type FactDifferenceKind = 'fact-missing' | 'fact-added' | 'fact-changed';
+export type { FactDifferenceKind } from '../types.ts';
 
 export interface FactDifference {
   readonly kind: FactDifferenceKind;

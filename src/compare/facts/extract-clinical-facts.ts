@@ -6,7 +6,8 @@
 // what lets "insulin glargine 20 units" → "insulin glargine 30 units" read as one changed fact
 // rather than one missing and one added. Unanchored ones are compared as a multiset.
 
-export type FactCategory = 'medication' | 'dose' | 'frequency' | 'date' | 'negation' | 'allergy';
+export const FACT_CATEGORIES = ['medication', 'dose', 'frequency', 'date', 'negation', 'allergy'] as const;
+export type FactCategory = (typeof FACT_CATEGORIES)[number];
 
 export interface ClinicalFact {
   readonly category: FactCategory;
