@@ -69,8 +69,12 @@ export async function listRouteDifferences(db: Kysely<StoreSchema>, route: strin
 }
 
 export async function listNoiseSuggestions(db: Kysely<StoreSchema>, route: string): Promise<{ route: string; suggestions: NoiseSuggestion[]; observations: DifferenceRow[] }> {
-  const observations = await listDifferences(db, { route, source: 'noise', limit: 1000 });
-  return { route, suggestions: suggestNoiseRules(observations), observations };
+  const [observations, shadowDifferences] = await Promise.all([
+    listDifferences(db, { route, source: 'noise', limit: 1000 }),
+    // What each suggestion would have hidden on new: the CTO sees the cost of accepting before accepting.
+    listDifferences(db, { route, source: 'shadow', limit: 1000 }),
+  ]);
+  return { route, suggestions: suggestNoiseRules(observations, { shadowDifferences }), observations };
 }
 
 /** Parses `1h`, `30m`, `7d` (default 24h) into milliseconds. */
