@@ -66,6 +66,14 @@ describe('HL7 v2 bodies', () => {
     expect((await compare(good, many, { limits: { elements: 20 } })).comparison).toMatchObject({ verdict: 'uncomparable', reason: 'too-many-elements' });
   });
 
+  it('keys repeating OBX segments by OBX-3 with the same array rule as JSON: a reordered result is no difference', async () => {
+    const message = oru({ time: '1', control: 'C1', family: 'DOE', glucose: '95' });
+    const lines = message.split('\r');
+    const swapped = [...lines.slice(0, 3), lines[4], lines[3], ...lines.slice(5)].join('\r');
+    expect((await compare(captured(message, V2), captured(swapped, V2))).stored).not.toEqual([]);
+    expect((await compare(captured(message, V2), captured(swapped, V2), { arrays: { '/OBX': { keyed: '3/0/1' } } })).comparison.verdict).toBe('match');
+  });
+
   it('compares a text/plain body as v2 when the route says format: hl7v2', async () => {
     const a = captured(oru({ time: '1', control: 'C1', family: 'DOE', glucose: '95' }), 'text/plain; charset=ISO-8859-1');
     const b = captured(oru({ time: '2', control: 'C2', family: 'DOE', glucose: '97' }), 'text/plain; charset=ISO-8859-1');
