@@ -64,8 +64,10 @@ export async function reportCommand(ctx: CommandContext, route: string): Promise
   ctx.out(diffs.differences.length === 0 ? '  none recorded\n' : renderTable(['POINTER', 'KIND', 'TYPES', 'COUNT', 'STATUS'], diffs.differences.map((d) => [
     d.pointer || '(body)', d.kind, `${d.controlType}→${d.candidateType}`, String(d.count), d.accepted ? paint(s, 'green', `accepted by ${d.acceptedBy}: ${d.acceptedReason}`) : paint(s, 'yellow', 'open'),
   ]), s, new Set([3])));
-  ctx.out(`\n${paint(s, 'bold', 'Noise suggestions')} (paste into the route's compare.ignore)\n`);
-  ctx.out(noise.suggestions.length === 0 ? '  none\n' : renderTable(['POINTER', 'KINDS', 'COUNT', 'RULE'], noise.suggestions.map((n) => [n.pointer, n.kinds.join(','), String(n.count), JSON.stringify(n.rule)]), s, new Set([2])));
+  ctx.out(`\n${paint(s, 'bold', 'Noise suggestions')} (paste RULE into the route's compare.<SECTION>)\n`);
+  ctx.out(noise.suggestions.length === 0 ? '  none\n' : renderTable(['POINTER', 'KINDS', 'SEEN', 'WOULD HIDE', 'SECTION', 'RULE'], noise.suggestions.map((n) => [
+    n.pointer, n.kinds.join(',') || 'order', String(n.count), n.wouldHide === null ? '-' : String(n.wouldHide), n.section, JSON.stringify(n.rule),
+  ]), s, new Set([2, 3])));
   return 0;
 }
 
