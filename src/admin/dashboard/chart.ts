@@ -1,73 +1,103 @@
-// Server-rendered SVG line charts (no script, no CDN): match rate over time and p99 latency of
-// both sides over time. Buckets with no data are gaps, not zeros: "nothing observed" must not
-// read as "0% match" or "0 ms".
+// Server-rendered SVG line charts (no script, no CDN): match rate and p99 latency over time. The x
+// axis is time, not bucket index, so buckets with no data are gaps — "nothing observed" must not
+// read as "0% match", and an hour of silence must not vanish between two neighbouring points.
 import { html } from 'hono/html';
-import type { RouteSeriesPoint } from '../../store/route-series.ts';
+import { timeTicks } from './chart-scale.ts';
+
+export interface SeriesPoint {
+  /** Bucket start, epoch ms. */
+  readonly t: number;
+  readonly v: number;
+}
 
 export interface Series {
   readonly label: string;
-  /** CSS class of the line (colours live in dashboard.css; inline styles are blocked by the CSP). */
+  /** CSS class of the line (colours and dashes live in dashboard.css; the CSP blocks inline styles). */
   readonly className: string;
-  readonly values: readonly (number | null)[];
+  readonly points: readonly SeriesPoint[];
+}
+
+export interface ChartOptions {
+  readonly title: string;
+  readonly unit: '%' | 'ms';
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly bucketMs: number;
+  readonly series: readonly Series[];
+  /** Value axis; ticks are chosen inside it. */
+  readonly domain: readonly [number, number];
+  readonly ticks: readonly number[];
+  /** A reference line (the readiness threshold), labelled on the chart itself. */
+  readonly threshold?: { readonly value: number; readonly label: string };
 }
 
 const W = 560;
-const H = 180;
-const PAD = { left: 48, right: 12, top: 12, bottom: 26 };
+const H = 190;
+const PAD = { left: 56, right: 14, top: 14, bottom: 26 };
+/** A bucket with no neighbour is drawn at least this wide: a lone dot reads as "no data". */
+const MIN_SEGMENT_PX = 14;
 
-export function lineChart(options: { title: string; times: readonly string[]; series: readonly Series[]; max?: number; unit: string }) {
-  const { times, series } = options;
-  const all = series.flatMap((s) => s.values.filter((v): v is number => v !== null));
-  const max = options.max ?? niceMax(Math.max(1, ...all));
-  const n = times.length;
-  const x = (i: number) => PAD.left + (n <= 1 ? (W - PAD.left - PAD.right) / 2 : (i * (W - PAD.left - PAD.right)) / (n - 1));
-  const y = (v: number) => PAD.top + (H - PAD.top - PAD.bottom) * (1 - Math.min(v, max) / max);
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * max);
-  const label = (i: number) => times[i]?.slice(11, 16) ?? '';
-  const xLabels = n === 0 ? [] : [...new Set([0, Math.floor((n - 1) / 2), n - 1])];
+export function lineChart(o: ChartOptions) {
+  const [lo, hi] = o.domain;
+  const span = Math.max(1, o.endMs - o.startMs);
+  const x = (t: number) => PAD.left + ((t - o.startMs) / span) * (W - PAD.left - PAD.right);
+  const y = (v: number) => PAD.top + (H - PAD.top - PAD.bottom) * (1 - (Math.min(Math.max(v, lo), hi) - lo) / (hi - lo || 1));
+  const empty = o.series.every((s) => s.points.length === 0);
+  const xTicks = empty ? [] : timeTicks(o.startMs, o.endMs);
   return html`<figure class="chart">
-  <figcaption>${options.title}${series.length > 1 ? html` <span class="legend">${series.map((s) => html`<span class="key ${s.className}">${s.label}</span>`)}</span>` : ''}</figcaption>
-  <svg viewBox="0 0 ${W} ${H}" role="img" aria-label="${options.title}" xmlns="http://www.w3.org/2000/svg">
-    ${ticks.map((t) => html`<line class="grid" x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(t)}" y2="${y(t)}"></line><text class="axis" x="${PAD.left - 6}" y="${y(t) + 4}" text-anchor="end">${formatTick(t, options.unit)}</text>`)}
-    ${xLabels.map((i) => html`<text class="axis" x="${x(i)}" y="${H - 8}" text-anchor="middle">${label(i)}</text>`)}
-    ${n === 0 ? html`<text class="empty" x="${W / 2}" y="${H / 2}" text-anchor="middle">no data in this window yet</text>` : ''}
-    ${series.map((s) => html`<path class="line ${s.className}" d="${pathOf(s.values, x, y)}"></path>${s.values.map((v, i) => (v === null ? '' : html`<circle class="dot ${s.className}" cx="${x(i)}" cy="${y(v)}" r="2.5"><title>${label(i)} ${s.label}: ${formatTick(v, options.unit)}</title></circle>`))}`)}
+  <figcaption>${o.title}<span class="legend">${o.series.map((s) => html`<span class="key ${s.className}">${s.label}</span>`)}</span></figcaption>
+  <svg viewBox="0 0 ${W} ${H}" role="img" aria-label="${o.title}" xmlns="http://www.w3.org/2000/svg">
+    ${o.ticks.map((t) => html`<line class="grid" x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(t)}" y2="${y(t)}"></line><text class="axis" x="${PAD.left - 6}" y="${y(t) + 4}" text-anchor="end">${formatValue(t, o.unit)}</text>`)}
+    ${xTicks.map((t) => html`<text class="axis" x="${x(t)}" y="${H - 8}" text-anchor="${anchorOf(x(t))}">${clock(t)}</text>`)}
+    ${o.threshold ? html`<line class="threshold" x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(o.threshold.value)}" y2="${y(o.threshold.value)}"></line><text class="threshold-label" x="${W - PAD.right - 4}" y="${labelY(y(o.threshold.value))}" text-anchor="end">${o.threshold.label}</text>` : ''}
+    ${empty ? html`<text class="empty" x="${(W + PAD.left) / 2}" y="${H / 2}" text-anchor="middle">no data in this window yet</text>` : ''}
+    ${o.series.map((s) => html`<path class="line ${s.className}" d="${pathOf(s.points, o.bucketMs, x, y)}"></path>${s.points.map((p) => html`<circle class="dot ${s.className}" cx="${x(p.t + o.bucketMs / 2)}" cy="${y(p.v)}" r="2.5"><title>${clock(p.t)} ${s.label}: ${formatValue(p.v, o.unit)}</title></circle>`)}`)}
   </svg>
 </figure>`;
 }
 
-export function routeCharts(points: readonly RouteSeriesPoint[]) {
-  const times = points.map((p) => p.minute);
-  return html`<div class="charts">
-  ${lineChart({ title: 'Match rate', unit: '%', max: 100, times, series: [{ label: 'match rate', className: 's-match', values: points.map((p) => (p.compared > 0 ? (100 * p.matched) / p.compared : null)) }] })}
-  ${lineChart({ title: 'Latency p99', unit: 'ms', times, series: [
-    { label: 'legacy', className: 's-legacy', values: points.map((p) => p.p99.legacy) },
-    { label: 'new', className: 's-new', values: points.map((p) => p.p99.new) },
-  ] })}
-</div>`;
-}
-
-function pathOf(values: readonly (number | null)[], x: (i: number) => number, y: (v: number) => number): string {
-  let d = '';
-  let pen = false;
-  values.forEach((v, i) => {
-    if (v === null) {
-      pen = false;
-      return;
+/** Consecutive buckets are joined; a lone bucket is a short level segment, never just a dot. */
+function pathOf(points: readonly SeriesPoint[], bucketMs: number, x: (t: number) => number, y: (v: number) => number): string {
+  const parts: string[] = [];
+  let run: SeriesPoint[] = [];
+  const flush = () => {
+    if (run.length === 1) {
+      const p = run[0]!;
+      const half = Math.max(MIN_SEGMENT_PX / 2, (x(p.t + bucketMs) - x(p.t)) / 2);
+      const mid = x(p.t + bucketMs / 2);
+      parts.push(`M${(mid - half).toFixed(1)},${y(p.v).toFixed(1)} L${(mid + half).toFixed(1)},${y(p.v).toFixed(1)}`);
+    } else if (run.length > 1) {
+      parts.push(run.map((p, i) => `${i === 0 ? 'M' : 'L'}${x(p.t + bucketMs / 2).toFixed(1)},${y(p.v).toFixed(1)}`).join(' '));
     }
-    d += `${pen ? 'L' : 'M'}${x(i).toFixed(1)},${y(v).toFixed(1)} `;
-    pen = true;
-  });
-  return d.trim();
+    run = [];
+  };
+  for (const p of points) {
+    const last = run[run.length - 1];
+    if (last && p.t - last.t > bucketMs) flush();
+    run.push(p);
+  }
+  flush();
+  return parts.join(' ');
 }
 
-function niceMax(value: number): number {
-  const magnitude = 10 ** Math.floor(Math.log10(value));
-  for (const step of [1, 2, 2.5, 5, 10]) if (step * magnitude >= value) return step * magnitude;
-  return 10 * magnitude;
+/** Above the threshold line, or below it when the line runs along the top edge (99.9% of a 100% axis). */
+function labelY(lineY: number): number {
+  return lineY - PAD.top < 14 ? lineY + 13 : lineY - 5;
 }
 
-function formatTick(value: number, unit: string): string {
-  const rounded = value >= 10 ? Math.round(value) : Math.round(value * 10) / 10;
-  return `${rounded}${unit === '%' ? '%' : ' ms'}`;
+/** Labels at the edges are anchored inwards so the first and last never clip. */
+function anchorOf(px: number): 'start' | 'middle' | 'end' {
+  if (px < PAD.left + 18) return 'start';
+  if (px > W - PAD.right - 18) return 'end';
+  return 'middle';
+}
+
+function clock(ms: number): string {
+  return new Date(ms).toISOString().slice(11, 16);
+}
+
+export function formatValue(value: number, unit: '%' | 'ms'): string {
+  if (unit === 'ms') return `${value >= 10 ? Math.round(value) : Math.round(value * 10) / 10} ms`;
+  // Enough decimals to tell 99.9% from 100%: the axis is zoomed to the data.
+  return `${Number(value.toFixed(2))}%`;
 }
