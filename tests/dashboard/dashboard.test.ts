@@ -58,7 +58,7 @@ describe('dashboard', () => {
 
     await page.click('a[href="/_ficus/routes/items"]');
     await page.waitForSelector('form.mode');
-    expect(await page.textContent('table.grid')).toContain('/name/*/<script>alert(1)</script>');
+    expect(await page.textContent('table.diffs')).toContain('/name/*/<script>alert(1)</script>');
     await page.selectOption('form.mode select[name="mode"]', 'shadow');
     await page.fill('form.mode input[name="reason"]', 'start comparing items');
     await Promise.all([page.waitForEvent('load'), page.click('form.mode button[type="submit"]')]);

@@ -65,6 +65,27 @@
     if (select && percent) percent.hidden = select.value !== 'canary';
   }
 
+  // Auto-refresh: the page is rendered on the server, so a reload is the refresh. Never while a
+  // person is typing (a reason half written is worth more than fresh numbers) or the tab is hidden.
+  // The mark counts from this page's load on the browser's clock, so server clock skew cannot lie.
+  const mark = document.querySelector('.updated[data-refresh-seconds]');
+  if (mark) {
+    const loadedAt = Date.now();
+    const every = Number(mark.getAttribute('data-refresh-seconds')) || 30;
+    const editing = () => {
+      const active = document.activeElement;
+      if (active && active.matches('input, select, textarea')) return true;
+      return [...document.querySelectorAll('form.write input[name="reason"]')].some((input) => input.value !== '');
+    };
+    const tick = () => {
+      const seconds = Math.floor((Date.now() - loadedAt) / 1000);
+      const held = editing();
+      mark.textContent = (seconds < 5 ? 'updated just now' : 'updated ' + (seconds < 120 ? seconds + ' s' : Math.floor(seconds / 60) + ' min') + ' ago') + (held && seconds >= every ? ' · refresh paused while you type' : '');
+      if (seconds >= every && !held && document.visibilityState === 'visible') window.location.reload();
+    };
+    window.setInterval(tick, 1000);
+  }
+
   for (const form of document.querySelectorAll('form.write')) {
     form.addEventListener('submit', submit);
     if (form.dataset.kind === 'mode') {

@@ -9,11 +9,18 @@ import type { RouteSeriesPoint } from '../../store/route-series.ts';
 import type { Principal } from '../auth.ts';
 import type { RouteSummary } from '../route-report.ts';
 import { DASHBOARD_PATH as BASE } from '../sessions.ts';
-import { routeCharts } from './chart.ts';
+import type { ReadinessPolicy } from '../../compare/evidence.ts';
+import { formatPercent } from '../describe-match.ts';
+import { auditTable } from './audit-table.ts';
+import { mapBody, type MapView } from './map-page.ts';
+import { promotePanel } from './promote-panel.ts';
+import { routeCharts, type RouteChartsOptions } from './route-charts.ts';
 
 type Content = ReturnType<typeof html>;
 
-export function layout(title: string, body: Content, options: { principal?: Principal; csrf?: string } = {}) {
+type Section = 'routes' | 'map';
+
+export function layout(title: string, body: Content, options: { principal?: Principal; csrf?: string; section?: Section } = {}) {
   const { principal, csrf } = options;
   return html`<!doctype html>
 <html lang="en">
@@ -28,11 +35,17 @@ ${csrf ? html`<meta name="csrf-token" content="${csrf}">` : ''}
 <body>
 <header class="top">
   <a class="brand" href="${BASE}/">Ficus <span>control plane</span></a>
-  ${principal ? html`<form method="post" action="${BASE}/logout" class="who"><span>${principal.actor} · ${principal.role}</span><input type="hidden" name="csrf" value="${csrf ?? ''}"><button type="submit" class="link">Log out</button></form>` : ''}
+  ${principal ? html`<nav class="sections">${navLink('routes', 'Routes', `${BASE}/`, options.section)}${navLink('map', 'Migration map', `${BASE}/map`, options.section)}</nav>
+  <span class="updated" data-refresh-seconds="30" aria-live="off">updated just now</span>
+  <form method="post" action="${BASE}/logout" class="who"><span>${principal.actor}${principal.actor === principal.role ? '' : html` <span class="role">${principal.role}</span>`}</span><input type="hidden" name="csrf" value="${csrf ?? ''}"><button type="submit" class="link">Log out</button></form>` : ''}
 </header>
 <main>${body}</main>
 </body>
 </html>`;
+}
+
+function navLink(section: Section, label: string, href: string, current: Section | undefined) {
+  return html`<a href="${href}"${section === current ? html` aria-current="page"` : ''}>${label}</a>`;
 }
 
 export function loginPage(error?: string, nonce = '') {
@@ -55,20 +68,18 @@ ${data.killSwitch ? html`<p class="banner danger">Kill switch is ON: every route
 ${data.store && data.store.status !== 'ok' ? html`<p class="banner danger">Store ${data.store.status}: ${data.store.summary ?? ''} (since ${data.store.since}). The proxy keeps serving; changes are refused while their audit entry cannot be stored.</p>` : ''}
 <section class="card">
   <div class="head"><h1>Routes</h1><span class="muted">flags revision ${data.flagsRevision} · last 24 h</span></div>
-  <table class="grid">
-    <thead><tr><th>Route</th><th>Path</th><th>Mode</th><th class="num">%</th><th class="num">Compared</th><th class="num">Match rate</th><th class="num">p99 legacy</th><th class="num">p99 new</th><th>Readiness</th></tr></thead>
+  <div class="table-wrap"><table class="grid routes">
+    <thead><tr><th>Route</th><th class="opt">Path</th><th>Mode</th><th class="num">Compared</th><th class="num">Match rate</th><th class="num">p99 legacy / new</th><th>Readiness</th></tr></thead>
     <tbody>${data.routes.map((r) => html`<tr>
-      <td><a href="${BASE}/routes/${encodeURIComponent(r.id)}">${r.id}</a></td>
-      <td class="mono">${r.methods.join(' ')} ${r.template}</td>
-      <td>${modeBadge(r.mode)}${r.effectiveMode !== r.mode ? html` <span class="muted">(${r.effectiveMode})</span>` : ''}</td>
-      <td class="num">${r.percent}</td>
+      <td class="nowrap"><a href="${BASE}/routes/${encodeURIComponent(r.id)}">${r.id}</a></td>
+      <td class="mono opt">${r.methods.join(' ')} ${r.template}</td>
+      <td class="nowrap">${modeBadge(r.mode)}${r.mode === 'canary' ? html` <span class="pct">${r.percent}%</span>` : ''}${r.effectiveMode !== r.mode ? html` <span class="muted">(${r.effectiveMode})</span>` : ''}</td>
       <td class="num">${r.stats.compared}</td>
-      <td class="num">${r.stats.matchSummary}</td>
-      <td class="num">${ms(r.stats.latency.legacy.p99)}</td>
-      <td class="num">${ms(r.stats.latency.new.p99)}</td>
-      <td>${readinessBadge(r)}</td>
+      <td class="num">${matchFigures(r)}</td>
+      <td class="num nowrap">${ms(r.stats.latency.legacy.p99)} / ${ms(r.stats.latency.new.p99)}</td>
+      <td class="readiness">${readinessBadge(r)}${r.readiness.reasons[0] ? html`<span class="muted small reason">${r.readiness.reasons[0]}${r.readiness.reasons.length > 1 ? ` (+${r.readiness.reasons.length - 1} more)` : ''}</span>` : ''}</td>
     </tr>`)}</tbody>
-  </table>
+  </table></div>
 </section>
 ${operator ? html`<section class="card">
   <h2>Kill switch</h2>
@@ -79,12 +90,13 @@ ${operator ? html`<section class="card">
     <button type="submit" class="${data.killSwitch ? '' : 'danger'}">${data.killSwitch ? 'Turn kill switch off' : 'Turn kill switch on'}</button>
     <output class="result"></output>
   </form>
-</section>` : ''}`, { principal: data.principal, csrf: data.csrf });
+</section>` : ''}`, { principal: data.principal, csrf: data.csrf, section: 'routes' });
 }
 
 export function routePage(data: {
   route: RouteSummary; series: readonly RouteSeriesPoint[]; differences: readonly DifferenceRow[]; noise: readonly NoiseSuggestion[];
   audit: readonly AuditEntry[]; principal: Principal; csrf: string;
+  policy: ReadinessPolicy; charts: Omit<RouteChartsOptions, 'thresholdPercent'>; rollout: Content | '';
 }) {
   const { route: r } = data;
   const operator = data.principal.role === 'operator';
@@ -96,14 +108,14 @@ export function routePage(data: {
   ${r.description ? html`<p class="muted">${r.description}</p>` : ''}
   <dl class="facts">
     <div><dt>Compared (24 h)${r.stats.version ? html` · version <span class="mono">${r.stats.version}</span>` : ''}</dt><dd>${r.stats.compared}</dd></div>
-    <div><dt>Match rate</dt><dd>${r.stats.matchSummary}</dd></div>
+    <div><dt>Match rate</dt><dd>${matchFigures(r)}</dd></div>
     <div><dt>p99 legacy / new</dt><dd>${ms(r.stats.latency.legacy.p99)} / ${ms(r.stats.latency.new.p99)}</dd></div>
     <div><dt>Served legacy / new</dt><dd>${r.stats.served.legacy} / ${r.stats.served.new}</dd></div>
-    <div><dt>Readiness</dt><dd>${readinessBadge(r)}</dd></div>
   </dl>
-  ${r.readiness.reasons.length ? html`<ul class="reasons">${r.readiness.reasons.map((reason) => html`<li>${reason}</li>`)}</ul>` : ''}
   ${r.versions.length > 1 ? html`<p class="muted small">Readiness judges version ${r.stats.version} only; earlier versions: ${r.versions.slice(1).map((v, i) => html`${i > 0 ? ', ' : ''}<span class="mono">${v.version}</span> (last seen ${new Date(v.lastSeen).toISOString().replace('T', ' ').slice(0, 16)})`)}</p>` : ''}
 </section>
+${promotePanel(r, data.policy)}
+${data.rollout}
 ${operator ? html`<section class="card">
   <h2>Change mode</h2>
   <form class="write mode" data-method="PUT" data-url="/api/routes/${encodeURIComponent(r.id)}/mode" data-kind="mode">
@@ -115,14 +127,14 @@ ${operator ? html`<section class="card">
     <output class="result"></output>
   </form>
 </section>` : ''}
-<section class="card">${routeCharts(data.series)}</section>
+<section class="card">${routeCharts(data.series, { ...data.charts, thresholdPercent: 100 * (1 - data.policy.maxMismatchRate) })}</section>
 <section class="card">
   <h2>Top differences</h2>
-  ${data.differences.length === 0 ? html`<p class="muted">No differences recorded.</p>` : html`<table class="grid">
-    <thead><tr><th>Pointer</th><th>Kind</th><th>Types</th><th class="num">Count</th><th>Last seen</th><th>Status</th></tr></thead>
+  ${data.differences.length === 0 ? html`<p class="muted">No differences recorded.</p>` : html`<div class="table-wrap"><table class="grid diffs">
+    <thead><tr><th>Pointer</th><th>Kind</th><th class="opt">Types</th><th class="num">Count</th><th class="opt">Last seen</th><th>Status</th></tr></thead>
     <tbody>${data.differences.map((d) => html`<tr class="${d.accepted ? 'accepted' : ''}">
-      <td class="mono">${d.pointer || '(whole body)'}</td><td>${d.kind}</td><td class="mono">${d.controlType} → ${d.candidateType}</td>
-      <td class="num">${d.count}</td><td>${d.lastSeen.toISOString().replace('T', ' ').slice(0, 16)}</td>
+      <td class="mono">${d.pointer || '(whole body)'}</td><td>${d.kind}</td><td class="mono opt nowrap">${d.controlType} → ${d.candidateType}</td>
+      <td class="num">${d.count}</td><td class="opt nowrap">${d.lastSeen.toISOString().replace('T', ' ').slice(0, 16)}</td>
       <td>${d.accepted ? html`<span class="badge ok">accepted</span> <span class="muted">${d.acceptedBy}: ${d.acceptedReason}</span>${operator ? html` <form class="write inline" data-method="POST" data-url="/api/differences/revoke" data-kind="accept">
         <input type="hidden" name="route" value="${r.id}"><input type="hidden" name="pointer" value="${d.pointer}"><input type="hidden" name="kind" value="${d.kind}">
         <input name="reason" required placeholder="why it is no longer expected"><button type="submit">Revoke</button><output class="result"></output>
@@ -131,45 +143,23 @@ ${operator ? html`<section class="card">
         <input name="reason" required placeholder="why it is expected"><button type="submit">Accept</button><output class="result"></output>
       </form>` : html`<span class="badge warn">open</span>`}</td>
     </tr>`)}</tbody>
-  </table>`}
+  </table></div>`}
 </section>
 <section class="card">
   <h2>Noise suggestions</h2>
-  ${data.noise.length === 0 ? html`<p class="muted">No noise observed (legacy compared with itself).</p>` : html`<table class="grid">
+  ${data.noise.length === 0 ? html`<p class="muted">No noise observed (legacy compared with itself).</p>` : html`<div class="table-wrap"><table class="grid">
     <thead><tr><th>Pointer</th><th>Kinds</th><th class="num">Count</th><th>Rule for the route file</th></tr></thead>
     <tbody>${data.noise.map((n) => html`<tr><td class="mono">${n.pointer}</td><td>${n.kinds.join(', ')}</td><td class="num">${n.count}</td><td class="mono">${JSON.stringify(n.rule)}</td></tr>`)}</tbody>
-  </table>`}
+  </table></div>`}
 </section>
 <section class="card">
   <h2>Audit trail</h2>
   ${auditTable(data.audit)}
-</section>`, { principal: data.principal, csrf: data.csrf });
+</section>`, { principal: data.principal, csrf: data.csrf, section: 'routes' });
 }
 
-function auditTable(entries: readonly AuditEntry[]) {
-  if (entries.length === 0) return html`<p class="muted">No entries for this route yet.</p>`;
-  return html`<table class="grid audit">
-  <thead><tr><th class="num">#</th><th>When (UTC)</th><th>Who</th><th>Action</th><th>Change</th><th>Reason</th><th>Via</th></tr></thead>
-  <tbody>${entries.map((e) => html`<tr>
-    <td class="num">${e.seq}</td><td>${e.at.toISOString().replace('T', ' ').slice(0, 19)}</td><td>${e.actor}</td><td>${e.action}</td>
-    <td class="mono">${describeChange(e)}</td><td>${e.reason ?? ''}</td><td>${e.source}</td>
-  </tr>`)}</tbody>
-</table>`;
-}
-
-function describeChange(e: AuditEntry): string {
-  const d = e.details as { before?: unknown; after?: unknown; pointer?: string; kind?: string } | null;
-  if (!d) return '';
-  const state = (s: unknown) => {
-    if (s && typeof s === 'object' && 'mode' in s) {
-      const m = s as { mode: string; percent: number };
-      return m.mode === 'canary' ? `canary ${m.percent}%` : m.mode;
-    }
-    return JSON.stringify(s);
-  };
-  if (d.pointer !== undefined) return `${d.kind} ${d.pointer}${(d.after as { accepted?: boolean } | undefined)?.accepted === false ? ' (revoked)' : ''}`;
-  if (d.before !== undefined || d.after !== undefined) return `${state(d.before)} → ${state(d.after)}`;
-  return '';
+export function mapPage(data: { map: MapView; principal: Principal; csrf: string }) {
+  return layout('Migration map', mapBody(data.map), { principal: data.principal, csrf: data.csrf, section: 'map' });
 }
 
 function modeBadge(mode: string) {
@@ -179,7 +169,14 @@ function modeBadge(mode: string) {
 function readinessBadge(r: RouteSummary) {
   if (r.readiness.outcome === 'ready') return html`<span class="badge ok">ready</span>`;
   const [badge, label] = r.readiness.outcome === 'inconclusive' ? ['info', 'inconclusive'] : ['warn', 'not ready'];
-  return html`<span class="badge ${badge}" title="${r.readiness.reasons.join('\n')}">${label}</span>${r.readiness.reasons[0] ? html` <span class="muted small">${r.readiness.reasons[0]}</span>` : ''}`;
+  return html`<span class="badge ${badge}">${label}</span>`;
+}
+
+/** "96.8% exact" with, when differences were accepted, the rate that counts them as expected below it. */
+function matchFigures(r: RouteSummary) {
+  const s = r.stats;
+  if (s.matchRate === null) return html`<span class="muted">no comparisons</span>`;
+  return html`${formatPercent(s.matchRate)} exact${s.acceptedDifferences > 0 && s.matchRateWithAccepted !== null ? html`<span class="sub">${formatPercent(s.matchRateWithAccepted)} with ${s.acceptedDifferences} accepted</span>` : ''}`;
 }
 
 function ms(value: number | null): string {
