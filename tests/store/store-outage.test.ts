@@ -36,6 +36,14 @@ const served = async (count: number) => {
   const statuses = await Promise.all(Array.from({ length: count }, (_, i) => fetch(`${h.proxyUrl}/items/p${i}`).then(async (r) => (await r.arrayBuffer(), r.status))));
   return statuses.filter((s) => s === 200).length;
 };
+/** The first check after a restart may meet a pooled connection the restart cut; the next one reconnects. */
+const backToOk = async () => {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    if ((await h.ficus.storeHealth.check()).status === 'ok') return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error('the store did not come back');
+};
 const servedLegacy = async () => ((await (await api('/api/routes/items')).json()) as Json).stats.served.legacy as number;
 
 describe('a PostgreSQL outage under a running Ficus', () => {
@@ -62,10 +70,11 @@ describe('a PostgreSQL outage under a running Ficus', () => {
 
     // Back up: the buffered evidence is written, nothing served during the outage is lost.
     pg.start();
-    expect((await h.ficus.storeHealth.check()).status).toBe('ok');
+    await backToOk();
     await h.ficus.flush();
     expect(await servedLegacy()).toBe(before + 200);
-    expect(h.ficus.storeHealth.snapshot().buffered).toMatchObject({ pendingRollups: 0, droppedRollups: 0 });
+    // Late shadow observations may be buffered again by now; none may have been dropped.
+    expect(h.ficus.storeHealth.snapshot().buffered).toMatchObject({ droppedRollups: 0, droppedDifferences: 0 });
     expect(((await (await fetch(`${h.adminUrl}/readyz`)).json()) as Json).storeStatus).toBe('ok');
   });
 
@@ -94,7 +103,7 @@ describe('a PostgreSQL outage under a running Ficus', () => {
     } finally {
       stderr.mockRestore();
       pg.start();
-      await h.ficus.storeHealth.check();
+      await backToOk();
     }
     expect((await api('/api/routes/items')).status).toBe(200);
     expect(((await (await api('/api/routes/items')).json()) as Json).mode).toBe('shadow');
