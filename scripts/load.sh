@@ -72,7 +72,7 @@ stop_proxy() {
   fi
   local status=0
   wait "${proxy_pid}" 2>/dev/null || status=$?
-  [[ ${status} == 0 ]] || echo "load.sh: proxy exited with status ${status} after SIGTERM (log: ${work_dir}/proxy.log)" >&2
+  [[ ${status} == 0 ]] || echo "load.sh: proxy exited with status ${status} after SIGTERM (logs: ${work_dir}/proxy.log, ${work_dir}/data/ficus.log)" >&2
   proxy_pid=""
 }
 trap stop_all EXIT
@@ -88,10 +88,16 @@ free_ports() {
     });' "$1"
 }
 
-# The value of `field` in the `"event":"listening"` line of a log (default: the proxy's).
+# The value of `field` in the `"event":"listening"` line of a log (default: the proxy's JSON log:
+# `start --demo` writes it to <data-dir>/ficus.log and its banner to proxy.log; a non-demo start,
+# LOAD_UPSTREAMS=separate, logs JSON to proxy.log).
 listening_field() {
-  jq -rR --arg field "$1" 'fromjson? | select(.event == "listening") | .[$field] // empty' "${2:-${work_dir}/proxy.log}" 2>/dev/null | head -1
+  local -a logs=("${work_dir}/proxy.log" "${work_dir}/data/ficus.log")
+  [[ $# -ge 2 ]] && logs=("$2")
+  cat "${logs[@]}" 2>/dev/null | jq -rR --arg field "$1" 'fromjson? | select(.event == "listening") | .[$field] // empty' 2>/dev/null | head -1
 }
+
+proxy_logs() { tail -n 20 "${work_dir}/proxy.log" "${work_dir}/data/ficus.log" 2>/dev/null || true; }
 
 # Starts load/demo-upstreams.ts and prints the Ficus arguments that point at it.
 start_separate_upstreams() {
@@ -133,18 +139,18 @@ start_demo_proxy() {
   local deadline=$(( SECONDS + ready_timeout_seconds ))
   until [[ -n "$(listening_field adminUrl)" ]] && curl -fsS -o /dev/null "$(listening_field adminUrl)/readyz"; do
     if ! kill -0 "${proxy_pid}" 2>/dev/null; then
-      echo "load.sh: the proxy exited before it was ready; its log:" >&2; tail -n 40 "${work_dir}/proxy.log" >&2
+      echo "load.sh: the proxy exited before it was ready; its logs:" >&2; proxy_logs >&2
       proxy_pid=""; exit 1
     fi
     if (( SECONDS > deadline )); then
-      echo "load.sh: the proxy was not ready within ${ready_timeout_seconds}s; its log:" >&2; tail -n 40 "${work_dir}/proxy.log" >&2
+      echo "load.sh: the proxy was not ready within ${ready_timeout_seconds}s; its logs:" >&2; proxy_logs >&2
       exit 1
     fi
     sleep 0.2
   done
   FICUS_URL="$(listening_field proxyUrl)"
   FICUS_ADMIN_URL="$(listening_field adminUrl)"
-  echo "load.sh: demo proxy ${proxy_pid} ready at ${FICUS_URL} (admin ${FICUS_ADMIN_URL}, log ${work_dir}/proxy.log)" >&2
+  echo "load.sh: demo proxy ${proxy_pid} ready at ${FICUS_URL} (admin ${FICUS_ADMIN_URL}, log ${work_dir}/data/ficus.log)" >&2
 }
 
 if [[ -z "${FICUS_URL:-}" ]]; then
