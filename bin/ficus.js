@@ -4,6 +4,7 @@
 // dist/ can never run in place of the code beside it. npx puts node_modules/.bin first on PATH, so
 // `node` is the project's pinned Node 24.
 import { existsSync } from 'node:fs';
+import process from 'node:process';
 // The Node 24 requirement is checked here, on the Node that runs Ficus, not as package.json
 // `engines`: npm checks `engines` against the Node npm itself runs on (the system's 20 here), so
 // it could only ever print false EBADENGINE warnings — on every first `npx ficus` of a checkout too.
