@@ -10,6 +10,7 @@ import { legacyPatientRoutes } from './patients.ts';
 import { legacyObservationRoutes } from './observations.ts';
 import { legacyMedicationRoutes } from './medications.ts';
 import { hl7Routes } from './hl7.ts';
+import { legacySummaryRoutes } from './summary.ts';
 import { sessionRoutes } from './session.ts';
 import { uploadRoutes } from './uploads.ts';
 import { censusRoutes } from './census.ts';
@@ -34,6 +35,7 @@ export function legacyRoutes(now: () => Date): Route[] {
     ...legacyObservationRoutes({ store, now }),
     ...legacyMedicationRoutes({ store, now }),
     ...hl7Routes({ now }),
+    ...legacySummaryRoutes(),
     ...sessionRoutes({ now }),
     ...uploadRoutes(),
     ...censusRoutes({ now }),

@@ -13,6 +13,7 @@ import { newPatientRoutes } from './patients.ts';
 import { newObservationRoutes } from './observations.ts';
 import { newMedicationRoutes } from './medications.ts';
 import { summaryRoutes } from './summary.ts';
+import { newHl7Routes } from './hl7.ts';
 import { withBehaviour, type NewServiceBehaviour } from './behaviour.ts';
 import { createReceivedLog, type ReceivedRequest } from './received.ts';
 
@@ -49,6 +50,7 @@ export function newServiceRoutes(now: () => Date, random: () => number): Route[]
     ...newPatientRoutes({ store }),
     ...newObservationRoutes({ store, now }),
     ...newMedicationRoutes({ store, now }),
+    ...newHl7Routes({ now }),
   ];
 }
 

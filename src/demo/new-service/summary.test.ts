@@ -25,7 +25,7 @@ describe('new service $summary', () => {
   });
 
   it('answers routes it does not implement with a 404 OperationOutcome, not HTML', async () => {
-    const response = await request(`${next.url}/hl7/adt`, { method: 'POST', body: 'MSH|' });
+    const response = await request(`${next.url}/hl7/oru`, { method: 'POST', body: 'MSH|' });
     expect(response.status).toBe(404);
     expect(json(response).resourceType).toBe('OperationOutcome');
   });
