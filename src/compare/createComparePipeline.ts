@@ -9,7 +9,7 @@
 // bodies, whose decoded size nobody knows before decoding — goes to the worker pool, which bounds
 // each comparison's time from outside. A compressed body is never decoded on the event loop: 30 KB
 // of gzip can hold 31 MB of JSON.
-import type { CompareJob } from '../dispatch/mirror.ts';
+import type { CompareJob } from './compare-job.ts';
 import type { CompareRules } from './compileCompareRules.ts';
 import { resolveCompareLimits } from './compareLimits.ts';
 import { compareResponses } from './compareResponses.ts';

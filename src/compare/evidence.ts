@@ -2,10 +2,10 @@
 // per-minute rollups) and the per-route evidence read back from those rollups (judged by
 // readiness). Nothing here may carry a path, query, header value or body: route ids only.
 
-export type Mode = 'legacy' | 'shadow' | 'canary' | 'new';
-export type Side = 'legacy' | 'new';
-/** Status class of an upstream outcome; 'timeout' and 'error' when there was no response. */
-export type StatusClass = '1xx' | '2xx' | '3xx' | '4xx' | '5xx' | 'timeout' | 'error';
+import type { FallbackReason, Mode, Side, StatusClass } from '../shared/words.ts';
+
+// Re-exported: many stages read them from here (their home is the leaf of shared words).
+export type { FallbackReason, Mode, Side, StatusClass };
 
 /** Why a request was not mirrored. */
 export type SkipReason =
@@ -18,9 +18,6 @@ export type SkipReason =
   | 'write-mirroring-stopped'
   /** The client left before its request body was read whole, so there was nothing to copy. */
   | 'client-aborted';
-
-/** Why a request served by the new side was answered by legacy instead. */
-export type FallbackReason = 'connect-refused' | 'timeout' | 'status-5xx' | 'breaker-open' | 'error';
 
 export type ExchangeObservation =
   /** A client request answered: by which side, how, how fast (to upstream response headers). */

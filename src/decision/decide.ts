@@ -1,7 +1,7 @@
 // decide(): the one flag evaluation per request. Every doubt resolves to legacy — a missing key,
 // flag or variant, an SDK that is not ready, the kill switch — because legacy is the side that
 // has served clinicians for twenty years. Never random stickiness: no key, no canary.
-import type { Mode, Side } from '../compare/evidence.ts';
+import type { Mode, Side } from '../shared/words.ts';
 import type { CompiledRoute } from '../routing/route-table.ts';
 import { meaningOfVariant } from './flag-shape.ts';
 import type { FlagSource } from './flag-source.ts';

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FeatureInterface } from 'unleash-client/lib/feature.js';
-import type { Mode } from '../compare/evidence.ts';
+import type { Mode } from '../shared/words.ts';
 import { writeFileAtomically } from '../config/write-file-atomically.ts';
 import type { FileFlagSource } from './file-flag-source.ts';
 import { readFlagFiles } from './flag-files.ts';

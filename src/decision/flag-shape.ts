@@ -9,7 +9,7 @@
 // Raising P keeps everyone already inside the rollout inside it (Unleash's normalised hash of
 // stickiness + groupId is stable), which is what a clinician-facing canary needs.
 import type { FeatureInterface } from 'unleash-client/lib/feature.js';
-import type { Mode, Side } from '../compare/evidence.ts';
+import type { Mode, Side } from '../shared/words.ts';
 
 export const STICKINESS_FIELD = 'ficusKey';
 export const KILL_SWITCH_FLAG = 'ficus.kill-switch';

@@ -1,7 +1,7 @@
 // How the control plane changes a route's mode: embedded mode rewrites the flag file atomically
 // (file-flag-writer.ts), server mode goes through the Unleash Admin API (unleash-flag-writer.ts).
 // Both produce the canonical flag shape (flag-shape.ts) and return what changed, for the audit log.
-import type { Mode } from '../compare/evidence.ts';
+import type { Mode } from '../shared/words.ts';
 import type { FlagState } from './flag-shape.ts';
 
 export interface FlagWriteResult {

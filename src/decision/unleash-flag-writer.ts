@@ -6,7 +6,7 @@
 // or the legacy side of a canary), the environment is disabled before a move to legacy and enabled
 // after the strategies are in place otherwise.
 import type { FeatureInterface } from 'unleash-client/lib/feature.js';
-import type { Mode } from '../compare/evidence.ts';
+import type { Mode } from '../shared/words.ts';
 import { describeFlag, flagForMode, KILL_SWITCH_FLAG } from './flag-shape.ts';
 import type { FlagWriter, FlagWriteResult } from './flag-writer.ts';
 import { createUnleashAdminClient, type AdminFeature, type AdminStrategy, type UnleashAdminClient } from './unleash-admin-client.ts';

@@ -3,10 +3,9 @@
 // it when tracing is off (the hook is undefined). Implementations must never throw and must only
 // record route-level facts: route id and template, mode, flag, variant, revision, side, reasons.
 import type { IncomingMessage } from 'node:http';
-import type { FallbackReason, Side } from '../compare/evidence.ts';
 import type { Decision } from '../decision/decide.ts';
 import type { CompiledRoute } from '../routing/route-table.ts';
-import type { CopyKind } from './mirror.ts';
+import type { CopyKind, FallbackReason, Side } from '../shared/words.ts';
 
 export interface ExchangeTracer {
   /** Called once per request, before dispatch. Reads `traceparent` from the request to continue a trace. */

@@ -2,7 +2,7 @@
 // mirror and compare). Pass-through of unmatched traffic does the least possible work.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { ExchangeObservation, FallbackReason, Side, StatusClass } from '../compare/evidence.ts';
+import type { ExchangeObservation } from '../compare/evidence.ts';
 import { decide, type Decision } from '../decision/decide.ts';
 import type { FlagSource } from '../decision/flag-source.ts';
 import { matchRoute, type CompiledRoute, type PathRefusal, type RouteTable } from '../routing/route-table.ts';
@@ -15,6 +15,10 @@ import { buildRequestHeaders, type HeaderEntries } from './hop-headers.ts';
 import { relayResponse, serverTimingValue, type RelayCapture } from './relay.ts';
 import { refusalResponse, screenRequest, type RefusalReason, type ScreenOptions } from './request-screen.ts';
 import { resolveTimeouts, type Upstream, type UpstreamPool } from './upstream-pool.ts';
+import { isSafeRequest, statusClassOf, type FallbackReason, type Side, type StatusClass } from '../shared/words.ts';
+
+// Re-exported for importers that predate the leaf of shared words (src/shared/words.ts).
+export { isSafeRequest, statusClassOf };
 
 export interface EdgeState {
   readonly table: RouteTable;
@@ -144,12 +148,6 @@ interface ServeInput {
   readonly trace: ExchangeTrace | undefined;
 }
 
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-export function isSafeRequest(method: string, route: CompiledRoute | undefined): boolean {
-  return SAFE_METHODS.has(method) || route?.config.safe === true;
-}
-
 function serve(deps: HandlerDeps, input: ServeInput): void {
   const { req, res, route, decision } = input;
   const capBytes = route?.config.shadow.bodyCapBytes ?? 0;
@@ -277,12 +275,4 @@ function finish(deps: HandlerDeps, input: ServeInput, side: Side, status: number
 /** Our span's traceparent replaces the client's (the client's one is the parent, read by the tracer). */
 function withoutTraceparent(headers: HeaderEntries): HeaderEntries {
   return headers.filter(([name]) => name.length !== 11 || name.toLowerCase() !== 'traceparent');
-}
-
-export function statusClassOf(status: number): StatusClass {
-  if (status >= 500) return '5xx';
-  if (status >= 400) return '4xx';
-  if (status >= 300) return '3xx';
-  if (status >= 200) return '2xx';
-  return '1xx';
 }

@@ -8,28 +8,22 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { CompareQueue } from '../compare/createCompareQueue.ts';
 import type { CompareRules } from '../compare/compileCompareRules.ts';
-import type { ExchangeObservation, SkipReason, StatusClass } from '../compare/evidence.ts';
-import type { CapturedResponse, DifferenceSource } from '../compare/types.ts';
+import type { ExchangeObservation, SkipReason } from '../compare/evidence.ts';
+import type { CompareJob } from '../compare/compare-job.ts';
+import type { CapturedResponse } from '../compare/types.ts';
 import type { CompiledRoute } from '../routing/route-table.ts';
-import { isSafeRequest, statusClassOf, type EdgeState, type MirrorContext, type MirrorHooks } from './handle-request.ts';
+import { isSafeRequest, statusClassOf, type CopyKind, type StatusClass } from '../shared/words.ts';
+import type { EdgeState, MirrorContext, MirrorHooks } from './handle-request.ts';
 import type { UpstreamSpan } from './exchange-trace.ts';
 import type { HeaderEntries } from './hop-headers.ts';
 import type { RelayCapture } from './relay.ts';
 import { sendShadowCopy, type ShadowOutcome } from './shadow-call.ts';
 import type { Upstream } from './upstream-pool.ts';
 
-export type CopyKind = 'shadow' | 'dry-run' | 'reverse' | 'noise';
+export type { CopyKind };
 
-/** One pair to compare: control is always legacy's answer, candidate new's (or legacy's again for noise). */
-export interface CompareJob {
-  readonly route: CompiledRoute;
-  readonly source: DifferenceSource;
-  readonly control: CapturedResponse;
-  readonly candidate: CapturedResponse;
-  readonly traceId?: string;
-  /** The copy's span: ended with the comparison verdict once the queue has compared the pair. */
-  readonly span?: UpstreamSpan;
-}
+// Re-exported: its home is compare/ (the pipeline that consumes it).
+export type { CompareJob };
 
 export interface RouteEvent {
   readonly route: string;

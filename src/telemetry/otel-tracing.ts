@@ -20,11 +20,10 @@ import {
   AlwaysOffSampler, AlwaysOnSampler, BatchSpanProcessor, ConsoleSpanExporter, ParentBasedSampler, TraceIdRatioBasedSampler,
   type Sampler, type SpanProcessor,
 } from '@opentelemetry/sdk-trace';
-import type { FallbackReason, Side } from '../compare/evidence.ts';
+import type { CopyKind, FallbackReason, Side } from '../shared/words.ts';
 import type { TelemetrySettings } from '../config/settings.ts';
 import type { Decision } from '../decision/decide.ts';
 import type { ExchangeTrace, ExchangeTracer, UpstreamSpan } from '../dispatch/exchange-trace.ts';
-import type { CopyKind } from '../dispatch/mirror.ts';
 import type { CompiledRoute } from '../routing/route-table.ts';
 import { safeAttributes, safeCode, safeMethod, spanName } from './phi-rules.ts';
 

@@ -6,7 +6,8 @@
 // and closed enums only (phi-rules.ts, rule 7).
 import type { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { ExchangeObservation } from '../compare/evidence.ts';
-import { statusClassOf, type ExchangeSummary } from '../dispatch/handle-request.ts';
+import type { ExchangeSummary } from '../dispatch/handle-request.ts';
+import { statusClassOf } from '../shared/words.ts';
 
 type EventLoopDelay = ReturnType<typeof monitorEventLoopDelay>;
 
