@@ -27,6 +27,8 @@ type Pick = { weight: number; name: string; request: () => [string, RequestInit?
 const mix: Pick[] = [
   { weight: 40, name: 'GET Patient', request: () => [`/fhir/Patient/${patient()}`] },
   { weight: 20, name: 'GET Observation', request: () => [`/fhir/Observation?patient=${patient()}&_count=10`] },
+  // Generated summaries, compared by their clinical facts (routes/fhir.yaml patient-summary).
+  { weight: 5, name: 'GET Patient $summary', request: () => [`/fhir/Patient/${patient()}/$summary`] },
   { weight: 15, name: 'GET MedicationRequest', request: () => [`/fhir/MedicationRequest?patient=${patient()}&_include=MedicationRequest:medication`] },
   { weight: 8, name: 'POST Patient/_search', request: () => ['/fhir/Patient/_search', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `identifier=MRN-${String(4410 + 7 * Math.floor(1 + Math.random() * 500)).padStart(8, '0')}` }] },
   { weight: 7, name: 'POST MedicationAdministration', request: () => {
