@@ -94,7 +94,8 @@ free_ports() {
 listening_field() {
   local -a logs=("${work_dir}/proxy.log" "${work_dir}/data/ficus.log")
   [[ $# -ge 2 ]] && logs=("$2")
-  cat "${logs[@]}" 2>/dev/null | jq -rR --arg field "$1" 'fromjson? | select(.event == "listening") | .[$field] // empty' 2>/dev/null | head -1
+  # Either file may not exist yet (or ever, depending on the mode): never a failure under pipefail.
+  { cat "${logs[@]}" 2>/dev/null || true; } | jq -rR --arg field "$1" 'fromjson? | select(.event == "listening") | .[$field] // empty' 2>/dev/null | head -1 || true
 }
 
 proxy_logs() { tail -n 20 "${work_dir}/proxy.log" "${work_dir}/data/ficus.log" 2>/dev/null || true; }
