@@ -68,6 +68,8 @@ export interface Ficus {
   readonly auditor: Auditor;
   readonly breaker: Breaker;
   readonly storeHealth: StoreHealth;
+  /** The admin port's app (tests walk its registered routes against /api/openapi.json). */
+  readonly adminApp: { readonly routes: readonly { readonly method: string; readonly path: string }[] };
   routes(): RoutesConfig;
   /** Writes buffered statistics and differences now (tests, shutdown). */
   flush(): Promise<void>;
@@ -384,6 +386,7 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
     auditor,
     breaker,
     storeHealth,
+    adminApp: admin,
     routes: () => routes,
     flush,
     async drain() {

@@ -1,6 +1,7 @@
 // The admin port's app, in the order that matters: refusal counting, response headers and body
 // limits around everything; /metrics and the health probes open (scrapers and load balancers carry
-// no token); then the control plane (admin API, dashboard).
+// no token), and so is the API's contract (it describes shapes, never data); then the control
+// plane (admin API, dashboard).
 import { Hono } from 'hono';
 import { createAdminErrorHandler, type AdminErrorHandlerDeps } from './admin-error-handler.ts';
 import { createAdminRefusals } from './admin-refusals.ts';
@@ -8,6 +9,7 @@ import type { AttemptLimits } from './attempt-limiter.ts';
 import { createAuthenticator, hashToken, type AuthVariables, type TokenEntry } from './auth.ts';
 import { DEFAULT_ADMIN_BODY_LIMITS, limitAdminBodies, type AdminBodyLimits } from './body-limits.ts';
 import { mountControlPlane, type ControlPlaneDeps } from './control-plane.ts';
+import { createOpenApiDocument } from './contract/openapi-document.ts';
 import { mountHealth, type ReadinessProbe } from './health.ts';
 import { DASHBOARD_PATH } from './sessions.ts';
 
@@ -44,6 +46,11 @@ export function createAdminApp(deps: AdminAppDeps): Hono<{ Variables: AuthVariab
   app.use('*', limitAdminBodies(deps.bodyLimits ?? DEFAULT_ADMIN_BODY_LIMITS, (path) => FORM_PATHS.has(path)));
   app.get('/metrics', () => new Response(deps.metrics.render() + refusals.render(), { headers: { 'content-type': deps.metrics.contentType, 'cache-control': 'no-store' } }));
   mountHealth(app as unknown as Hono, deps.health);
+  // Registered before the control plane so its bearer middleware never sees this path: the CLI,
+  // code generators and a CTO's browser fetch the contract before they hold a token, and it names
+  // no route, actor or patient (the same for every Ficus of this version).
+  const contract = createOpenApiDocument();
+  app.get('/api/openapi.json', (c) => c.json(contract));
   mountControlPlane(app, { ...deps, auth, refusals });
   return app;
 }

@@ -4,14 +4,13 @@ import type { Hono } from 'hono';
 import type { MigrationMap } from '../discovery/create-migration-map.ts';
 import { suggestRouteYaml } from '../discovery/suggest-route-yaml.ts';
 import { requireRole, type Authenticator } from './auth.ts';
+import { MapQuery } from './contract/api-schemas.ts';
+import { validQuery } from './contract/validate-request.ts';
 import type { SessionVariables } from './sessions.ts';
 
 export function mountMapApi(app: Hono<{ Variables: SessionVariables }>, deps: { readonly auth: Authenticator; readonly map: MigrationMap }): void {
-  app.get('/api/map', requireRole(deps.auth, 'viewer'), (c) => {
-    const raw = c.req.query('limit');
-    const limit = raw === undefined ? 20 : Number(raw);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 500) return c.json({ error: 'invalid_query', message: 'limit must be an integer from 1 to 500' }, 400);
-    const snapshot = deps.map.snapshot(limit);
+  app.get('/api/map', requireRole(deps.auth, 'viewer'), validQuery(MapQuery), (c) => {
+    const snapshot = deps.map.snapshot(c.req.valid('query').limit);
     return c.json({ ...snapshot, unmigrated: snapshot.unmigrated.map((entry) => ({ ...entry, suggestedRoute: suggestRouteYaml(entry) })) });
   });
 }

@@ -6,6 +6,8 @@ import type { RolloutCommandError, RolloutController, RolloutView } from '../rol
 import { describePlan } from '../rollout/decide-rollout.ts';
 import type { RolloutPlan } from '../rollout/rollout-plan.ts';
 import { requireRole, type Authenticator } from './auth.ts';
+import { RolloutCommandBody, RolloutStartBody } from './contract/api-schemas.ts';
+import { validBody } from './contract/validate-request.ts';
 import type { SessionVariables } from './sessions.ts';
 
 export interface RolloutApiDeps {
@@ -30,17 +32,14 @@ export function mountRolloutApi(app: Hono<{ Variables: SessionVariables }>, deps
     return c.json({ route, plan: plan ? describePlan(plan) : null, rollout });
   });
 
-  app.post('/api/rollouts/:route/start', operator, async (c) => {
-    const body = await bodyOf(c);
-    const reason = reasonOf(body);
-    if (!reason) return missingReason(c);
-    return answer(c, await deps.rollouts.start(c.req.param('route'), actorOf(c), reason, { dryRun: body?.['dryRun'] === true }));
+  app.post('/api/rollouts/:route/start', operator, validBody(RolloutStartBody), async (c) => {
+    const { reason, dryRun = false } = c.req.valid('json');
+    return answer(c, await deps.rollouts.start(c.req.param('route'), actorOf(c), reason, { dryRun }));
   });
 
   for (const command of ['approve', 'pause', 'resume', 'abort'] as const satisfies readonly Command[]) {
-    app.post(`/api/rollouts/:route/${command}`, operator, async (c) => {
-      const reason = reasonOf(await bodyOf(c));
-      if (!reason) return missingReason(c);
+    app.post(`/api/rollouts/:route/${command}`, operator, validBody(RolloutCommandBody), async (c) => {
+      const { reason } = c.req.valid('json');
       const route = c.req.param('route');
       const by = actorOf(c);
       const result = command === 'approve' ? await deps.rollouts.approve(route, by, reason)
@@ -58,18 +57,4 @@ function answer(c: Context, result: RolloutView | RolloutCommandError): Response
 
 function actorOf(c: Context<{ Variables: SessionVariables }>): string {
   return c.get('principal').actor;
-}
-
-async function bodyOf(c: Context): Promise<Record<string, unknown> | undefined> {
-  const parsed: unknown = await c.req.json().catch(() => undefined);
-  return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
-}
-
-function reasonOf(body: Record<string, unknown> | undefined): string | undefined {
-  const reason = body?.['reason'];
-  return typeof reason === 'string' && reason.trim() ? reason.trim() : undefined;
-}
-
-function missingReason(c: Context): Response {
-  return c.json({ error: 'reason_required', message: 'a reason is required: it goes into the audit log' }, 400);
 }

@@ -4,14 +4,14 @@
 // audit entry is stored. A change whose audit entry cannot be stored is rolled back (503): no
 // change without an audit entry.
 import type { Context, Hono } from 'hono';
-import type { Mode } from '../compare/evidence.ts';
-import type { DifferenceKind } from '../compare/types.ts';
 import type { RouteConfig } from '../config/load-routes.ts';
 import type { FlagWriter } from '../decision/flag-writer.ts';
 import { acceptDifference, revokeAcceptance } from '../store/accepted-differences.ts';
 import { listDifferences } from '../store/differences.ts';
 import type { Auditor } from './auditor.ts';
 import { requireRole, type Authenticator, type Principal } from './auth.ts';
+import { AcceptBody, KillSwitchBody, ModeChangeBody, RevokeBody } from './contract/api-schemas.ts';
+import { validBody } from './contract/validate-request.ts';
 import { summariseRoute, type RouteReportDeps } from './route-report.ts';
 import type { SessionVariables } from './sessions.ts';
 
@@ -22,8 +22,6 @@ export interface WriteApiDeps extends RouteReportDeps {
   routes(): readonly RouteConfig[];
 }
 
-const MODES: readonly Mode[] = ['legacy', 'shadow', 'canary', 'new'];
-const KINDS: readonly DifferenceKind[] = ['changed', 'added', 'removed', 'type', 'precision', 'status', 'header', 'order', 'fact-missing', 'fact-added', 'fact-changed'];
 /** Promotions that put real patients on the new service for most or all requests. */
 const GATED_CANARY_PERCENT = 50;
 const READINESS_WINDOW_MS = 24 * 3_600_000;
@@ -33,13 +31,11 @@ type Refusal = { status: 400 | 404 | 409; error: string; message: string; reason
 export function mountWriteApi(app: Hono<{ Variables: SessionVariables }>, deps: WriteApiDeps): void {
   const operator = requireRole(deps.auth, 'operator');
 
-  app.put('/api/routes/:id/mode', operator, async (c) => {
+  app.put('/api/routes/:id/mode', operator, validBody(ModeChangeBody), async (c) => {
     const route = deps.routes().find((r) => r.id === c.req.param('id'));
     if (!route) return refuse(c, { status: 404, error: 'not_found', message: `no route "${c.req.param('id')}"` });
-    const body = await readBody(c);
-    const checked = checkModeChange(body);
-    if ('status' in checked) return refuse(c, checked);
-    const { mode, percent, reason, force } = checked;
+    const { mode, percent: asked, reason, force = false } = c.req.valid('json');
+    const percent = mode === 'canary' ? asked ?? 0 : mode === 'new' ? 100 : 0;
     const summary = await summariseRoute(deps, route, READINESS_WINDOW_MS);
     const before = { mode: summary.mode, percent: summary.percent };
     if (before.mode === mode && before.percent === percent) return c.json({ route: route.id, flag: route.flag, changed: false, before, after: before });
@@ -60,10 +56,9 @@ export function mountWriteApi(app: Hono<{ Variables: SessionVariables }>, deps: 
     return c.json({ route: route.id, flag: route.flag, changed: true, before: result.before, after: result.after, target: result.target, flagsRevision: deps.flags.revision(), audit: entry });
   });
 
-  app.post('/api/differences/accept', operator, async (c) => {
-    const checked = checkSignature(await readBody(c), deps, 'say why this difference is expected');
-    if ('status' in checked) return refuse(c, checked);
-    const { route, pointer, kind, reason } = checked;
+  app.post('/api/differences/accept', operator, validBody(AcceptBody), async (c) => {
+    const { route, pointer, kind, reason } = c.req.valid('json');
+    if (!deps.routes().some((r) => r.id === route)) return refuse(c, noRoute(route));
     const rows = (await listDifferences(deps.db, { route, limit: 1000 })).filter((d) => d.pointer === pointer && d.kind === kind);
     if (rows.length === 0) return refuse(c, { status: 404, error: 'not_found', message: `no ${kind} difference at ${pointer} on route "${route}"` });
     const actor = principalOf(c).actor;
@@ -77,10 +72,9 @@ export function mountWriteApi(app: Hono<{ Variables: SessionVariables }>, deps: 
 
   // Revoking re-scores the evidence at once: comparisons that counted as matched through this
   // acceptance count as mismatched again.
-  app.post('/api/differences/revoke', operator, async (c) => {
-    const checked = checkSignature(await readBody(c), deps, 'say why this difference is no longer expected');
-    if ('status' in checked) return refuse(c, checked);
-    const { route, pointer, kind, reason } = checked;
+  app.post('/api/differences/revoke', operator, validBody(RevokeBody), async (c) => {
+    const { route, pointer, kind, reason } = c.req.valid('json');
+    if (!deps.routes().some((r) => r.id === route)) return refuse(c, noRoute(route));
     const revoked = await revokeAcceptance(deps.db, route, pointer, kind);
     if (!revoked) return refuse(c, { status: 404, error: 'not_found', message: `no accepted ${kind} difference at ${pointer} on route "${route}"` });
     const details = { pointer, kind, before: { accepted: true, reason: revoked.reason, by: revoked.actor }, after: { accepted: false } };
@@ -90,12 +84,8 @@ export function mountWriteApi(app: Hono<{ Variables: SessionVariables }>, deps: 
     return c.json({ route, pointer, kind, accepted: false, audit: entry });
   });
 
-  app.post('/api/kill-switch', operator, async (c) => {
-    const body = await readBody(c);
-    const reason = reasonOf(body);
-    if (typeof body?.on !== 'boolean') return refuse(c, { status: 400, error: 'bad_request', message: '"on" must be true or false' });
-    if (!reason) return refuse(c, { status: 400, error: 'bad_request', message: '"reason" is required' });
-    const on = body.on;
+  app.post('/api/kill-switch', operator, validBody(KillSwitchBody), async (c) => {
+    const { on, reason } = c.req.valid('json');
     const result = await deps.writer.setKillSwitch(on);
     const entry = await auditOrRollBack(c, deps, { action: 'kill-switch', details: { before: { on: result.before }, after: { on: result.after } }, reason }, () => deps.writer.setKillSwitch(result.before));
     if (entry instanceof Response) return entry;
@@ -103,34 +93,8 @@ export function mountWriteApi(app: Hono<{ Variables: SessionVariables }>, deps: 
   });
 }
 
-type Signature = { route: string; pointer: string; kind: DifferenceKind; reason: string };
-
-function checkSignature(body: Record<string, unknown> | undefined, deps: WriteApiDeps, why: string): Signature | Refusal {
-  const reason = reasonOf(body);
-  const route = typeof body?.route === 'string' ? body.route : undefined;
-  if (!route) return { status: 400, error: 'bad_request', message: '"route" is required' };
-  if (typeof body?.pointer !== 'string' || !(body.pointer === '' || body.pointer.startsWith('/'))) return { status: 400, error: 'bad_request', message: '"pointer" must be a JSON Pointer ("" or starting with "/")' };
-  if (!KINDS.includes(body?.kind as DifferenceKind)) return { status: 400, error: 'bad_request', message: `"kind" must be one of ${KINDS.join(', ')}` };
-  if (!reason) return { status: 400, error: 'bad_request', message: `"reason" is required: ${why}` };
-  if (!deps.routes().some((r) => r.id === route)) return { status: 404, error: 'not_found', message: `no route "${route}"` };
-  return { route, pointer: body.pointer as string, kind: body.kind as DifferenceKind, reason };
-}
-
-type ModeChange = { mode: Mode; percent: number; reason: string; force: boolean };
-
-export function checkModeChange(body: Record<string, unknown> | undefined): ModeChange | Refusal {
-  const bad = (message: string): Refusal => ({ status: 400, error: 'bad_request', message });
-  if (!body) return bad('expected a JSON object: {"mode", "percent"?, "reason", "force"?}');
-  const mode = body.mode as Mode;
-  if (!MODES.includes(mode)) return bad(`"mode" must be one of ${MODES.join(', ')}`);
-  const reason = reasonOf(body);
-  if (!reason) return bad('"reason" is required: say why, it goes into the audit log');
-  if (body.force !== undefined && typeof body.force !== 'boolean') return bad('"force" must be true or false');
-  if (mode !== 'canary' && body.percent !== undefined) return bad(`"percent" applies only to canary (mode ${mode} serves ${mode === 'new' ? 'all' : 'no'} keys from new)`);
-  if (mode === 'canary' && !(typeof body.percent === 'number' && Number.isInteger(body.percent) && body.percent >= 0 && body.percent <= 100)) {
-    return bad('canary needs "percent": a whole number from 0 to 100');
-  }
-  return { mode, percent: mode === 'canary' ? (body.percent as number) : mode === 'new' ? 100 : 0, reason, force: body.force === true };
+function noRoute(route: string): Refusal {
+  return { status: 404, error: 'not_found', message: `no route "${route}"` };
 }
 
 async function auditOrRollBack(
@@ -158,20 +122,6 @@ export function sourceOf(c: Context<{ Variables: SessionVariables }>): string {
 
 function principalOf(c: Context<{ Variables: SessionVariables }>): Principal {
   return c.get('principal');
-}
-
-async function readBody(c: Context): Promise<Record<string, unknown> | undefined> {
-  try {
-    const body: unknown = await c.req.json();
-    return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function reasonOf(body: Record<string, unknown> | undefined): string | undefined {
-  const reason = body?.reason;
-  return typeof reason === 'string' && reason.trim() !== '' ? reason.trim().slice(0, 2000) : undefined;
 }
 
 function refuse(c: Context, r: Refusal) {
