@@ -137,6 +137,7 @@ describe('dashboard layout at 1400 and 760 px', () => {
       expect(await page.textContent('header.top .who')).toContain('Ada Chen');
       expect(await page.textContent('header.top')).not.toContain('operator · operator');
       expect(await page.textContent('header.top .updated')).toMatch(/^updated/);
+      expect(await page.textContent('a[href="/_ficus/routes/items"] >> xpath=ancestor::tr')).toContain('rollout awaiting approval');
       expect(await overflow(page)).toEqual([]);
       const headerHeights = await page.$$eval('table.routes th', (ths) => ths.filter((th) => th.getClientRects().length > 0).map((th) => th.getBoundingClientRect().height));
       expect(Math.max(...headerHeights)).toBeLessThan(40);

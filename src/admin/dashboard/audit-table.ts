@@ -19,7 +19,7 @@ export function auditTable(entries: readonly AuditEntry[]) {
     <td class="num opt nowrap">${r.count > 1 ? `${r.last.seq}–${r.first.seq}` : r.first.seq}</td>
     <td class="nowrap">${when(r.first)}${r.count > 1 ? html`<span class="sub">×${r.count} since ${when(r.last).slice(11)}</span>` : ''}</td>
     <td>${r.first.actor}</td><td class="nowrap">${r.first.action}</td>
-    <td class="mono">${r.change}</td><td>${r.first.reason ?? ''}</td><td class="opt">${r.first.source}</td>
+    <td class="mono">${r.change}</td><td>${r.first.reason ?? ''}</td><td class="opt nowrap">${r.first.source}</td>
   </tr>`)}</tbody>
 </table></div>`;
 }

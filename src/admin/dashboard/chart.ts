@@ -23,6 +23,7 @@ export interface ChartOptions {
   readonly startMs: number;
   readonly endMs: number;
   readonly bucketMs: number;
+  /** Drawn last-listed first, so the first series stays visible where two lines coincide. */
   readonly series: readonly Series[];
   /** Value axis; ticks are chosen inside it. */
   readonly domain: readonly [number, number];
@@ -51,7 +52,7 @@ export function lineChart(o: ChartOptions) {
     ${xTicks.map((t) => html`<text class="axis" x="${x(t)}" y="${H - 8}" text-anchor="${anchorOf(x(t))}">${clock(t)}</text>`)}
     ${o.threshold ? html`<line class="threshold" x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(o.threshold.value)}" y2="${y(o.threshold.value)}"></line><text class="threshold-label" x="${W - PAD.right - 4}" y="${labelY(y(o.threshold.value))}" text-anchor="end">${o.threshold.label}</text>` : ''}
     ${empty ? html`<text class="empty" x="${(W + PAD.left) / 2}" y="${H / 2}" text-anchor="middle">no data in this window yet</text>` : ''}
-    ${o.series.map((s) => html`<path class="line ${s.className}" d="${pathOf(s.points, o.bucketMs, x, y)}"></path>${s.points.map((p) => html`<circle class="dot ${s.className}" cx="${x(p.t + o.bucketMs / 2)}" cy="${y(p.v)}" r="2.5"><title>${clock(p.t)} ${s.label}: ${formatValue(p.v, o.unit)}</title></circle>`)}`)}
+    ${[...o.series].reverse().map((s) => html`<path class="line ${s.className}" d="${pathOf(s.points, o.bucketMs, x, y)}"></path>${s.points.map((p) => html`<circle class="dot ${s.className}" cx="${x(p.t + o.bucketMs / 2)}" cy="${y(p.v)}" r="2.5"><title>${clock(p.t)} ${s.label}: ${formatValue(p.v, o.unit)}</title></circle>`)}`)}
   </svg>
 </figure>`;
 }

@@ -65,8 +65,14 @@ export function mountDashboard(app: Hono<{ Variables: SessionVariables }>, deps:
   app.get('/', async (c) => {
     const session = sessionOf(c, deps.sessions);
     if (!session) return renderLogin(c, deps);
-    const routes = await Promise.all(deps.routes().map((r) => summariseRoute(deps, r, DAY_MS)));
-    return c.html(routesPage({ routes, killSwitch: deps.killSwitch(), flagsRevision: deps.flags.revision(), principal: session.principal, csrf: session.csrf, store: deps.health?.store() }));
+    const [routes, rollouts] = await Promise.all([
+      Promise.all(deps.routes().map((r) => summariseRoute(deps, r, DAY_MS))),
+      deps.rollouts ? deps.rollouts.list() : Promise.resolve([]),
+    ]);
+    return c.html(routesPage({
+      routes, killSwitch: deps.killSwitch(), flagsRevision: deps.flags.revision(), principal: session.principal, csrf: session.csrf, store: deps.health?.store(),
+      rollouts: new Map(rollouts.map((r) => [r.route, r.status])),
+    }));
   });
 
   app.get('/routes/:id', async (c) => {

@@ -61,7 +61,11 @@ export function loginPage(error?: string, nonce = '') {
 </section>`);
 }
 
-export function routesPage(data: { routes: readonly RouteSummary[]; killSwitch: boolean; flagsRevision: string; principal: Principal; csrf: string; store?: StoreHealthSnapshot }) {
+export function routesPage(data: {
+  routes: readonly RouteSummary[]; killSwitch: boolean; flagsRevision: string; principal: Principal; csrf: string; store?: StoreHealthSnapshot;
+  /** Rollout status by route id, for routes with a rollout (awaiting-approval is what a CTO must act on). */
+  rollouts?: ReadonlyMap<string, string>;
+}) {
   const operator = data.principal.role === 'operator';
   return layout('Routes', html`
 ${data.killSwitch ? html`<p class="banner danger">Kill switch is ON: every route is served by legacy.</p>` : ''}
@@ -73,7 +77,7 @@ ${data.store && data.store.status !== 'ok' ? html`<p class="banner danger">Store
     <tbody>${data.routes.map((r) => html`<tr>
       <td class="nowrap"><a href="${BASE}/routes/${encodeURIComponent(r.id)}">${r.id}</a></td>
       <td class="mono opt">${r.methods.join(' ')} ${r.template}</td>
-      <td class="nowrap">${modeBadge(r.mode)}${r.mode === 'canary' ? html` <span class="pct">${r.percent}%</span>` : ''}${r.effectiveMode !== r.mode ? html` <span class="muted">(${r.effectiveMode})</span>` : ''}</td>
+      <td class="nowrap">${modeBadge(r.mode)}${r.mode === 'canary' ? html` <span class="pct">${r.percent}%</span>` : ''}${r.effectiveMode !== r.mode ? html` <span class="muted">(${r.effectiveMode})</span>` : ''}${data.rollouts?.get(r.id) ? html`<span class="sub">rollout ${data.rollouts.get(r.id)!.replace(/-/g, ' ')}</span>` : ''}</td>
       <td class="num">${r.stats.compared}</td>
       <td class="num">${matchFigures(r)}</td>
       <td class="num nowrap">${ms(r.stats.latency.legacy.p99)} / ${ms(r.stats.latency.new.p99)}</td>

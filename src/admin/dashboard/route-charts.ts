@@ -28,6 +28,7 @@ export function routeCharts(points: readonly RouteSeriesPoint[], o: RouteChartsO
   ${lineChart({ ...common, title: 'Match rate (exact)', unit: '%', ...matchScale, series: [{ label: 'match rate', className: 's-match', points: match }],
     threshold: { value: o.thresholdPercent, label: `readiness threshold ${formatValue(o.thresholdPercent, '%')}` } })}
   ${lineChart({ ...common, title: 'Latency p99', unit: 'ms', ...latency, series: [
+    // Legacy (dashed) first, so where the lines coincide its dashes show on top of new's solid line.
     { label: 'legacy p99', className: 's-legacy', points: legacy },
     { label: 'new p99', className: 's-new', points: fresh },
   ] })}
