@@ -366,7 +366,6 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
     adminServer.closeAllConnections();
     await Promise.all([closeServer(edge.server), closeServer(adminServer)]);
     forwarder.close();
-    mirror.close();
     closeUpstreamPool(state.upstreams);
     await flags.close();
     await flush().catch(() => {});

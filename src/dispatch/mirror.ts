@@ -4,8 +4,6 @@
 //   shadow / canary-legacy → copy to new           (Ficus-Shadow: shadow, or dry-run for writes)
 //   new                    → sample copied to legacy (Ficus-Shadow: reverse; opt-in, safe only)
 //   noise (opt-in)         → legacy asked twice      (Ficus-Shadow: noise; safe only)
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import type { CompareQueue } from '../compare/createCompareQueue.ts';
 import type { CompareRules } from '../compare/compileCompareRules.ts';
 import type { ExchangeObservation, SkipReason } from '../compare/evidence.ts';
@@ -18,7 +16,6 @@ import type { UpstreamSpan } from './exchange-trace.ts';
 import type { HeaderEntries } from './hop-headers.ts';
 import type { RelayCapture } from './relay.ts';
 import { sendShadowCopy, type ShadowOutcome } from './shadow-call.ts';
-import type { Upstream } from './upstream-pool.ts';
 
 export type { CopyKind };
 
@@ -43,7 +40,6 @@ export interface Mirror extends MirrorHooks {
   /** Routes whose write mirroring stopped because a copy came back without the dry-run ack. */
   writeMirroringStopped(): ReadonlyMap<string, { readonly at: Date }>;
   inFlight(route: string): number;
-  close(): void;
 }
 
 export function createMirror(deps: MirrorDeps): Mirror {
@@ -54,18 +50,7 @@ export function createMirror(deps: MirrorDeps): Mirror {
   const acknowledged = new Set<string>();
   const awaitingAck = new Set<string>();
   const inFlight = new Map<string, number>();
-  const agents = new Map<string, HttpAgent>();
   const skip = (route: CompiledRoute, reason: SkipReason) => deps.observe({ type: 'skipped', route: route.id, reason });
-
-  const agentFor = (upstream: Upstream, concurrency: number): HttpAgent => {
-    let agent = agents.get(upstream.name);
-    if (!agent) {
-      const options = { keepAlive: true, timeout: 4_000, maxSockets: Math.max(concurrency, 8) };
-      agent = upstream.target.protocol === 'https:' ? new HttpsAgent({ ...options, ...agentTls(upstream) }) : new HttpAgent(options);
-      agents.set(upstream.name, agent);
-    }
-    return agent;
-  };
 
   type Plan = { readonly kind: CopyKind; readonly to: 'new' | 'legacy' };
 
@@ -130,6 +115,7 @@ export function createMirror(deps: MirrorDeps): Mirror {
     const headers: HeaderEntries = [...baseHeaders, ['Ficus-Shadow', plan.kind], ...(span ? [['traceparent', span.traceparent] as [string, string]] : [])];
     const body = context.teeBody();
     // Dispatch the copy after the primary has been sent: the primary path never waits for it.
+    let counted = false;
     setImmediate(() => {
       void body
         .then((teed) => {
@@ -139,12 +125,13 @@ export function createMirror(deps: MirrorDeps): Mirror {
             return undefined;
           }
           return sendShadowCopy({
-            upstream, agent: agentFor(upstream, shadow.concurrency), method: context.req.method ?? 'GET', rawPath: context.req.url ?? '/',
+            upstream, agent: upstream.copyAgent, method: context.req.method ?? 'GET', rawPath: context.req.url ?? '/',
             headers, body: teed.bytes, timeoutMs: shadow.timeoutMs, capBytes: shadow.bodyCapBytes,
           });
         })
         .then((outcome) => {
           if (!outcome) return;
+          counted = true;
           deps.observe({ type: 'mirrored', route: route.id, side: plan.to, status: outcomeClass(outcome), latencyMs: outcome.latencyMs });
           if (plan.kind === 'dry-run' && outcome.ok && !acknowledgedDryRun(outcome.captured)) {
             stopped.set(route.id, { at: new Date() });
@@ -156,7 +143,14 @@ export function createMirror(deps: MirrorDeps): Mirror {
           if (plan.kind === 'dry-run' && outcome.ok) acknowledged.add(route.id);
           pair.copied(outcome);
         })
-        .catch(() => {})
+        .catch(() => {
+          // Nothing here may reach the client, but nothing may vanish either: a copy that broke
+          // before its outcome was counted is a failed copy (once an unseen ERR_INVALID_PROTOCOL).
+          if (counted) return;
+          const failed: ShadowOutcome = { ok: false, failure: 'error', latencyMs: 0 };
+          deps.observe({ type: 'mirrored', route: route.id, side: plan.to, status: 'error', latencyMs: 0 });
+          pair.copied(failed);
+        })
         .finally(() => {
           inFlight.set(route.id, (inFlight.get(route.id) ?? 1) - 1);
           if (probe) awaitingAck.delete(route.id);
@@ -169,9 +163,6 @@ export function createMirror(deps: MirrorDeps): Mirror {
     begin,
     writeMirroringStopped: () => stopped,
     inFlight: (route) => inFlight.get(route) ?? 0,
-    close: () => {
-      for (const agent of agents.values()) agent.destroy();
-    },
   };
 }
 
@@ -222,9 +213,4 @@ function acknowledgedDryRun(captured: CapturedResponse): boolean {
 
 function outcomeClass(outcome: ShadowOutcome): StatusClass {
   return outcome.ok ? statusClassOf(outcome.captured.status) : outcome.failure;
-}
-
-function agentTls(upstream: Upstream): Record<string, unknown> {
-  const options = (upstream.agent as HttpsAgent).options ?? {};
-  return { ca: options.ca, cert: options.cert, key: options.key, servername: options.servername };
 }

@@ -37,15 +37,24 @@ export function sendShadowCopy(call: ShadowCall): Promise<ShadowOutcome> {
     const fail = (failure: 'timeout' | 'error') => settle({ ok: false, failure, latencyMs: performance.now() - started });
     const { target } = call.upstream;
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
-    const req = send({
-      protocol: target.protocol,
-      hostname: target.hostname,
-      port: target.port,
-      method: call.method,
-      path: call.rawPath,
-      headers: headersFor(call),
-      agent: call.agent,
-    });
+    let req: ReturnType<typeof httpRequest>;
+    try {
+      req = send({
+        protocol: target.protocol,
+        hostname: target.hostname,
+        port: target.port,
+        method: call.method,
+        path: call.rawPath,
+        headers: headersFor(call),
+        agent: call.agent,
+      });
+    } catch {
+      // request() throws synchronously on options it refuses (an agent of the wrong protocol,
+      // a header value with a newline): a failed copy like any other, never a rejection. (No
+      // timer yet, so settle directly.)
+      resolve({ ok: false, failure: 'error', latencyMs: performance.now() - started });
+      return;
+    }
     const timer = setTimeout(() => {
       fail('timeout');
       req.destroy();

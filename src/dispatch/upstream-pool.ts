@@ -17,6 +17,8 @@ export interface ResolvedTimeouts {
 
 export const DEFAULT_TIMEOUTS: ResolvedTimeouts = { connectMs: 2_000, headersMs: 30_000, idleMs: 60_000, queueMs: 5_000, bodyIdleMs: 30_000 };
 export const DEFAULT_MAX_UPLOAD_SOCKETS = 64;
+/** Sockets for copies (shadow, dry-run, reverse, noise) per upstream: each route's copy budget (256 by default) bounds them first. */
+export const DEFAULT_MAX_COPY_SOCKETS = 256;
 
 export interface Upstream {
   readonly name: string;
@@ -29,6 +31,12 @@ export interface Upstream {
    * clients trickling a byte every 10 s once held all 256 sockets and GETs waited 29.6 s.
    */
   readonly uploadAgent: HttpAgent;
+  /**
+   * For the copies Ficus makes: a new service that hangs can never take the sockets clinicians'
+   * requests need. Built, kept and retired with the other two, so a copy never holds a stale CA
+   * or the wrong protocol after a reload (mirror.ts once kept its own agents, never rebuilt).
+   */
+  readonly copyAgent: HttpAgent;
   readonly rewriteHost: boolean;
   /** Host header value when rewriting. */
   readonly hostHeader: string;
@@ -66,7 +74,7 @@ export function closeUpstreamPool(pool: UpstreamPool, keep?: UpstreamPool): void
   const kept = new Set([...(keep?.values() ?? [])].map((u) => u.agent));
   for (const upstream of pool.values()) {
     if (kept.has(upstream.agent)) continue;
-    for (const agent of [upstream.agent, upstream.uploadAgent]) {
+    for (const agent of [upstream.agent, upstream.uploadAgent, upstream.copyAgent]) {
       if (keep) retireAgent(agent);
       else agent.destroy();
     }
@@ -107,12 +115,14 @@ function buildUpstream(config: UpstreamConfig, connectionKey: string): Upstream 
   const build = (maxSockets: number) => (tls ? new HttpsAgent({ ...common, ...tls, maxSockets }) : new HttpAgent({ ...common, maxSockets }));
   const agent = build(config.maxSockets);
   const uploadAgent = build(config.maxUploadSockets ?? DEFAULT_MAX_UPLOAD_SOCKETS);
+  const copyAgent = build(DEFAULT_MAX_COPY_SOCKETS);
   return {
     name: config.name,
     url,
     target: { protocol: url.protocol, hostname: url.hostname, host: url.hostname, port, path: url.pathname === '/' ? '' : url.pathname },
     agent,
     uploadAgent,
+    copyAgent,
     rewriteHost: config.rewriteHost,
     hostHeader: url.host,
     timeouts: resolveTimeouts(config.timeouts),
