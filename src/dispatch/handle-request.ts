@@ -9,6 +9,7 @@ import { matchRoute, type CompiledRoute, type PathRefusal, type RouteTable } fro
 import { extractStickyKey } from '../routing/sticky-key.ts';
 import { hasRequestBody, teeRequestBody, type TeedBody } from './body-tee.ts';
 import { FAILURES, failureBody, type UpstreamFailure } from './failures.ts';
+import { nextStep } from './next-step.ts';
 import type { ExchangeTrace, ExchangeTracer } from './exchange-trace.ts';
 import type { Forwarder } from './forward.ts';
 import { buildRequestHeaders, type HeaderEntries } from './hop-headers.ts';
@@ -169,6 +170,7 @@ function serve(deps: HandlerDeps, input: ServeInput): void {
     : undefined;
   const timeouts = route ? resolveTimeouts(input.upstream.timeouts, route.config.timeouts) : input.upstream.timeouts;
   const mode = decision?.mode ?? 'legacy';
+  const safe = isSafeRequest(input.method, route);
 
   const attempt = (upstream: Upstream, side: Side, body: Buffer | undefined, fallback: FallbackReason | undefined) => {
     const attemptStart = performance.now();
@@ -181,9 +183,10 @@ function serve(deps: HandlerDeps, input: ServeInput): void {
         const status = proxyRes.statusCode ?? 502;
         span?.end(status);
         if (side === 'new' && route) deps.breaker?.record(route, status < 500);
-        if (status >= 500 && canFallBack && fallback === undefined && isSafeRequest(input.method, route)) {
+        const next = nextStep({ kind: 'response', status }, { canFallBack, isFallback: fallback !== undefined, safe, clientCommitted: false });
+        if (next.step === 'replay-on-legacy') {
           proxyRes.resume();
-          return replayOnLegacy('status-5xx', upstreamMs, status);
+          return replayOnLegacy(next.reason, upstreamMs, status);
         }
         observeServed(deps, input, side, statusClassOf(status), upstreamMs, fallback);
         relayResponse(res, proxyRes, {
@@ -199,18 +202,10 @@ function serve(deps: HandlerDeps, input: ServeInput): void {
         // that left first is not the new service's failure (Ficus cut the upstream call itself).
         const row = FAILURES[failure.code];
         if (side === 'new' && route && phase === 'before-response' && !res.destroyed && !row.clientFault) deps.breaker?.record(route, false);
-        if (phase === 'during-response' || res.headersSent || res.destroyed) {
-          res.destroy();
-          return;
-        }
-        if (row.clientFault) {
-          observeServed(deps, input, side, '4xx', upstreamMs, fallback);
-          return respondWithFailure(deps, input, failure, upstreamMs, mode, side, fallback);
-        }
-        if (canFallBack && fallback === undefined && (isSafeRequest(input.method, route) || row.neverReached)) {
-          return replayOnLegacy(FAILURES[failure.code].timeout ? 'timeout' : failure.code === 'UPSTREAM_CONNECT_REFUSED' ? 'connect-refused' : 'error', upstreamMs, undefined);
-        }
-        observeServed(deps, input, side, FAILURES[failure.code].timeout ? 'timeout' : 'error', upstreamMs, fallback);
+        const next = nextStep({ kind: 'failure', code: failure.code, phase }, { canFallBack, isFallback: fallback !== undefined, safe, clientCommitted: res.headersSent || res.destroyed });
+        if (next.step === 'destroy') return void res.destroy();
+        if (next.step === 'replay-on-legacy') return replayOnLegacy(next.reason, upstreamMs, undefined);
+        observeServed(deps, input, side, next.served, upstreamMs, fallback);
         respondWithFailure(deps, input, failure, upstreamMs, mode, side, fallback);
       },
     });
