@@ -47,14 +47,27 @@ describe('pointer templates by structure', () => {
     expect(recorded({ Vitals: { HeartRate: 60 } }, { Vitals: { HeartRate: 70 } }, rules)).toEqual(['changed /Vitals/HeartRate']);
   });
 
-  it('judges a field proven across documents, a map by its stream of new keys, and stays bounded', () => {
+  it('judges fields by spelling and the standards\' words, a map by its stream of new keys, and stays bounded', () => {
     const vocabulary = createFieldVocabulary({ maxPositions: 3 });
-    expect(vocabulary.judge('', 'birthDate')).toBe('unknown');
-    for (let i = 0; i < 2; i++) vocabulary.learn({ birthDate: 'x', byMrn: { [`mrn${'abcdefgh'[i]}`]: 1 } });
-    expect(vocabulary.judge('', 'birthDate')).toBe('field');
-    for (let i = 2; i < 6; i++) vocabulary.learn({ byMrn: { [`mrn${'abcdefgh'[i]}`]: 1 } });
+    expect(vocabulary.judge('', 'birthDate')).toBe('field'); // camelCase: a spelling no surname has
+    expect(vocabulary.judge('', 'status')).toBe('field'); // a data standard's word
+    expect(vocabulary.judge('', 'zebulonia')).toBe('unknown'); // a plain word could be a surname
+    // Recurrence across documents proves nothing: the same patient read twice would "recur".
+    for (let i = 0; i < 4; i++) vocabulary.learn({ zebulonia: { phone: '1' } });
+    expect(vocabulary.judge('', 'zebulonia')).toBe('unknown');
+    for (let i = 0; i < 6; i++) vocabulary.learn({ byMrn: { [`mrn${'abcdefgh'[i]}`]: 1 } });
     expect(vocabulary.judge('/byMrn', 'mrna')).toBe('data');
     vocabulary.learn({ a: { b: { c: { d: 1 } } } });
     expect(vocabulary.judge('/a/b/c', 'd')).toBe('unknown');
+  });
+
+  it('a lowercase surname used as a map key is never stored, on the first document or after many reads of that patient', async () => {
+    const rules = await compileCompareRules({}, { baseDir: '.' });
+    const doc = (phone: string, extra = false) => ({ byName: { zebulonia: { phone }, ...(extra ? { 'zebulonia-sr': { phone } } : {}) } });
+    for (let read = 0; read < 6; read++) {
+      const found = recorded(doc('1'), doc(`2${read}`, read % 2 === 0), rules);
+      expect(found.join(' ')).not.toContain('zebulonia');
+      expect(found).toContain('changed /byName/*/phone');
+    }
   });
 });

@@ -2,14 +2,16 @@
 // lose values by structure, not by spelling alone (issue 9, Build 6):
 // - a key present in two or more elements of one array is a field (every problem has `icd10`);
 // - a key the route's own rules name is a field;
-// - a key that recurs across documents at its position is a field (`birthDate` in every Patient);
 // - a position where most documents bring keys never seen there before is a map keyed by data
-//   (a surname, an MRN per patient): its unproven keys are data. A record's position stops
-//   showing new keys after its first documents (optional fields aside).
-// Capitalised words are proven only by the first two: a patient read again and again would make
-// their surname "recur across documents", so that evidence is never enough for a word that reads
-// like a name. Raw keys stay in this process's memory, bounded; only templates ever leave.
-import { isFieldSpelling, positionOf, type FieldEvidence } from './templatePointer.ts';
+//   (a surname, an MRN per patient): its keys are data. A record's position stops showing new keys
+//   after its first documents (optional fields aside).
+// Otherwise a key is a field when spelled as no name is (camelCase, snake_case, a letter-digit mix),
+// when it is a word of the data standards (field-words.ts), or when a plain lowercase word recurs
+// across documents beside such a field. Recurrence alone is never enough: a patient read again and
+// again makes their surname recur. Raw keys stay in this process's memory, bounded; only templates
+// ever leave.
+import { FIELD_WORDS } from './field-words.ts';
+import { isFieldSpelling, isUnambiguousFieldName, positionOf, type FieldEvidence } from './templatePointer.ts';
 
 export interface FieldVocabulary extends FieldEvidence {
   /** Counts the keys of one exchange's documents (control and candidate together are one document). */
@@ -19,8 +21,6 @@ export interface FieldVocabulary extends FieldEvidence {
 export interface FieldVocabularyOptions {
   /** Keys the route's rules name: fields from the start. */
   readonly routeWords?: Iterable<string>;
-  /** Documents a key must recur in at its position to be proven a field. */
-  readonly minDocuments?: number;
   /** Documents after the first a position needs before it can be judged a map. */
   readonly mapAfter?: number;
   readonly maxPositions?: number;
@@ -42,7 +42,6 @@ interface Position {
 
 export function createFieldVocabulary(options: FieldVocabularyOptions = {}): FieldVocabulary {
   const routeWords = new Set(options.routeWords ?? []);
-  const minDocuments = options.minDocuments ?? 2;
   const mapAfter = options.mapAfter ?? 3;
   const maxPositions = options.maxPositions ?? 4_096;
   const maxKeys = options.maxKeysPerPosition ?? 256;
@@ -74,8 +73,9 @@ export function createFieldVocabulary(options: FieldVocabularyOptions = {}): Fie
       if (!keys) seen.set(name, (keys = new Map()));
       for (const [key, child] of Object.entries(value)) {
         if (--budget < 0) return;
-        if (!isFieldSpelling(key)) continue;
-        keys.set(key, (keys.get(key) ?? 0) + (inArray ? 1 : 0));
+        // A data key (an MRN, a bed id) is not counted, but what lies beneath it is: the fields of
+        // a map's values (`/beds/*/occupied`) are learned at the map's '*' position.
+        if (isFieldSpelling(key)) keys.set(key, (keys.get(key) ?? 0) + (inArray ? 1 : 0));
         path.push(key);
         visit(child, path, false);
         path.pop();
@@ -106,16 +106,24 @@ export function createFieldVocabulary(options: FieldVocabularyOptions = {}): Fie
   const isMap = (position: Position): boolean =>
     position.full || (position.visits - 1 >= mapAfter && position.novelVisits * 2 >= position.visits - 1);
 
+  const isKnownField = (key: string): boolean => routeWords.has(key) || FIELD_WORDS.has(key) || isUnambiguousFieldName(key);
+
   return {
     learn,
     judge(position, key) {
       if (routeWords.has(key)) return 'field';
       const known = positions.get(position);
       if (known?.recurring.has(key)) return 'field';
-      if (!known) return 'unknown';
-      if (isMap(known)) return 'data';
-      const capitalised = /^[A-Z]/.test(key);
-      return !capitalised && (known.documents.get(key) ?? 0) >= minDocuments ? 'field' : 'unknown';
+      if (known && isMap(known)) return 'data';
+      // Recurrence across documents proves nothing on its own: the same patient read again and
+      // again makes their surname "recur". Only spellings a name never has, and the words of the
+      // data standards, are fields without the route's own proof.
+      if (isKnownField(key)) return 'field';
+      // A plain lowercase word that recurs beside a proven field is a field of that record (`beds`
+      // beside `ward`); a word alone at its position — a map of one patient's surname — never is.
+      if (!known || /^[A-Z]/.test(key) || (known.documents.get(key) ?? 0) < 2) return 'unknown';
+      for (const sibling of known.documents.keys()) if (sibling !== key && isKnownField(sibling)) return 'field';
+      return 'unknown';
     },
   };
 }

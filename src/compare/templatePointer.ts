@@ -27,6 +27,14 @@ export function isConventionalFieldName(segment: string): boolean {
   return isFieldSpelling(segment) && !/^[A-Z]/.test(segment);
 }
 
+/**
+ * Spellings a field name has and a surname never does: camelCase (birthDate), snake_case or a
+ * `_`/`@`/`$` mark, or a letter-digit mix (icd10, o2Sat). Plain lowercase words are ambiguous.
+ */
+export function isUnambiguousFieldName(segment: string): boolean {
+  return isFieldSpelling(segment) && /^[a-z_@$]/.test(segment) && (/[a-z][A-Z]/.test(segment) || /[_@$]/.test(segment) || /\d/.test(segment));
+}
+
 /** What structure has proven about the keys of a route's documents (createFieldVocabulary). */
 export interface FieldEvidence {
   /**
@@ -59,5 +67,8 @@ function isKeptSegment(segment: string, parent: readonly string[], evidence: Fie
   if (!isFieldSpelling(segment)) return false;
   const verdict = evidence?.judge(positionOf(parent), segment) ?? 'unknown';
   if (verdict !== 'unknown') return verdict === 'field';
-  return isConventionalFieldName(segment);
+  // With a route's evidence at hand, a key nothing has proven is data: a lowercase surname used as a
+  // map key must never reach the store, even on the route's first documents. Without evidence
+  // (status and header pointers, rule text) spelling decides.
+  return evidence === undefined && isConventionalFieldName(segment);
 }

@@ -126,9 +126,10 @@ async function decideOne(deps: RolloutControllerDeps, row: RolloutRow): Promise<
   const next = applyRolloutAction(state, action, deps.now());
   const stepChanged = next.step !== state.step;
   const decision = { action: action.action, reason: action.reason, at: deps.now(), gates: report?.gates ?? [], from: stepName(row, state.step), to: stepName(row, next.step) };
-  // Holds repeat every tick: audit only decisions that change something, or a new hold reason.
+  // Holds and waits for approval repeat every tick: audit a decision when it moves the route or
+  // says something new, not once per tick (a night of waiting would fill the log).
   const previous = row.last_decision ? (JSON.parse(row.last_decision) as { action: string; reason: string }) : null;
-  const worthAuditing = action.action !== 'hold' || previous?.reason !== action.reason;
+  const worthAuditing = stepChanged || previous?.action !== action.action || previous?.reason !== action.reason;
   if (stepChanged && row.dry_run === 0) {
     const target = next.step >= 0 ? modeOfStep(plan.steps[next.step]!) : { mode: 'legacy' as const, percent: 0 };
     await deps.setMode(row.route, target.mode, target.percent ?? 0, `autopilot: ${action.reason}`);

@@ -40,6 +40,9 @@ for (const engine of testEngines()) {
       }
       expect(flips.map((f) => `${f.mode}:${f.percent}`)).toEqual(['shadow:0', 'canary:10']);
       expect((await controller.list())[0]).toMatchObject({ status: 'awaiting-approval', step: 'canary 10%' });
+      // A night of waiting for a person is one audit entry, not one per tick.
+      for (let i = 0; i < 5; i += 1) await controller.tick();
+      expect(audits.filter((a) => a.action === 'rollout-decision' && a.details['action'] === 'await-approval')).toHaveLength(1);
       expect(await controller.approve('patient-read', 'cto', 'evidence reviewed')).toMatchObject({ status: 'running' });
       await controller.tick();
       expect(flips.at(-1)).toEqual({ route: 'patient-read', mode: 'new', percent: 0 });
