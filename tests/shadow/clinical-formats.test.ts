@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, startUpstream, type Harness, type TestUpstream } from '../support/ficus-harness.ts';
+import { waitForCompared } from '../support/wait-for-compared.ts';
 
 const CANARIES = ['MRN-CANARY-7731', 'Quigglesworth', 'Zebulon', '19310228', 'Canaryfield'];
 const MEDICATIONS = 'insulin glargine\nmetformin\n';
@@ -119,13 +120,3 @@ describe('clinical formats through a shadowing Ficus', () => {
   });
 });
 
-async function waitForCompared(h: Harness, route: string, count: number): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    await h.ficus.flush();
-    const res = await fetch(`${h.adminUrl}/api/routes/${route}`, { headers: { authorization: 'Bearer test-token' } });
-    const body = (await res.json()) as { stats: { compared: number; uncomparable: number } };
-    if (body.stats.compared + body.stats.uncomparable >= count) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`route ${route} never reached ${count} comparisons`);
-}

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLegacyDemo } from '../../src/demo/legacy/server.ts';
 import { startNewServiceDemo } from '../../src/demo/new-service/server.ts';
 import { REPO_ROOT, startHarness, type Harness } from '../support/ficus-harness.ts';
+import { waitForCompared } from '../support/wait-for-compared.ts';
 
 /** The two routes' entries from the shipped routes file, the formulary made absolute. */
 function shippedRoutes(): string {
@@ -59,12 +60,3 @@ describe('the demo clinical routes in shadow', () => {
   });
 });
 
-async function waitForCompared(h: Harness, route: string, count: number): Promise<{ stats: Record<string, number>; readiness: { reasons: string[] } }> {
-  for (let i = 0; i < 300; i++) {
-    await h.ficus.flush();
-    const body = (await (await fetch(`${h.adminUrl}/api/routes/${route}`, { headers: { authorization: 'Bearer test-token' } })).json()) as { stats: Record<string, number>; readiness: { reasons: string[] } };
-    if ((body.stats.compared ?? 0) + (body.stats.uncomparable ?? 0) >= count) return body;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`route ${route} never reached ${count} comparisons`);
-}

@@ -8,6 +8,7 @@ import { startLegacyDemo } from '../../src/demo/legacy/server.ts';
 import { startNewServiceDemo } from '../../src/demo/new-service/server.ts';
 import { patientReadRoute } from '../support/demo-routes.ts';
 import { startHarness, type Harness } from '../support/ficus-harness.ts';
+import { waitForCompared } from '../support/wait-for-compared.ts';
 
 const ROUTES = `routes:
 ${patientReadRoute()}  - id: observation-search
@@ -104,16 +105,6 @@ describe('shadow evidence with the demo upstreams', () => {
   });
 });
 
-async function waitForCompared(h: Harness, route: string, count: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    await h.ficus.flush();
-    const res = await fetch(`${h.adminUrl}/api/routes/${route}`, { headers: { authorization: 'Bearer test-token' } });
-    const body = (await res.json()) as { stats: { compared: number; uncomparable: number } };
-    if (body.stats.compared + body.stats.uncomparable >= count) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`route ${route} never reached ${count} comparisons`);
-}
 
 /** The patient read route with noise sampling on, in the given mode, in front of the demo upstreams. */
 async function withNoiseLearning(mode: 'legacy' | 'shadow', run: (h: Harness, next: Awaited<ReturnType<typeof startNewServiceDemo>>) => Promise<void>): Promise<void> {
