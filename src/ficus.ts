@@ -161,7 +161,7 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
   };
   const eventLoopDelay = monitorEventLoopDelay({ resolution: 10 });
   eventLoopDelay.enable();
-  const proxyMetrics = createProxyMetrics({ breakerStates: () => Object.entries(breaker.states()), flagsAgeSeconds, eventLoopDelay, killSwitchOn: () => killSwitch() });
+  const proxyMetrics = createProxyMetrics({ breakerStates: () => Object.entries(breaker.states()), flagsAgeSeconds, eventLoopDelay, killSwitchOn: () => killSwitch(), extraMetrics: () => autopilot.metrics() });
   const tracing = settings.telemetry || options.spanProcessors ? createOtelTracer({
     settings: settings.telemetry ?? { tracesExporter: 'none', metricsExporter: 'none', otlpTracesUrl: '', otlpMetricsUrl: '', otlpHeaders: {}, sampler: 'parentbased_always_on', samplerArg: 1, serviceName: 'ficus', metricExportIntervalMs: 60_000 },
     spanProcessors: options.spanProcessors,

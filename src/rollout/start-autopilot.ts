@@ -7,7 +7,8 @@ import type { RouteConfig } from '../config/load-routes.ts';
 import type { FlagWriter } from '../decision/flag-writer.ts';
 import type { AuditInput } from '../store/audit-log.ts';
 import type { StoreSchema } from '../store/schema.ts';
-import { createRolloutController, type RolloutController } from './create-rollout-controller.ts';
+import type { MetricSnapshot } from '../telemetry/proxy-metrics.ts';
+import { createRolloutController, type RolloutController, type RolloutView } from './create-rollout-controller.ts';
 import type { RolloutAction } from './decide-rollout.ts';
 import { readStepEvidence } from './read-step-evidence.ts';
 
@@ -26,6 +27,8 @@ export interface AutopilotDeps {
 
 export interface Autopilot {
   readonly controller: RolloutController;
+  /** Each rollout's step and state, and decisions by action, as of the last tick (for /metrics). */
+  metrics(): MetricSnapshot[];
   stop(): Promise<void>;
 }
 
@@ -46,22 +49,43 @@ export function startAutopilot(deps: AutopilotDeps): Autopilot {
       await deps.audit({ actor: 'autopilot', action: result.before.mode === result.after.mode ? 'percent-change' : 'mode-change', route, reason, source: 'autopilot', details: { flag: config.flag, target: result.target, before: result.before, after: result.after } });
     },
     audit: (entry) => deps.audit({ actor: entry.actor, action: entry.action, route: entry.route, reason: entry.reason, details: entry.details, source: entry.actor === 'autopilot' ? 'autopilot' : 'admin-api' }).then(() => undefined),
-    onDecision: (route, action) => deps.onDecision(route, action),
+    onDecision: (route, action) => {
+      const key = `${route}\u0000${action.action}`;
+      decisions.set(key, (decisions.get(key) ?? 0) + 1);
+      deps.onDecision(route, action);
+    },
   });
   let running: Promise<unknown> = Promise.resolve();
   let busy = false;
+  let views: readonly RolloutView[] = [];
+  const decisions = new Map<string, number>();
   const timer = deps.tickMs > 0 ? setInterval(() => {
     if (busy) return;
     busy = true;
-    running = controller.tick().catch(deps.onError).finally(() => { busy = false; });
+    running = controller.tick()
+      .then(async () => { views = await controller.list(); })
+      .catch(deps.onError)
+      .finally(() => { busy = false; });
   }, deps.tickMs) : undefined;
   timer?.unref();
   return {
     controller,
+    metrics: () => rolloutMetrics(views, decisions),
     async stop() {
       if (timer) clearInterval(timer);
       await running;
       await controller.release().catch(() => {});
     },
   };
+}
+
+const STATUSES = ['running', 'awaiting-approval', 'paused', 'stopped', 'completed', 'aborted'] as const;
+
+function rolloutMetrics(views: readonly RolloutView[], decisions: ReadonlyMap<string, number>): MetricSnapshot[] {
+  return [
+    { kind: 'gauge', name: 'ficus_rollout_step', help: 'Index of the rollout step in force per route (-1: legacy, before the first step).', series: views.map((v) => ({ attributes: { route: v.route, step: v.step }, value: v.stepIndex })) },
+    { kind: 'gauge', name: 'ficus_rollout_status', help: 'Rollout status per route (1 for the current status).', series: views.flatMap((v) => STATUSES.map((s) => ({ attributes: { route: v.route, status: s }, value: v.status === s ? 1 : 0 }))) },
+    { kind: 'gauge', name: 'ficus_rollout_rollbacks', help: 'Automatic rollbacks so far in the route\'s rollout.', series: views.map((v) => ({ attributes: { route: v.route }, value: v.rollbacks })) },
+    { kind: 'counter', name: 'ficus_rollout_decisions_total', help: 'Autopilot decisions taken by this replica, by route and action.', series: [...decisions].map(([key, value]) => { const [route = '', action = ''] = key.split('\u0000'); return { attributes: { route, action }, value }; }) },
+  ];
 }

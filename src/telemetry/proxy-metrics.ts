@@ -25,6 +25,8 @@ export interface ProxyMetricsDeps {
    * render/snapshot, so its quantiles describe the interval since the previous scrape.
    */
   readonly eventLoopDelay?: EventLoopDelay;
+  /** Series other planes keep (the autopilot's rollout step and state), rendered with the proxy's. */
+  extraMetrics?(): readonly MetricSnapshot[];
 }
 
 export interface ProxyMetrics {
@@ -120,6 +122,7 @@ export function createProxyMetrics(deps: ProxyMetricsDeps): ProxyMetrics {
         out.push(`# HELP ${EVENT_LOOP_DELAY} ${EVENT_LOOP_DELAY_HELP}`, `# TYPE ${EVENT_LOOP_DELAY} gauge`);
         for (const { stat, seconds } of delay) out.push(`${EVENT_LOOP_DELAY}{stat="${stat}"} ${seconds}`);
       }
+      for (const family of deps.extraMetrics?.() ?? []) renderSnapshot(family, out);
       return `${out.join('\n')}\n`;
     },
     snapshot() {
@@ -131,9 +134,20 @@ export function createProxyMetrics(deps: ProxyMetricsDeps): ProxyMetrics {
       if (deps.killSwitchOn) snapshots.push({ kind: 'gauge', name: KILL_SWITCH, help: KILL_SWITCH_HELP, series: [{ attributes: {}, value: deps.killSwitchOn() ? 1 : 0 }] });
       const delay = readEventLoopDelay(deps.eventLoopDelay);
       if (delay.length) snapshots.push({ kind: 'gauge', name: EVENT_LOOP_DELAY, help: EVENT_LOOP_DELAY_HELP, series: delay.map(({ stat, seconds }) => ({ attributes: { stat }, value: seconds })) });
+      snapshots.push(...(deps.extraMetrics?.() ?? []));
       return snapshots;
     },
   };
+}
+
+/** Counter and gauge snapshots in the text format (histograms are the proxy's own families). */
+function renderSnapshot(family: MetricSnapshot, out: string[]): void {
+  if (family.kind === 'histogram') return;
+  out.push(`# HELP ${family.name} ${family.help}`, `# TYPE ${family.name} ${family.kind}`);
+  for (const { attributes, value } of family.series) {
+    const labels = Object.entries(attributes).map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(',');
+    out.push(`${family.name}${labels ? `{${labels}}` : ''} ${value}`);
+  }
 }
 
 const EVENT_LOOP_DELAY = 'ficus_event_loop_delay_seconds';

@@ -63,6 +63,13 @@ describe('autopilot in a running Ficus', () => {
     await eventually(async () => (await rollout())?.step === 'canary 75%' || undefined, 5_000, 'canary 75% step');
     await eventually(async () => { const r = (await admin('GET', '/api/routes/items')).body; return r['mode'] === 'canary' && r['percent'] === 75 || undefined; }, 5_000, 'flag at canary 75%');
 
+    // Prometheus sees the rollout's step and state, and the decisions taken.
+    const metrics = await eventually(async () => {
+      const text = await (await fetch(`${h.adminUrl}/metrics`)).text();
+      return text.includes('ficus_rollout_step{route="items",step="canary 75%"} 2') ? text : undefined;
+    }, 5_000, 'rollout metrics');
+    expect(metrics).toContain('ficus_rollout_status{route="items",status="running"} 1');
+    expect(metrics).toMatch(/ficus_rollout_decisions_total\{route="items",action="advance"\} [1-9]/);
     await h.ficus.auditor.settled();
     const audit = (await admin('GET', '/api/audit?route=items&limit=100')).body['entries'] as { action: string; actor: string; details: Json }[];
     const actions = audit.map((e) => e.action);
