@@ -39,7 +39,9 @@ function printStatus(ctx: CommandContext, route: string, plan: string[] | null, 
     if (decision) {
       ctx.out(`last decision: ${decision.action}: ${decision.reason}\n`);
       if (decision.gates.length > 0) {
-        const rows = decision.gates.map((g) => [g.name, paint(s, g.outcome === 'pass' ? 'green' : g.outcome === 'fail' ? 'red' : 'yellow', g.outcome), g.measured, g.threshold]);
+        // The full readiness reasons are in the decision line above; the table stays one screen wide.
+        const short = (text: string) => (text.length > 64 ? `${text.slice(0, 63)}…` : text);
+        const rows = decision.gates.map((g) => [g.name, paint(s, g.outcome === 'pass' ? 'green' : g.outcome === 'fail' ? 'red' : 'yellow', g.outcome), short(g.measured), g.threshold]);
         ctx.out(renderTable(['GATE', 'OUTCOME', 'MEASURED', 'NEEDS'], rows, s, new Set()));
       }
     }
