@@ -34,6 +34,7 @@ beforeAll(async () => {
   next = await startNewServiceDemo({ port: 0 });
   t = await startTracedFicus({
     routes: readFileSync(join(REPO_ROOT, 'routes/fhir.yaml'), 'utf8'),
+    routeFiles: { 'formulary.txt': readFileSync(join(REPO_ROOT, 'routes/formulary.txt'), 'utf8') },
     upstreams: { legacy: legacy.url, 'ehr-next': next.url },
     flags: flagsFor('legacy'),
   });

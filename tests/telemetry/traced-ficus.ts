@@ -20,6 +20,8 @@ export interface TracedFicus {
 
 export async function startTracedFicus(options: {
   readonly routes: string;
+  /** Other files the route file names (a formulary), written beside it. */
+  readonly routeFiles?: Readonly<Record<string, string>>;
   readonly upstreams: Readonly<Record<string, string>>;
   readonly flags: Readonly<Record<string, FlagSpec>>;
   readonly settings?: Partial<Settings>;
@@ -33,6 +35,7 @@ export async function startTracedFicus(options: {
   for (const d of [routesDir, flagsDir, dataDir]) mkdirSync(d);
   writeFileSync(join(routesDir, 'upstreams.yaml'), upstreamsYaml(Object.fromEntries(Object.entries(options.upstreams).map(([n, url]) => [n, { url }]))));
   writeFileSync(join(routesDir, 'routes.yaml'), options.routes);
+  for (const [name, text] of Object.entries(options.routeFiles ?? {})) writeFileSync(join(routesDir, name), text);
   writeFileSync(join(flagsDir, 'features.json'), flagsFileText(options.flags));
   const spans = new InMemorySpanExporter();
   const { logs, log } = createLogSink();
