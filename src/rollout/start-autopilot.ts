@@ -7,6 +7,7 @@ import type { RouteConfig } from '../config/load-routes.ts';
 import type { FlagWriter } from '../decision/flag-writer.ts';
 import type { AuditInput } from '../store/audit-log.ts';
 import type { StoreSchema } from '../store/schema.ts';
+import { trace } from '@opentelemetry/api';
 import type { MetricSnapshot } from '../telemetry/proxy-metrics.ts';
 import { createRolloutController, type RolloutController, type RolloutView } from './create-rollout-controller.ts';
 import type { RolloutAction } from './decide-rollout.ts';
@@ -48,7 +49,10 @@ export function startAutopilot(deps: AutopilotDeps): Autopilot {
       const result = await deps.writer.setMode(config.flag, mode, percent);
       await deps.audit({ actor: 'autopilot', action: result.before.mode === result.after.mode ? 'percent-change' : 'mode-change', route, reason, source: 'autopilot', details: { flag: config.flag, target: result.target, before: result.before, after: result.after } });
     },
-    audit: (entry) => deps.audit({ actor: entry.actor, action: entry.action, route: entry.route, reason: entry.reason, details: entry.details, source: entry.actor === 'autopilot' ? 'autopilot' : 'admin-api' }).then(() => undefined),
+    audit: async (entry) => {
+      await deps.audit({ actor: entry.actor, action: entry.action, route: entry.route, reason: entry.reason, details: entry.details, source: entry.actor === 'autopilot' ? 'autopilot' : 'admin-api' });
+      if (entry.action === 'rollout-decision') traceDecision(entry.route, entry.details);
+    },
     onDecision: (route, action) => {
       const key = `${route}\u0000${action.action}`;
       decisions.set(key, (decisions.get(key) ?? 0) + 1);
@@ -88,4 +92,25 @@ function rolloutMetrics(views: readonly RolloutView[], decisions: ReadonlyMap<st
     { kind: 'gauge', name: 'ficus_rollout_rollbacks', help: 'Automatic rollbacks so far in the route\'s rollout.', series: views.map((v) => ({ attributes: { route: v.route }, value: v.rollbacks })) },
     { kind: 'counter', name: 'ficus_rollout_decisions_total', help: 'Autopilot decisions taken by this replica, by route and action.', series: [...decisions].map(([key, value]) => { const [route = '', action = ''] = key.split('\u0000'); return { attributes: { route, action }, value }; }) },
   ];
+}
+
+/**
+ * One trace event per audited decision (a span of its own: decisions belong to no request). A no-op
+ * when no exporter is configured. Route-level facts only: the route id, the action, the steps and
+ * which gates failed or lacked evidence — never request data.
+ */
+function traceDecision(route: string, details: Readonly<Record<string, unknown>>): void {
+  const gates = (details['gates'] as readonly { name: string; outcome: string }[] | undefined) ?? [];
+  const span = trace.getTracer('ficus-autopilot').startSpan('ficus.rollout.decision', {
+    attributes: {
+      'ficus.route': route,
+      'ficus.rollout.action': String(details['action'] ?? ''),
+      'ficus.rollout.from': String(details['from'] ?? ''),
+      'ficus.rollout.to': String(details['to'] ?? ''),
+      'ficus.rollout.dry_run': details['dryRun'] === true,
+      'ficus.rollout.gates_failed': gates.filter((g) => g.outcome === 'fail').map((g) => g.name).join(','),
+      'ficus.rollout.gates_inconclusive': gates.filter((g) => g.outcome === 'inconclusive').map((g) => g.name).join(','),
+    },
+  });
+  span.end();
 }
