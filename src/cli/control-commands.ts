@@ -40,8 +40,9 @@ export async function setCommand(ctx: CommandContext, route: string, mode: strin
   const result = await ctx.client.send<{ changed: boolean; before: { mode: string; percent: number }; after: { mode: string; percent: number }; audit?: AuditEntry }>('PUT', `/api/routes/${encodeURIComponent(route)}/mode`, body);
   if (ctx.json) return printJson(ctx, result);
   const state = (s: { mode: string; percent: number }) => (s.mode === 'canary' ? `canary ${s.percent}%` : s.mode);
+  const forced = (result.audit?.details as { forced?: boolean } | null | undefined)?.forced === true ? ` ${paint(ctx.style, 'red', 'FORCED: not ready, promoted by override')}` : '';
   ctx.out(result.changed
-    ? `${route}: ${state(result.before)} → ${paint(ctx.style, modeColour(result.after.mode), state(result.after))} (audit #${result.audit?.seq})\n`
+    ? `${route}: ${state(result.before)} → ${paint(ctx.style, modeColour(result.after.mode), state(result.after))}${forced} (audit #${result.audit?.seq})\n`
     : `${route}: already ${state(result.after)}; nothing changed\n`);
   return 0;
 }
@@ -117,7 +118,8 @@ function describeChange(details: AuditEntry['details']): string {
   const d = details as { before?: unknown; after?: unknown; pointer?: string; kind?: string };
   const state = (v: unknown) => (v && typeof v === 'object' && 'mode' in v ? ((v as { mode: string; percent: number }).mode === 'canary' ? `canary ${(v as unknown as { percent: number }).percent}%` : (v as { mode: string }).mode) : JSON.stringify(v));
   if (d.pointer !== undefined) return `${d.kind} ${d.pointer}${(d.after as { accepted?: boolean } | undefined)?.accepted === false ? ' (revoked)' : ''}`;
-  if (d.before !== undefined) return `${state(d.before)} -> ${state(d.after)}`;
+  // A promotion made although readiness said no is the one change an auditor must not miss.
+  if (d.before !== undefined) return `${state(d.before)} -> ${state(d.after)}${(details as { forced?: boolean }).forced === true ? ' FORCED' : ''}`;
   return '';
 }
 

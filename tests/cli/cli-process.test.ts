@@ -62,6 +62,11 @@ describe('ficus CLI', () => {
     expect(res.stderr).toMatch(/409 route "items" is not ready/);
     expect(res.stderr).toMatch(/\n {2}- \d+ comparisons, need 100/);
     expect(res.stderr).toContain('--force');
+    // The override goes through, and is marked FORCED in the reply and in the audit table.
+    const forced = await cli(['set', 'items', 'new', '--force', '--reason', 'incident: legacy down']);
+    expect(forced.code).toBe(0);
+    expect(forced.stdout).toMatch(/items: .* → new FORCED: not ready, promoted by override \(audit #\d+\)/);
+    expect((await cli(['audit', '--route', 'items'])).stdout).toMatch(/mode-change\s+items\s+\S+ -> new FORCED\s+incident: legacy down/);
   });
 
   it('refuses set without --reason before calling Ficus (exit 2)', async () => {

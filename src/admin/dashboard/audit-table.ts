@@ -54,6 +54,8 @@ function describeChange(e: AuditEntry): string {
     return JSON.stringify(s);
   };
   if (d.pointer !== undefined) return `${d.kind} ${d.pointer}${(d.after as { accepted?: boolean } | undefined)?.accepted === false ? ' (revoked)' : ''}`;
-  if (d.before !== undefined || d.after !== undefined) return `${state(d.before)} → ${state(d.after)}`;
+  // A promotion made although readiness said no is the one change an auditor must not miss.
+  const forced = (d as { forced?: boolean }).forced === true ? ' FORCED' : '';
+  if (d.before !== undefined || d.after !== undefined) return `${state(d.before)} → ${state(d.after)}${forced}`;
   return '';
 }
