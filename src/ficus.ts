@@ -31,7 +31,7 @@ import { EDGE_DEFAULTS } from './config/env.ts';
 import { closeUpstreamPool } from './dispatch/upstream-pool.ts';
 import { closeServer, listen, urlOf } from './dispatch/server-lifecycle.ts';
 import { watchTlsFiles } from './dispatch/watch-tls-files.ts';
-import { createAuditor, type Auditor } from './admin/auditor.ts';
+import type { Auditor } from './admin/auditor.ts';
 import type { TokenEntry } from './admin/auth.ts';
 import { createAdminApp } from './admin/create-admin-app.ts';
 import { schedulePurges } from './admin/retention.ts';
@@ -45,17 +45,10 @@ import { createOtelTracer } from './telemetry/otel-tracing.ts';
 import { createTraceContextPropagator } from './telemetry/trace-context-propagator.ts';
 import { createProxyMetrics, PROMETHEUS_CONTENT_TYPE } from './telemetry/proxy-metrics.ts';
 import { createOtlpMetricsPusher } from './telemetry/otlp-metrics.ts';
-import { resolveDiffKey } from './store/diff-key.ts';
-import { createDifferenceWriter } from './store/difference-writer.ts';
-import { openStore, type Store } from './store/open-store.ts';
-import { describeStoreFailure } from './store/describe-store-failure.ts';
-import { createLogLimiter } from './store/log-limiter.ts';
+import type { Store } from './store/open-store.ts';
 import { renderStoreMetrics } from './store/render-store-metrics.ts';
-import { createStoreHealth, type StoreHealth } from './store/store-health.ts';
-import { establishStoreIdentity } from './store/store-identity.ts';
-import { readAuditHead, type AuditEntry } from './store/audit-log.ts';
-import { StoreError } from './store/store-error.ts';
-import { createStatsRecorder } from './store/stats-recorder.ts';
+import type { StoreHealth } from './store/store-health.ts';
+import { openStorePlane } from './store-plane.ts';
 import { hostname } from 'node:os';
 import { createMigrationMap, routeWordsOf, servedAsOf } from './discovery/create-migration-map.ts';
 import { startAutopilot } from './rollout/start-autopilot.ts';
@@ -103,58 +96,9 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
   let lastConfigError: string | undefined;
   let draining = false;
 
-  const store = await openStore({ url: settings.databaseUrl, log: { info: (m) => log.info(m), warn: (m) => log.warn(m) } });
-  const diffKey = await resolveDiffKey({ envValue: settings.diffKey, dataDir: settings.dataDir, engine: store.engine, log: { warn: (m) => log.warn({ event: 'diff-key' }, m) } });
-  // ── store health (#13 item 6): its own signal beside /readyz, never part of the verdict; failed
-  // store writes feed it and are logged at most once a minute per kind (with the count held back)
-  const storeLogLimiter = createLogLimiter({ nowMs: () => now().getTime() });
-  // ── store identity and audit head (#13 item 7): a deleted or replaced store is an alarm, writes
-  // that would vanish are refused, and the chain's head is exported so truncation is detectable
-  const storeIdentity = await establishStoreIdentity({ db: store.db, url: settings.databaseUrl, anchorDir: settings.flagsDir, now });
-  if (storeIdentity.anchor.kind === 'written') log.info({ event: 'store-anchored', storeId: storeIdentity.identity.storeId, anchor: storeIdentity.anchor.path }, 'store id anchored beside the config');
-  if (storeIdentity.anchor.kind === 'unwritable') log.warn({ event: 'store-unanchored', anchor: storeIdentity.anchor.path, error: storeIdentity.anchor.reason }, 'cannot anchor the store id beside the config: a restart onto an empty store will not be detected');
-  let auditHead = await readAuditHead(store.db);
-  if (auditHead) log.info({ event: 'audit-head', seq: auditHead.seq, hash: auditHead.hash }, 'audit chain head at start');
-  const exportAuditHead = (entry: AuditEntry) => {
-    if (auditHead && entry.seq <= auditHead.seq) return;
-    auditHead = { seq: entry.seq, hash: entry.hash };
-    log.info({ event: 'audit-head', seq: entry.seq, hash: entry.hash, action: entry.action }, 'audit entry appended');
-  };
-  const refuseAuditWhenStoreLost = async () => {
-    const health = await storeHealth.check();
-    if (health.status === 'lost') throw new StoreError('STORE_LOST', `audit entry refused: ${health.summary}`);
-  };
-  const storeHealth = createStoreHealth({
-    store, now, intervalMs: options.storeCheckIntervalMs,
-    identity: storeIdentity.check,
-    describe: () => ({ identity: storeIdentity.report(), auditHead: auditHead ?? null }),
-    buffered: () => {
-      const rollups = stats.buffered();
-      return { pendingRollups: rollups.pending, droppedRollups: rollups.dropped, pendingDifferences: differences.pending(), droppedDifferences: differences.dropped() };
-    },
-    onChange: (health, detail) => health.status === 'ok'
-      ? log.info({ event: 'store-health', status: health.status }, 'store healthy again')
-      : log.error({ event: 'store-health', status: health.status, code: health.code, error: detail }, health.status === 'lost'
-        ? 'store LOST (deleted or replaced): audit appends are refused until it is restored or adopted; the proxy keeps serving'
-        : 'store unavailable: the proxy keeps serving; evidence waits in bounded buffers'),
-  });
-  const storeFailed = (event: string, message: string, fields: Record<string, unknown> = {}) => (error: unknown) => {
-    storeHealth.report(error);
-    const code = describeStoreFailure(error)?.code ?? 'other';
-    storeLogLimiter.attempt(`${event}:${code}`, (suppressed) => log.error({ event, ...fields, code, error: describeStoreFailure(error)?.message ?? describeError(error), suppressed }, message));
-  };
-  // ── end store health
-  const auditor = createAuditor({
-    db: store.db, now, onError: (error, action) => storeFailed('audit-append-failed', 'audit append failed', { action })(error),
-    beforeAppend: refuseAuditWhenStoreLost, onAppended: exportAuditHead,
-  });
-  const stats = createStatsRecorder({ db: store.db, now, onError: storeFailed('stats-flush-failed', 'statistics flush failed') });
-  const differences = createDifferenceWriter({
-    db: store.db,
-    onError: storeFailed('differences-flush-failed', 'differences flush failed'),
-    onDropped: (route, rows) => observe({ type: 'dropped', route, what: 'difference-rows', count: rows }),
-  });
-  await storeHealth.check();
+  // store plane: the store, its health and identity, the audit head, the evidence writers
+  const storePlane = await openStorePlane({ settings, log, now, checkIntervalMs: options.storeCheckIntervalMs, observe: (o) => observe(o) });
+  const { store, diffKey, auditor, stats, differences, health: storeHealth, logLimiter: storeLogLimiter, failed: storeFailed } = storePlane;
   const flagsAgeSeconds = () => {
     const at = flags.lastRefreshedAt();
     return at ? (now().getTime() - at.getTime()) / 1000 : undefined;
