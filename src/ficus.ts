@@ -232,6 +232,7 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
       state = await buildEdgeState(next, settings.routesDir, previous.upstreams);
       closeUpstreamPool(previous.upstreams, state.upstreams);
       routes = next;
+      migrationMap.setRouteWords(routeWordsOf(next.routes));
       for (const warning of next.warnings) log.warn({ event: 'routes-warning' }, warning);
       log.info({ event: 'routes-reloaded', hash: next.hash, routes: next.routes.length }, 'routes reloaded');
       auditor.record({ actor: 'ficus', action: 'config-reload', details: { hash: next.hash, files: next.files, routes: next.routes.length }, source: 'routes/' });

@@ -19,7 +19,8 @@ export const BUILT_IN_VOCABULARY: readonly string[] = [
   'Patient', 'Encounter', 'Observation', 'Condition', 'MedicationRequest', 'MedicationAdministration', 'Medication',
   'AllergyIntolerance', 'Procedure', 'DiagnosticReport', 'Immunization', 'Practitioner', 'Organization', 'Location',
   'Appointment', 'Schedule', 'Slot', 'DocumentReference', 'ServiceRequest', 'CarePlan', 'Coverage', 'Claim', 'Bundle',
-  'login', 'logout', 'health', 'status', 'search', 'charts', 'chart', 'orders', 'billing', 'schedules', 'census', 'uploads',
+  'patients', 'patient', 'summary', 'summaries', 'notes', 'labs', 'vitals', 'medications', 'allergies', 'documents', 'reports',
+  'results', 'encounters', 'appointments', 'login', 'logout', 'health', 'status', 'search', 'charts', 'chart', 'orders', 'billing', 'schedules', 'census', 'uploads',
 ];
 
 export type SegmentClass = { readonly kind: 'data' } | { readonly kind: 'word'; readonly known: boolean };

@@ -2,10 +2,10 @@
 // counted under its method and a PHI-safe path template, with volume, errors and a latency
 // histogram, so the CTO sees which endpoints carry the traffic and which route to write next.
 //
-// PHI safety: a path segment is shown literally only when it is a known endpoint word, or when the
-// traffic proves it is one — its position under the same parent has held at most `maxWordsPerPosition`
-// distinct words over at least `literalAfter` requests (a chart's surname position fills with many
-// names long before that). Until then it is '*'. Raw words are held in memory only, never exported.
+// PHI safety: a path segment is kept only when it is an endpoint word — a literal segment of the
+// route files or a word of the built-in API vocabulary. Everything else is '*' from the moment the
+// request is counted: traffic can never prove a word an endpoint, because one busy chart would
+// prove its patient's surname (`/patients/quigglesworth/summary` read 200 times).
 // Bounded: at most `maxTemplates` tracked shapes; anything beyond is counted as overflow.
 import { createHistogram, mergeHistogram, percentile, recordLatency, type Histogram } from '../store/histogram.ts';
 import { BUILT_IN_VOCABULARY, classifyPathSegment } from './classify-path-segment.ts';
@@ -15,8 +15,6 @@ export type ServedAs = 'new' | 'shadow' | 'canary' | 'legacy-route' | 'unmatched
 export interface MapOptions {
   readonly routeWords?: readonly string[];
   readonly maxTemplates?: number;
-  readonly maxWordsPerPosition?: number;
-  readonly literalAfter?: number;
 }
 
 export interface MapEntry {
@@ -49,6 +47,8 @@ interface Shape {
 export interface MigrationMap {
   observe(request: { method: string; rawPath: string; servedAs: ServedAs; failed: boolean; latencyMs: number }): void;
   snapshot(limit?: number): MigrationMapSnapshot;
+  /** The route files' words after a reload: they apply to requests counted from then on. */
+  setRouteWords(words: readonly string[]): void;
 }
 
 /** The literal segments of the route files' paths: endpoint words the map may show from the start. */
@@ -57,64 +57,32 @@ export function routeWordsOf(routes: readonly { readonly match: { readonly path:
 }
 
 export function createMigrationMap(options: MapOptions = {}): MigrationMap {
-  const vocabulary = new Set([...BUILT_IN_VOCABULARY, ...(options.routeWords ?? [])]);
+  let vocabulary = new Set([...BUILT_IN_VOCABULARY, ...(options.routeWords ?? [])]);
   const maxTemplates = options.maxTemplates ?? 2_000;
-  const maxWords = options.maxWordsPerPosition ?? 5;
-  const literalAfter = options.literalAfter ?? 200;
   const shapes = new Map<string, Shape>();
-  /** parent key → word → requests; a position past maxWords distinct words is data from then on. */
-  const positions = new Map<string, Map<string, number> | 'data'>();
   const byServedAs: Record<ServedAs, number> = { new: 0, shadow: 0, canary: 0, 'legacy-route': 0, unmatched: 0 };
   let total = 0;
   let overflow = 0;
 
-  // A position is named by what precedes it with only endpoint words kept: the words after
-  // /patients/<surname> and after /patients/<mrn> share one position, so a surname cannot hide
-  // its own subtree from the cardinality count.
-  const parentKey = (method: string, before: readonly string[]): string =>
-    `${method} /${before.map((s) => (vocabulary.has(s) ? s : '*')).join('/')}`;
-
-  const segmentsOf = (method: string, rawPath: string): string[] => {
-    const path = rawPath.split('?')[0] ?? '/';
-    const out: string[] = [];
-    for (const segment of path.split('/').slice(1)) {
-      const parent = parentKey(method, out);
+  // Only endpoint words are kept; everything else is '*' before it is even held in memory.
+  const segmentsOf = (rawPath: string): string[] =>
+    (rawPath.split('?')[0] ?? '/').split('/').slice(1).map((segment) => {
       const cls = classifyPathSegment(segment, vocabulary);
-      if (cls.kind === 'data') { out.push('*'); continue; }
-      if (cls.known) { out.push(segment); continue; }
-      let words = positions.get(parent);
-      if (words === 'data') { out.push('*'); continue; }
-      words ??= new Map();
-      words.set(segment, (words.get(segment) ?? 0) + 1);
-      if (words.size > maxWords) {
-        positions.set(parent, 'data');
-        out.push('*');
-        continue;
-      }
-      positions.set(parent, words);
-      out.push(segment);
-    }
-    return out;
-  };
-
-  /** The exported form: words not yet proven by traffic are '*'. */
-  const displayOf = (shape: Shape): string => {
-    const shown: string[] = [];
-    shape.segments.forEach((segment, i) => {
-      if (segment === '*' || vocabulary.has(segment)) { shown.push(segment); return; }
-      const words = positions.get(parentKey(shape.method, shape.segments.slice(0, i)));
-      const proven = words !== undefined && words !== 'data' && (words.get(segment) ?? 0) >= literalAfter;
-      shown.push(proven ? segment : '*');
+      return cls.kind === 'word' && cls.known ? segment : '*';
     });
-    return `/${shown.join('/')}`;
-  };
+
+  // A word a reload removed from the route files is no longer shown for shapes recorded before.
+  const displayOf = (shape: Shape): string => `/${shape.segments.map((s) => (vocabulary.has(s) ? s : '*')).join('/')}`;
 
   return {
+    setRouteWords(words) {
+      vocabulary = new Set([...BUILT_IN_VOCABULARY, ...words]);
+    },
     observe({ method, rawPath, servedAs, failed, latencyMs }) {
       total += 1;
       byServedAs[servedAs] += 1;
       if (servedAs !== 'unmatched') return;
-      const segments = segmentsOf(method, rawPath);
+      const segments = segmentsOf(rawPath);
       const key = `${method} /${segments.join('/')}`;
       let shape = shapes.get(key);
       if (!shape) {

@@ -185,7 +185,7 @@ describe('dashboard layout at 1400 and 760 px', () => {
       const text = await page.innerText('body');
       for (const canary of ['Quigglesworth', 'MRN-CANARY-4411', '2026-11-30']) expect(text).not.toContain(canary);
       expect(await page.locator('svg.share-bar rect').count()).toBeGreaterThan(1);
-      expect(await page.textContent('table.map')).toContain('GET /*/*/*/chart');
+      expect(await page.textContent('table.map')).toContain('GET /*/patients/*/chart');
       expect(await page.isVisible('table.map tr.yaml pre')).toBe(true);
       expect(await page.textContent('table.map tr.yaml pre')).toContain('match: { methods: [GET]');
       expect(await overflow(page)).toEqual([]);

@@ -88,7 +88,7 @@ describe('autopilot in a running Ficus', () => {
     expect(map.status).toBe(200);
     const text = JSON.stringify(map.body);
     for (const canary of ['Quigglesworth', 'MRN-CANARY-4411', '1970-01-01']) expect(text).not.toContain(canary);
-    expect(map.body['unmigrated']).toEqual(expect.arrayContaining([expect.objectContaining({ method: 'GET', template: '/*/*/*/chart', requests: 3 })]));
+    expect(map.body['unmigrated']).toEqual(expect.arrayContaining([expect.objectContaining({ method: 'GET', template: '/*/patients/*/chart', requests: 3 })]));
     expect(map.body['byServedAs']['canary'] + map.body['byServedAs']['shadow']).toBeGreaterThan(0);
     expect((await admin('GET', '/api/map?limit=0')).status).toBe(400);
   });
