@@ -95,7 +95,10 @@ function diffObject(walk: Walk, control: Record<string, unknown>, candidate: Rec
 function diffArray(walk: Walk, control: unknown[], candidate: unknown[], states: readonly RuleNode[], ignore: Ignored, policy: ArrayPolicy | null): void {
   if (policy?.kind === 'ordered') return diffMatch(walk, byPosition(control, candidate), control, candidate, states, ignore);
   const sides = matchSides(control, candidate, states, ignore);
-  if (policy === null) return diffInOrder(walk, sides, states, ignore);
+  // Inside a cost probe (no output), nested arrays are costed by position: searching alignments
+  // inside every alignment search multiplied the work at each level of nesting (a 12 KB body of
+  // nested arrays took 2 s on the event loop). Only the walk that reports differences aligns.
+  if (policy === null) return walk.out === null ? diffMatch(walk, byPosition(control, candidate), control, candidate, states, ignore) : diffInOrder(walk, sides, states, ignore);
   const match = policy.kind === 'keyed' ? matchByKey(sides, policy.keys) : matchUnordered(sides, indices(control), indices(candidate));
   diffMatch(walk, match, control, candidate, states, ignore);
 }
