@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import type { Mode } from '../compare/evidence.ts';
 import type { StoreSchema } from '../store/schema.ts';
 import { acquireLease, releaseLease } from '../store/leases.ts';
-import { listRollouts, loadRollout, saveRollout, type RolloutRow } from '../store/rollouts.ts';
+import { listRollouts, loadRollout, saveRollout, saveRolloutIfUnchanged, type RolloutRow } from '../store/rollouts.ts';
 import { applyRolloutAction, approveStep, decideRollout, type RolloutAction, type RolloutState, type RolloutStatus } from './decide-rollout.ts';
 import { evaluateGates, type GateReport, type StepEvidence } from './evaluate-gates.ts';
 import { describeStep, modeOfStep, rolloutPlanSchema, type RolloutPlan } from './rollout-plan.ts';
@@ -69,7 +69,8 @@ export function createRolloutController(deps: RolloutControllerDeps): RolloutCon
     if (!row) return { error: 'not_found', message: `no rollout for route "${route}"` } as const;
     const next = edit(row, stateOf(row));
     if ('error' in next) return next;
-    const saved = { ...rowOf(next, row), updated_ms: deps.now() };
+    // updated_ms always moves, so a tick that read the row before this change cannot overwrite it.
+    const saved = { ...rowOf(next, row), updated_ms: Math.max(deps.now(), row.updated_ms + 1) };
     await saveRollout(deps.db, saved);
     await deps.audit({ action, route, actor: by, reason, details: { status: next.status, step: stepName(row, next.step) } });
     return viewOf(saved);
@@ -125,16 +126,26 @@ async function decideOne(deps: RolloutControllerDeps, row: RolloutRow): Promise<
   deps.onDecision?.(row.route, action, report);
   const next = applyRolloutAction(state, action, deps.now());
   const stepChanged = next.step !== state.step;
-  const decision = { action: action.action, reason: action.reason, at: deps.now(), gates: report?.gates ?? [], from: stepName(row, state.step), to: stepName(row, next.step) };
-  // Holds and waits for approval repeat every tick: audit a decision when it moves the route or
-  // says something new, not once per tick (a night of waiting would fill the log).
-  const previous = row.last_decision ? (JSON.parse(row.last_decision) as { action: string; reason: string }) : null;
-  const worthAuditing = stepChanged || previous?.action !== action.action || previous?.reason !== action.reason;
+  // Holds and waits for approval repeat every tick, with measured values that move (bake time):
+  // audit a decision when it moves the route or when which gates hold, fail or wait changes.
+  const signature = [action.action, stepName(row, next.step), ...(report?.gates ?? []).map((g) => `${g.name}:${g.outcome}`)].join('|');
+  const decision = { action: action.action, reason: action.reason, at: deps.now(), gates: report?.gates ?? [], from: stepName(row, state.step), to: stepName(row, next.step), signature };
+  const previous = row.last_decision ? (JSON.parse(row.last_decision) as { signature?: string }) : null;
+  const worthAuditing = stepChanged || previous?.signature !== signature;
+  // Claim the transition first, conditionally: an abort, pause or approval saved while this tick
+  // read its evidence wins, and this decision is dropped (the next tick decides afresh).
+  const claimed = await saveRolloutIfUnchanged(deps.db, { ...rowOf(next, row), updated_ms: Math.max(deps.now(), row.updated_ms + 1), last_decision: JSON.stringify(decision) }, row.updated_ms);
+  if (!claimed) return;
   if (stepChanged && row.dry_run === 0) {
     const target = next.step >= 0 ? modeOfStep(plan.steps[next.step]!) : { mode: 'legacy' as const, percent: 0 };
-    await deps.setMode(row.route, target.mode, target.percent ?? 0, `autopilot: ${action.reason}`);
+    try {
+      await deps.setMode(row.route, target.mode, target.percent ?? 0, `autopilot: ${action.reason}`);
+    } catch (error) {
+      // The flag did not move (or was moved back): the rollout stays where it was, and says why.
+      await saveRollout(deps.db, { ...row, updated_ms: Math.max(deps.now(), row.updated_ms + 2) });
+      throw error;
+    }
   }
-  await saveRollout(deps.db, { ...rowOf(next, row), updated_ms: deps.now(), last_decision: JSON.stringify(decision) });
   if (worthAuditing) {
     await deps.audit({ action: 'rollout-decision', route: row.route, actor: 'autopilot', reason: action.reason, details: { ...decision, dryRun: row.dry_run === 1, rollbacks: next.rollbacks } });
   }

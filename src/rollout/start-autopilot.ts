@@ -47,7 +47,14 @@ export function startAutopilot(deps: AutopilotDeps): Autopilot {
       const config = routeById(route);
       if (!config) throw new Error(`route ${route} is no longer configured`);
       const result = await deps.writer.setMode(config.flag, mode, percent);
-      await deps.audit({ actor: 'autopilot', action: result.before.mode === result.after.mode ? 'percent-change' : 'mode-change', route, reason, source: 'autopilot', details: { flag: config.flag, target: result.target, before: result.before, after: result.after } });
+      // No flag change without its audit entry (as the admin API): if the entry cannot be stored,
+      // the flag goes back and the decision fails.
+      try {
+        await deps.audit({ actor: 'autopilot', action: result.before.mode === result.after.mode ? 'percent-change' : 'mode-change', route, reason, source: 'autopilot', details: { flag: config.flag, target: result.target, before: result.before, after: result.after } });
+      } catch (error) {
+        await deps.writer.setMode(config.flag, result.before.mode, result.before.percent);
+        throw error;
+      }
     },
     audit: async (entry) => {
       await deps.audit({ actor: entry.actor, action: entry.action, route: entry.route, reason: entry.reason, details: entry.details, source: entry.actor === 'autopilot' ? 'autopilot' : 'admin-api' });
@@ -87,7 +94,7 @@ const STATUSES = ['running', 'awaiting-approval', 'paused', 'stopped', 'complete
 
 function rolloutMetrics(views: readonly RolloutView[], decisions: ReadonlyMap<string, number>): MetricSnapshot[] {
   return [
-    { kind: 'gauge', name: 'ficus_rollout_step', help: 'Index of the rollout step in force per route (-1: legacy, before the first step).', series: views.map((v) => ({ attributes: { route: v.route, step: v.step }, value: v.stepIndex })) },
+    { kind: 'gauge', name: 'ficus_rollout_step', help: 'Index of the rollout step in force per route (-1: legacy, before the first step).', series: views.map((v) => ({ attributes: { route: v.route }, value: v.stepIndex })) },
     { kind: 'gauge', name: 'ficus_rollout_status', help: 'Rollout status per route (1 for the current status).', series: views.flatMap((v) => STATUSES.map((s) => ({ attributes: { route: v.route, status: s }, value: v.status === s ? 1 : 0 }))) },
     { kind: 'gauge', name: 'ficus_rollout_rollbacks', help: 'Automatic rollbacks so far in the route\'s rollout.', series: views.map((v) => ({ attributes: { route: v.route }, value: v.rollbacks })) },
     { kind: 'counter', name: 'ficus_rollout_decisions_total', help: 'Autopilot decisions taken by this replica, by route and action.', series: [...decisions].map(([key, value]) => { const [route = '', action = ''] = key.split('\u0000'); return { attributes: { route, action }, value }; }) },

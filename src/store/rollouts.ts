@@ -10,6 +10,13 @@ export async function saveRollout(db: Kysely<StoreSchema>, row: RolloutRow): Pro
   await db.insertInto('ficus_rollout').values(row).onConflict((oc) => oc.column('route').doUpdateSet(rest)).execute();
 }
 
+/** Saves only when the stored row still has `expectedUpdatedMs` (nobody changed it meanwhile); true when saved. */
+export async function saveRolloutIfUnchanged(db: Kysely<StoreSchema>, row: RolloutRow, expectedUpdatedMs: number): Promise<boolean> {
+  const { route, ...rest } = row;
+  const result = await db.updateTable('ficus_rollout').set(rest).where('route', '=', route).where('updated_ms', '=', expectedUpdatedMs).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
 export async function loadRollout(db: Kysely<StoreSchema>, route: string): Promise<RolloutRow | undefined> {
   const row = await db.selectFrom('ficus_rollout').selectAll().where('route', '=', route).executeTakeFirst();
   return row ? numeric(row) : undefined;

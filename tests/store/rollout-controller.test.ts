@@ -15,13 +15,13 @@ const healthy: StepEvidence = {
   bakedMs: 0, requests: 50, comparisons: 50, readiness: 'ready', readinessReasons: [], newErrorRate: 0, legacyErrorRate: 0, newP99Ms: 10, legacyP99Ms: 10, breakerOpen: false,
 };
 
-function harness(db: RolloutControllerDeps['db'], holder: string, clock: { now: number }, evidence: () => Partial<StepEvidence> = () => ({})) {
+function harness(db: RolloutControllerDeps['db'], holder: string, clock: { now: number }, evidence: () => Partial<StepEvidence> | Promise<Partial<StepEvidence>> = () => ({})) {
   const flips: { route: string; mode: Mode; percent: number }[] = [];
   const audits: RolloutAudit[] = [];
   const controller = createRolloutController({
     db, holder, now: () => clock.now, leaseTtlMs: 10_000,
     planOf: (route) => (route === 'patient-read' ? plan : undefined),
-    stepEvidence: async (_route, since) => ({ ...healthy, bakedMs: clock.now - since, ...evidence() }),
+    stepEvidence: async (_route, since) => ({ ...healthy, bakedMs: clock.now - since, ...(await evidence()) }),
     setMode: async (route, mode, percent) => void flips.push({ route, mode, percent }),
     audit: async (entry) => void audits.push(entry),
   });
@@ -87,6 +87,36 @@ for (const engine of testEngines()) {
       expect(await b.controller.tick()).toBe(true);
       expect(b.flips).toEqual([{ route: 'patient-read', mode: 'canary', percent: 10 }]);
       expect(await a.controller.tick()).toBe(false);
+    });
+
+    it('a hold whose measured bake time moves every tick is audited once, not once per tick', async () => {
+      const clock = { now: 1_000_000 };
+      const { controller, audits } = harness((await engine.freshStore()).db, 'a', clock, () => ({ requests: 0 }));
+      await controller.start('patient-read', 'cto', 'go');
+      await controller.tick(); // → shadow
+      for (let i = 0; i < 8; i += 1) { clock.now += 15_000; await controller.tick(); }
+      expect((await controller.list())[0]?.step).toBe('canary 10%');
+      const holds = audits.filter((a) => a.action === 'rollout-decision' && a.details['action'] === 'hold');
+      // Three changes of what holds it (shadow baking; canary baking and without volume; canary
+      // without volume), not one entry per tick with its new bake minutes.
+      expect(holds).toHaveLength(3);
+    });
+
+    it('an abort made while a tick reads its evidence wins: the tick flips nothing', async () => {
+      const clock = { now: 1_000_000 };
+      let abortDuringRead: (() => Promise<unknown>) | undefined;
+      const db = (await engine.freshStore()).db;
+      const h = harness(db, 'a', clock, async () => {
+        if (abortDuringRead) { const abort = abortDuringRead; abortDuringRead = undefined; await abort(); }
+        return {};
+      });
+      await h.controller.start('patient-read', 'cto', 'go');
+      await h.controller.tick(); // → shadow (no evidence read before the first step)
+      clock.now += 61_000;
+      abortDuringRead = () => h.controller.abort('patient-read', 'cto', 'stop now');
+      await h.controller.tick();
+      expect(h.flips.map((f) => f.mode)).toEqual(['shadow']);
+      expect((await h.controller.list())[0]).toMatchObject({ status: 'aborted', step: 'shadow' });
     });
 
     it('refuses to start a route without a plan, and a second start while running', async () => {
