@@ -73,7 +73,8 @@ export function createStoreHealth(deps: StoreHealthDeps): StoreHealth {
   const snapshot = (): StoreHealthSnapshot => {
     const { status, since, failure } = current;
     const code = failure?.code ?? null;
-    const summary = code ? STORE_FAILURE_SUMMARY[code] ?? failure!.message : null;
+    // A code without a summary of its own gets the generic one: raw messages carry paths and hosts.
+    const summary = code ? STORE_FAILURE_SUMMARY[code] ?? STORE_FAILURE_SUMMARY.STORE_FAILED ?? 'the store failed' : null;
     return { status, since, code, summary, lastCheckedAt, failures: { ...failures }, buffered: deps.buffered(), ...(deps.describe?.() ?? { identity: null, auditHead: null }) };
   };
 

@@ -3,6 +3,7 @@
 // capitalised (ClinicalDocument, Envelope) — the JSON templater would take those for names; repeated
 // siblings' indices are data (`*`). A segment not spelled like an XML name is data too.
 import { formatPointer, parsePointer, WILDCARD } from '../pointer.ts';
+import { isFieldSpelling } from '../templatePointer.ts';
 
 /** An XML Name without its namespace prefix, an `@attribute`, or `#text`; at most 64 characters. */
 const XML_NAME = /^(?:@?[A-Za-z_][A-Za-z0-9_.-]{0,63}|#text)$/;
@@ -10,5 +11,8 @@ const XML_NAME = /^(?:@?[A-Za-z_][A-Za-z0-9_.-]{0,63}|#text)$/;
 export function templateXmlPointer(pointer: string): string {
   const parsed = parsePointer(pointer);
   if (!parsed.ok) return `/${WILDCARD}`;
-  return formatPointer(parsed.segments.map((segment) => (XML_NAME.test(segment) ? segment : WILDCARD)));
+  // Element names are the schema's, but data can be spelled as a name too (`<MRN004417>` in a
+  // home-grown XML): the spellings that are always data (digit runs, UUIDs, hex ids) stay '*'.
+  const kept = (segment: string) => XML_NAME.test(segment) && (segment === '#text' || isFieldSpelling(segment.replace(/^@/, '').replace(/[.]/g, '_')));
+  return formatPointer(parsed.segments.map((segment) => (kept(segment) ? segment : WILDCARD)));
 }

@@ -81,3 +81,11 @@ describe('FHIR XML against FHIR JSON', () => {
     expect(await diff(a, b)).toEqual([]);
   });
 });
+
+describe('templateXmlPointer', () => {
+  it('keeps schema names, capitalised ones too, and templates MRN-like element names and indices', async () => {
+    const { templateXmlPointer } = await import('./template-xml-pointer.ts');
+    expect(templateXmlPointer('/ClinicalDocument/recordTarget/patientRole/id/@extension')).toBe('/ClinicalDocument/recordTarget/patientRole/id/@extension');
+    expect(templateXmlPointer('/Patients/MRN004417/name/0/#text')).toBe('/Patients/*/name/*/#text');
+  });
+});
