@@ -1,9 +1,9 @@
 // The evidence behind a route, as the API, CLI and dashboard show it: mode and percent from the
 // flag, statistics from the store's rollups, differences and a readiness verdict with reasons.
 import type { Kysely } from 'kysely';
-import { assessReadiness } from '../compare/assessReadiness.ts';
+import { assessReadiness } from '../compare/assess-readiness.ts';
 import type { Readiness, RouteEvidence } from '../compare/evidence.ts';
-import { suggestNoiseRules, type NoiseSuggestion } from '../compare/suggestNoiseRules.ts';
+import { suggestNoiseRules, type NoiseSuggestion } from '../compare/suggest-noise-rules.ts';
 import { describeFlag, type FlagState } from '../decision/flag-shape.ts';
 import type { FlagSource } from '../decision/flag-source.ts';
 import type { RouteConfig } from '../config/load-routes.ts';

@@ -1,6 +1,6 @@
 // ficus routes | set | report | accept | audit: the control plane from a terminal, over the admin API.
 import type { RouteSummary } from '../admin/route-report.ts';
-import type { NoiseSuggestion } from '../compare/suggestNoiseRules.ts';
+import type { NoiseSuggestion } from '../compare/suggest-noise-rules.ts';
 import type { AuditEntry } from '../store/audit-log.ts';
 import type { AuditVerification } from '../store/verify-audit-chain.ts';
 import type { DifferenceRow } from '../store/differences.ts';

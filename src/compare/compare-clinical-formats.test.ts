@@ -1,11 +1,11 @@
 // HL7 v2, XML and FHIR XML through compareResponses and toDifferenceRecords: what the store would
 // keep for a pair of real-shaped bodies (issue 10 items 1 and 2).
 import { describe, expect, it } from 'vitest';
-import type { CompareConfig } from './compareConfigSchema.ts';
-import { resolveCompareLimits } from './compareLimits.ts';
-import { compareResponses } from './compareResponses.ts';
-import { compileCompareRules } from './compileCompareRules.ts';
-import { toDifferenceRecords } from './toDifferenceRecords.ts';
+import type { CompareConfig } from './compare-config-schema.ts';
+import { resolveCompareLimits } from './compare-limits.ts';
+import { compareResponses } from './compare-responses.ts';
+import { compileCompareRules } from './compile-compare-rules.ts';
+import { toDifferenceRecords } from './to-difference-records.ts';
 import type { CapturedResponse } from './types.ts';
 
 const key = { id: 'k1', secret: Buffer.alloc(32, 3) };

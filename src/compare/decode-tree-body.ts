@@ -6,8 +6,8 @@
 // one character, so every byte stays exact (WHATWG would map the label to windows-1252). Without a
 // charset, MSH-18 names the message's own (e.g. "UNICODE UTF-8"), and the message is read again
 // with it. An XML body without a charset is read by its declaration's encoding, else UTF-8.
-import type { ShapeViolation } from './checkJsonShape.ts';
-import type { CompareLimits } from './compareLimits.ts';
+import type { ShapeViolation } from './check-json-shape.ts';
+import type { CompareLimits } from './compare-limits.ts';
 import { parseHl7v2, type Hl7Tree } from './formats/hl7v2-tree.ts';
 import { parseXml } from './formats/xml-tree.ts';
 import { measureTree } from './measure-tree.ts';

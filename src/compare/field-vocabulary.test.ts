@@ -1,10 +1,10 @@
 // Pointer templates by structure (issue 9, Build 6 and cause 6), through compareResponses and
 // toDifferenceRecords: what the store would receive.
 import { describe, expect, it } from 'vitest';
-import { compareResponses } from './compareResponses.ts';
-import { compileCompareRules, type CompareRules } from './compileCompareRules.ts';
+import { compareResponses } from './compare-responses.ts';
+import { compileCompareRules, type CompareRules } from './compile-compare-rules.ts';
 import { createFieldVocabulary } from './field-vocabulary.ts';
-import { toDifferenceRecords } from './toDifferenceRecords.ts';
+import { toDifferenceRecords } from './to-difference-records.ts';
 import type { CapturedResponse } from './types.ts';
 
 const json = (body: unknown): CapturedResponse => ({ status: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(body)), truncated: false });

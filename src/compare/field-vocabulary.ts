@@ -11,7 +11,7 @@
 // again makes their surname recur. Raw keys stay in this process's memory, bounded; only templates
 // ever leave.
 import { FIELD_WORDS } from './field-words.ts';
-import { isFieldSpelling, isUnambiguousFieldName, positionOf, type FieldEvidence } from './templatePointer.ts';
+import { isFieldSpelling, isUnambiguousFieldName, positionOf, type FieldEvidence } from './template-pointer.ts';
 
 export interface FieldVocabulary extends FieldEvidence {
   /** Counts the keys of one exchange's documents (control and candidate together are one document). */

@@ -1,8 +1,8 @@
 // Array matching, through compareResponses alone (issue 9, causes 1 and 2, Build 1).
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_COMPARE_LIMITS } from './compareLimits.ts';
-import { compareResponses } from './compareResponses.ts';
-import { compileCompareRules, type CompareRules } from './compileCompareRules.ts';
+import { DEFAULT_COMPARE_LIMITS } from './compare-limits.ts';
+import { compareResponses } from './compare-responses.ts';
+import { compileCompareRules, type CompareRules } from './compile-compare-rules.ts';
 import type { CapturedResponse } from './types.ts';
 
 const json = (body: unknown): CapturedResponse => ({ status: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(body)), truncated: false });

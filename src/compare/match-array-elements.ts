@@ -4,7 +4,7 @@
 // kind-restricted ignores have no normal form, so the rule-aware walk measures the distance — at
 // minimum total distance, never by position (issue 9, causes 1 and 2).
 import { assignMinDistance, type LeftoverElement } from './assign-min-distance.ts';
-import { canonicalJson } from './canonicalJson.ts';
+import { canonicalJson } from './canonical-json.ts';
 import { readAt } from './pointer.ts';
 
 export interface ArrayMatch {

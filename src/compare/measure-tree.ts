@@ -1,8 +1,8 @@
 // Bounds a parsed tree (HL7 v2, XML) with the same limits a JSON body gets before JSON.parse
 // (checkJsonShape): a v2 segment of a million fields or an XML element with a million attributes is
 // small in bytes and large in keys, and the diff's cost follows the keys.
-import type { ShapeViolation } from './checkJsonShape.ts';
-import type { CompareLimits } from './compareLimits.ts';
+import type { ShapeViolation } from './check-json-shape.ts';
+import type { CompareLimits } from './compare-limits.ts';
 
 export function measureTree(tree: unknown, limits: Pick<CompareLimits, 'depth' | 'keys' | 'elements'>): ShapeViolation | null {
   let keys = 0;

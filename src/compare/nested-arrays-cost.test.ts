@@ -3,8 +3,8 @@
 // a factor at every level (a 12 KB body took 2 s on the event loop, a 57 KB one 38 s). Measured
 // here by element reads, not by time: probes must cost nested arrays by position.
 import { describe, expect, it } from 'vitest';
-import { compileCompareRules } from './compileCompareRules.ts';
-import { diffJson } from './diffJson.ts';
+import { compileCompareRules } from './compile-compare-rules.ts';
+import { diffJson } from './diff-json.ts';
 
 function counted(depth: number, width: number, salt: string, reads: { n: number }): unknown {
   if (depth === 0) return `${salt}-leaf`;

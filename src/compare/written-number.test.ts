@@ -1,7 +1,7 @@
 // Decimal precision where the data standard says it matters (issue 9, Build 7).
 import { describe, expect, it } from 'vitest';
-import { compareResponses } from './compareResponses.ts';
-import { compileCompareRules, type CompareRules } from './compileCompareRules.ts';
+import { compareResponses } from './compare-responses.ts';
+import { compileCompareRules, type CompareRules } from './compile-compare-rules.ts';
 import type { CapturedResponse } from './types.ts';
 import { parseJsonWritten, WrittenNumber } from './written-number.ts';
 

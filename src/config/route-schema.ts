@@ -1,7 +1,7 @@
 // The shape of route files in routes/ (YAML). Validated strictly: an unknown key is an error,
 // because a typo such as `stickyness:` silently doing nothing is how a canary leaks to every patient.
 import { z } from 'zod';
-import { compareConfigSchema } from '../compare/compareConfigSchema.ts';
+import { compareConfigSchema } from '../compare/compare-config-schema.ts';
 import { FACT_CATEGORIES } from '../compare/facts/extract-clinical-facts.ts';
 import { rolloutPlanSchema } from '../rollout/rollout-plan.ts';
 
@@ -113,7 +113,7 @@ export const routeSchema = z.strictObject({
   /** Per-request fallback to legacy when new fails before anything reached the client. */
   fallback: z.boolean().default(true),
   shadow: shadowSchema.default(shadowSchema.parse({})),
-  /** Comparison rules (see src/compare/compareConfigSchema.ts); compiled once per load. */
+  /** Comparison rules (see src/compare/compare-config-schema.ts); compiled once per load. */
   compare: compareConfigSchema.default({}),
   readiness: readinessSchema.default(readinessSchema.parse({})),
   /** The autopilot's plan for this route (see src/rollout/rollout-plan.ts); started from the API or CLI. */

@@ -1,7 +1,7 @@
 // Everything the request path reads per request, rebuilt as one immutable value on every route
 // reload and swapped in atomically: the compiled table, the upstream agents, the compare rules.
 import { dirname } from 'node:path';
-import { compileCompareRules, CompareConfigError, type CompareRules } from '../compare/compileCompareRules.ts';
+import { compileCompareRules, CompareConfigError, type CompareRules } from '../compare/compile-compare-rules.ts';
 import { ConfigError, type ConfigProblem } from '../config/config-error.ts';
 import type { RoutesConfig } from '../config/load-routes.ts';
 import { compileRouteTable } from '../routing/route-table.ts';

@@ -4,8 +4,8 @@
 //   shadow / canary-legacy → copy to new           (Ficus-Shadow: shadow, or dry-run for writes)
 //   new                    → sample copied to legacy (Ficus-Shadow: reverse; opt-in, safe only)
 //   noise (opt-in)         → legacy asked twice      (Ficus-Shadow: noise; safe only)
-import type { CompareQueue } from '../compare/createCompareQueue.ts';
-import type { CompareRules } from '../compare/compileCompareRules.ts';
+import type { CompareQueue } from '../compare/create-compare-queue.ts';
+import type { CompareRules } from '../compare/compile-compare-rules.ts';
 import type { ExchangeObservation, SkipReason } from '../compare/evidence.ts';
 import type { CompareJob } from '../compare/compare-job.ts';
 import type { CapturedResponse } from '../compare/types.ts';

@@ -2,7 +2,7 @@
 // and latency since the step began (so a rollback judges fresh evidence, not yesterday's), and the
 // route's readiness over the readiness window for the current new-service version.
 import type { Kysely } from 'kysely';
-import { assessReadiness } from '../compare/assessReadiness.ts';
+import { assessReadiness } from '../compare/assess-readiness.ts';
 import type { RouteEvidence } from '../compare/evidence.ts';
 import type { RouteConfig } from '../config/load-routes.ts';
 import { readRouteEvidence } from '../store/route-evidence.ts';

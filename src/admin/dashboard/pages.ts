@@ -2,7 +2,7 @@
 // No inline script or style (the CSP forbids them): behaviour lives in /assets/dashboard.js.
 import { html } from 'hono/html';
 import type { StoreHealthSnapshot } from '../../store/store-health.ts';
-import type { NoiseSuggestion } from '../../compare/suggestNoiseRules.ts';
+import type { NoiseSuggestion } from '../../compare/suggest-noise-rules.ts';
 import type { AuditEntry } from '../../store/audit-log.ts';
 import type { DifferenceRow } from '../../store/differences.ts';
 import type { RouteSeriesPoint } from '../../store/route-series.ts';

@@ -1,9 +1,9 @@
 // `compare: { facts }` through compareResponses and toDifferenceRecords: the facts of a generated
 // summary are compared, its wording is not, and only HMACs of fact values reach a record.
 import { describe, expect, it } from 'vitest';
-import { compareResponses } from '../compareResponses.ts';
-import { compileCompareRules } from '../compileCompareRules.ts';
-import { toDifferenceRecords } from '../toDifferenceRecords.ts';
+import { compareResponses } from '../compare-responses.ts';
+import { compileCompareRules } from '../compile-compare-rules.ts';
+import { toDifferenceRecords } from '../to-difference-records.ts';
 import type { CapturedResponse } from '../types.ts';
 import { medicationNames } from './compare-body-facts.ts';
 

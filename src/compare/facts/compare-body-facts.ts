@@ -7,7 +7,7 @@
 // The vocabulary of medications is the route's formulary plus the medications either response
 // names in structured fields (medicationCodeableConcept.text, coding display): a summary is
 // checked against the drugs the same answer talks about.
-import type { FactPointer } from '../compileCompareRules.ts';
+import type { FactPointer } from '../compile-compare-rules.ts';
 import { formatPointer, readAt } from '../pointer.ts';
 import type { Difference } from '../types.ts';
 import { compareClinicalFacts } from './compare-clinical-facts.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileCompareRules } from '../compileCompareRules.ts';
-import { diffJson } from '../diffJson.ts';
+import { compileCompareRules } from '../compile-compare-rules.ts';
+import { diffJson } from '../diff-json.ts';
 import { HL7_DEFAULT_IGNORES, parseHl7v2, templateHl7Pointer, unescapeHl7 } from './hl7v2-tree.ts';
 
 const adt = (opts: { time: string; control: string; family: string; glucose: string }) => [

@@ -3,7 +3,7 @@
 // capitalised (ClinicalDocument, Envelope) — the JSON templater would take those for names; repeated
 // siblings' indices are data (`*`). A segment not spelled like an XML name is data too.
 import { formatPointer, parsePointer, WILDCARD } from '../pointer.ts';
-import { isFieldSpelling } from '../templatePointer.ts';
+import { isFieldSpelling } from '../template-pointer.ts';
 
 /** An XML Name without its namespace prefix, an `@attribute`, or `#text`; at most 64 characters. */
 const XML_NAME = /^(?:@?[A-Za-z_][A-Za-z0-9_.-]{0,63}|#text)$/;

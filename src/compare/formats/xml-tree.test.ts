@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileCompareRules } from '../compileCompareRules.ts';
-import { diffJson } from '../diffJson.ts';
+import { compileCompareRules } from '../compile-compare-rules.ts';
+import { diffJson } from '../diff-json.ts';
 import { alignFhirXmlWithJson } from './fhir-xml-to-json.ts';
 import { alignXmlShapes, parseXml } from './xml-tree.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareResponses } from '../compareResponses.ts';
-import { compileCompareRules } from '../compileCompareRules.ts';
+import { compareResponses } from '../compare-responses.ts';
+import { compileCompareRules } from '../compile-compare-rules.ts';
 import type { CapturedResponse } from '../types.ts';
 
 const json = (body: unknown): CapturedResponse => ({ status: 200, headers: { 'content-type': 'application/fhir+json' }, body: Buffer.from(JSON.stringify(body)), truncated: false });

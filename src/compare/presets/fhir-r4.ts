@@ -8,7 +8,7 @@
 // The rule language's `*` matches one segment, so "identifier anywhere" is spelled out to the depths
 // FHIR resources use (resource, backbone element, nested backbone), under a resource and under a
 // Bundle entry's or a contained resource. Route rules are merged after the preset and win.
-import type { CompareConfig } from '../compareConfigSchema.ts';
+import type { CompareConfig } from '../compare-config-schema.ts';
 
 export type ComparePreset = NonNullable<CompareConfig['preset']>;
 

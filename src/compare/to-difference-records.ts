@@ -2,11 +2,11 @@
 // HMACs. The HMAC lets an operator see "the same wrong value every time" without anyone being able
 // to read (or, without the key, brute-force) the value; rotating the key is why keyId is recorded.
 import { createHmac } from 'node:crypto';
-import { canonicalJson } from './canonicalJson.ts';
+import { canonicalJson } from './canonical-json.ts';
 import { templateHl7Pointer } from './formats/hl7v2-tree.ts';
 import { templateXmlPointer } from './formats/template-xml-pointer.ts';
 import { parsePointer, WILDCARD } from './pointer.ts';
-import { isFieldSpelling, templatePointer } from './templatePointer.ts';
+import { isFieldSpelling, templatePointer } from './template-pointer.ts';
 import type { ComparisonFormat, Difference, DifferenceRecord, DifferenceSource } from './types.ts';
 
 export interface HmacKey {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assessReadiness, DEFAULT_READINESS_POLICY, wilsonUpperBound } from './assessReadiness.ts';
+import { assessReadiness, DEFAULT_READINESS_POLICY, wilsonUpperBound } from './assess-readiness.ts';
 import type { RouteEvidence } from './evidence.ts';
 
 const evidence = (overrides: Partial<RouteEvidence> = {}): RouteEvidence => ({

@@ -6,8 +6,8 @@
 // JSON text is then measured (depth, keys, elements) by checkJsonShape before JSON.parse.
 import { createHash } from 'node:crypto';
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
-import { checkJsonShape, type ShapeViolation } from './checkJsonShape.ts';
-import { DEFAULT_COMPARE_LIMITS, type CompareLimits } from './compareLimits.ts';
+import { checkJsonShape, type ShapeViolation } from './check-json-shape.ts';
+import { DEFAULT_COMPARE_LIMITS, type CompareLimits } from './compare-limits.ts';
 import { decodeCharset, decodeHl7v2, decodeXml } from './decode-tree-body.ts';
 import type { Hl7Tree } from './formats/hl7v2-tree.ts';
 import type { CapturedResponse } from './types.ts';

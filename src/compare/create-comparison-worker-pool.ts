@@ -7,9 +7,9 @@
 // Why not piscina: its per-task timeout is an AbortSignal the task must honour, and a synchronous
 // diff never looks; terminate-and-replace is the one thing needed, and it is this file.
 import { Worker } from 'node:worker_threads';
-import type { CompareLimits } from './compareLimits.ts';
+import type { CompareLimits } from './compare-limits.ts';
 import type { UncomparableReason } from './evidence.ts';
-import type { RuleSource, WorkerReply, WorkerRequest } from './comparisonWorkerMain.ts';
+import type { RuleSource, WorkerReply, WorkerRequest } from './comparison-worker-main.ts';
 import type { CapturedResponse, Comparison } from './types.ts';
 
 export interface WorkerJob {
@@ -72,7 +72,7 @@ interface Slot {
 
 /** Workers that die before saying ready this many times in a row mean they cannot start at all. */
 const MAX_FAILED_STARTS = 3;
-const WORKER_URL = new URL('./comparisonWorkerMain.ts', import.meta.url);
+const WORKER_URL = new URL('./comparison-worker-main.ts', import.meta.url);
 
 export function createComparisonWorkerPool(options: ComparisonWorkerPoolOptions): ComparisonWorkerPool {
   const size = Math.max(1, options.size);

@@ -2,7 +2,7 @@
 // carries the set of trie nodes its current location matches (several, when literal and `*` rules
 // overlap) so finding the rules for a location costs one map lookup per active node, not a scan of
 // every rule with pointer matching.
-import type { BodyDifferenceKind } from './compareConfigSchema.ts';
+import type { BodyDifferenceKind } from './compare-config-schema.ts';
 import { WILDCARD } from './pointer.ts';
 
 export type ArrayPolicy =

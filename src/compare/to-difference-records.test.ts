@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compareResponses } from './compareResponses.ts';
-import { compileCompareRules } from './compileCompareRules.ts';
-import { hmacValue, toDifferenceRecords } from './toDifferenceRecords.ts';
+import { compareResponses } from './compare-responses.ts';
+import { compileCompareRules } from './compile-compare-rules.ts';
+import { hmacValue, toDifferenceRecords } from './to-difference-records.ts';
 import type { CapturedResponse, Difference } from './types.ts';
 
 const CANARIES = ['MRN-99887766', 'Zebulon', 'Quigglesworth', '1931-02-29', '555-0199', '42 Wallaby Way'];

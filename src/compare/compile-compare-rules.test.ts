@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { compareResponses } from './compareResponses.ts';
-import { CompareConfigError, compileCompareRules } from './compileCompareRules.ts';
+import { compareResponses } from './compare-responses.ts';
+import { CompareConfigError, compileCompareRules } from './compile-compare-rules.ts';
 import type { CapturedResponse } from './types.ts';
 
 const json = (body: unknown): CapturedResponse => ({ status: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(body)), truncated: false });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createCompareQueue } from './createCompareQueue.ts';
+import { createCompareQueue } from './create-compare-queue.ts';
 import type { Comparison } from './types.ts';
 
 const MATCH: Comparison = { verdict: 'match', differences: [] };

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { compareLegacyPair, compareResponses } from './compareResponses.ts';
-import { compileCompareRules, type CompareRules } from './compileCompareRules.ts';
-import { countHiddenDifferences, suggestNoiseRules, type NoiseObservation } from './suggestNoiseRules.ts';
-import { toDifferenceRecords } from './toDifferenceRecords.ts';
+import { compareLegacyPair, compareResponses } from './compare-responses.ts';
+import { compileCompareRules, type CompareRules } from './compile-compare-rules.ts';
+import { countHiddenDifferences, suggestNoiseRules, type NoiseObservation } from './suggest-noise-rules.ts';
+import { toDifferenceRecords } from './to-difference-records.ts';
 import type { CapturedResponse } from './types.ts';
 
 const json = (body: unknown): CapturedResponse => ({ status: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(body)), truncated: false });

@@ -2,7 +2,7 @@
 // before JSON.parse: parsing a million keys allocates gigabytes, counting them allocates nothing.
 // The text is trusted to be JSON only as far as this needs (strings and brackets); anything that is
 // not valid JSON still fails JSON.parse afterwards.
-import type { CompareLimits } from './compareLimits.ts';
+import type { CompareLimits } from './compare-limits.ts';
 
 export type ShapeViolation = 'too-deep' | 'too-many-keys' | 'too-many-elements';
 

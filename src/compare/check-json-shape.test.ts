@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkJsonShape } from './checkJsonShape.ts';
+import { checkJsonShape } from './check-json-shape.ts';
 
 const roomy = { depth: 100, keys: 1_000, elements: 1_000 };
 const check = (value: unknown, limits: Partial<typeof roomy> = {}) => checkJsonShape(Buffer.from(JSON.stringify(value)), { ...roomy, ...limits });

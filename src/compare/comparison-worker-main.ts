@@ -2,9 +2,9 @@
 // its route's raw `compare:` block (compiled rules hold functions and cannot cross a thread
 // boundary), compiled here once per distinct block and kept; a route reload brings a new key.
 import { parentPort } from 'node:worker_threads';
-import { compareResponses } from './compareResponses.ts';
-import type { CompareLimits } from './compareLimits.ts';
-import { compileCompareRules, type CompareRules } from './compileCompareRules.ts';
+import { compareResponses } from './compare-responses.ts';
+import type { CompareLimits } from './compare-limits.ts';
+import { compileCompareRules, type CompareRules } from './compile-compare-rules.ts';
 import type { CapturedResponse, Comparison } from './types.ts';
 
 /** A route's compare rules as data: `key` changes whenever `config` or `baseDir` does. */

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { brotliCompressSync, constants, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
-import { DEFAULT_COMPARE_LIMITS } from './compareLimits.ts';
+import { DEFAULT_COMPARE_LIMITS } from './compare-limits.ts';
 import { describe, expect, it } from 'vitest';
-import { compareResponses } from './compareResponses.ts';
-import { compileCompareRules } from './compileCompareRules.ts';
-import { decodeBody } from './decodeBody.ts';
+import { compareResponses } from './compare-responses.ts';
+import { compileCompareRules } from './compile-compare-rules.ts';
+import { decodeBody } from './decode-body.ts';
 import type { CapturedResponse } from './types.ts';
 
 const bundle = JSON.stringify({ resourceType: 'Bundle', entry: [{ resource: { resourceType: 'Observation', valueQuantity: { value: 7.2 } } }] });

@@ -7,16 +7,16 @@
 // so its paths no longer name an index of either document; it reports string → null as a CHANGE
 // (we need 'type'); and tolerances would need a second pass re-reading both trees at each path.
 import equal from 'fast-deep-equal';
-import { canonicalJson } from './canonicalJson.ts';
-import type { BodyDifferenceKind } from './compareConfigSchema.ts';
-import { jsonTypeOf } from './jsonTypeOf.ts';
-import { isFullyIgnored, normalizeJson } from './normalizeJson.ts';
+import { canonicalJson } from './canonical-json.ts';
+import type { BodyDifferenceKind } from './compare-config-schema.ts';
+import { jsonTypeOf } from './json-type-of.ts';
+import { isFullyIgnored, normalizeJson } from './normalize-json.ts';
 import { alignInOrder, byPosition } from './align-in-order.ts';
 import { elementForm, matchByKey, matchUnordered, type ArrayMatch, type MatchSides } from './match-array-elements.ts';
 import type { FieldVocabulary } from './field-vocabulary.ts';
 import { formatPointer } from './pointer.ts';
-import { descend, resolveRules, type ArrayPolicy, type LocationRules, type RuleNode } from './ruleTrie.ts';
-import { templatePointer } from './templatePointer.ts';
+import { descend, resolveRules, type ArrayPolicy, type LocationRules, type RuleNode } from './rule-trie.ts';
+import { templatePointer } from './template-pointer.ts';
 import type { Difference } from './types.ts';
 import { numericValue, WrittenNumber, writtenForm } from './written-number.ts';
 

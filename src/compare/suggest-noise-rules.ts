@@ -8,7 +8,7 @@
 // - A field gets an ignore restricted to the kinds seen, so a noisy timestamp that later turns
 //   null (kind 'type') is still reported. Added and removed count as one kind: the two legacy
 //   answers are interchangeable, so a field seen appearing is a field that disappears too.
-import type { BodyDifferenceKind } from './compareConfigSchema.ts';
+import type { BodyDifferenceKind } from './compare-config-schema.ts';
 import type { DifferenceKind } from './types.ts';
 
 export interface NoiseObservation {

@@ -4,7 +4,7 @@
 // before it is parsed (decodeBody, checkJsonShape); the time budget is enforced from outside, by
 // the worker pool that terminates an overrunning worker; differences past the cap are folded into
 // one `truncated` marker. Defaults fit the default 1 MB body cap with room; routes may raise them.
-import type { CompareConfig } from './compareConfigSchema.ts';
+import type { CompareConfig } from './compare-config-schema.ts';
 
 export interface CompareLimits {
   /** Bytes of one body after Content-Encoding is undone (decompression stops at this many). */

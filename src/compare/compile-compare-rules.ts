@@ -4,12 +4,12 @@ import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import type { z } from 'zod';
-import { BODY_DIFFERENCE_KINDS, compareConfigSchema, type CompareConfig } from './compareConfigSchema.ts';
+import { BODY_DIFFERENCE_KINDS, compareConfigSchema, type CompareConfig } from './compare-config-schema.ts';
 import { HL7_DEFAULT_IGNORES } from './formats/hl7v2-tree.ts';
 import { createFieldVocabulary, type FieldVocabulary } from './field-vocabulary.ts';
 import { parsePointer, parseRelativePointer, WILDCARD } from './pointer.ts';
 import { withPreset } from './presets/fhir-r4.ts';
-import { addRule, createRuleNode, type RuleNode } from './ruleTrie.ts';
+import { addRule, createRuleNode, type RuleNode } from './rule-trie.ts';
 import type { Difference } from './types.ts';
 
 /**

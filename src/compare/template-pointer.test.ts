@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { templatePointer } from './templatePointer.ts';
+import { templatePointer } from './template-pointer.ts';
 
 describe('templatePointer', () => {
   it.each([

@@ -2,8 +2,8 @@
 // Run: npx vitest bench --run src/compare
 import { gzipSync } from 'node:zlib';
 import { test } from 'vitest';
-import { compareResponses } from './compareResponses.ts';
-import { compileCompareRules } from './compileCompareRules.ts';
+import { compareResponses } from './compare-responses.ts';
+import { compileCompareRules } from './compile-compare-rules.ts';
 import type { CapturedResponse } from './types.ts';
 
 type Entry = { resource: { id: string; status: string; meta: { lastUpdated: string } } };

@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_COMPARE_LIMITS } from './compareLimits.ts';
-import { compareResponses } from './compareResponses.ts';
-import { compileCompareRules } from './compileCompareRules.ts';
-import { createComparisonWorkerPool, type PoolEvent, type WorkerJob } from './createComparisonWorkerPool.ts';
+import { DEFAULT_COMPARE_LIMITS } from './compare-limits.ts';
+import { compareResponses } from './compare-responses.ts';
+import { compileCompareRules } from './compile-compare-rules.ts';
+import { createComparisonWorkerPool, type PoolEvent, type WorkerJob } from './create-comparison-worker-pool.ts';
 import type { CapturedResponse } from './types.ts';
 
 const json = (body: unknown): CapturedResponse => ({ status: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(body)), truncated: false });

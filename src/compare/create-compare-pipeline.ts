@@ -10,16 +10,16 @@
 // each comparison's time from outside. A compressed body is never decoded on the event loop: 30 KB
 // of gzip can hold 31 MB of JSON.
 import type { CompareJob } from './compare-job.ts';
-import type { CompareRules } from './compileCompareRules.ts';
-import { resolveCompareLimits } from './compareLimits.ts';
-import { compareResponses } from './compareResponses.ts';
-import type { RuleSource } from './comparisonWorkerMain.ts';
-import { createCompareQueue, type CompareQueue, type CompareQueueStats } from './createCompareQueue.ts';
-import type { ComparisonWorkerPool } from './createComparisonWorkerPool.ts';
+import type { CompareRules } from './compile-compare-rules.ts';
+import { resolveCompareLimits } from './compare-limits.ts';
+import { compareResponses } from './compare-responses.ts';
+import type { RuleSource } from './comparison-worker-main.ts';
+import { createCompareQueue, type CompareQueue, type CompareQueueStats } from './create-compare-queue.ts';
+import type { ComparisonWorkerPool } from './create-comparison-worker-pool.ts';
 import { signaturesOf } from './difference-signature.ts';
 import type { ExchangeObservation, StatusClass } from './evidence.ts';
 import { serviceVersionOf } from './service-version.ts';
-import { toDifferenceRecords, type HmacKey } from './toDifferenceRecords.ts';
+import { toDifferenceRecords, type HmacKey } from './to-difference-records.ts';
 import type { CapturedResponse, Comparison, DifferenceRecord } from './types.ts';
 
 export interface ComparePipelineDeps {

@@ -15,15 +15,15 @@
 // differences at '/headers/<lowercased name>' (kind 'header'); the kind keeps them apart from body
 // pointers of the same spelling.
 import equal from 'fast-deep-equal';
-import type { CompareRules } from './compileCompareRules.ts';
-import { DEFAULT_COMPARE_LIMITS, type CompareLimits } from './compareLimits.ts';
-import { decodeBody, type DecodedBody } from './decodeBody.ts';
+import type { CompareRules } from './compile-compare-rules.ts';
+import { DEFAULT_COMPARE_LIMITS, type CompareLimits } from './compare-limits.ts';
+import { decodeBody, type DecodedBody } from './decode-body.ts';
 import { compareBodyFacts } from './facts/compare-body-facts.ts';
 import { alignFhirXmlWithJson, fhirXmlToJson } from './formats/fhir-xml-to-json.ts';
 import { alignXmlShapes } from './formats/xml-tree.ts';
 import type { UncomparableReason } from './evidence.ts';
-import { diffJson } from './diffJson.ts';
-import { jsonTypeOf } from './jsonTypeOf.ts';
+import { diffJson } from './diff-json.ts';
+import { jsonTypeOf } from './json-type-of.ts';
 import { escapeSegment } from './pointer.ts';
 import type { CapturedResponse, Comparison, ComparisonFormat, Difference, JsonType } from './types.ts';
 

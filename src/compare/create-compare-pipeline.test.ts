@@ -3,8 +3,8 @@ import { enqueueComparison, type CompareJob } from '../dispatch/mirror.ts';
 import { statusClassOf } from '../dispatch/handle-request.ts';
 import { addObservation, type RollupBuffer } from '../store/stats-rollup.ts';
 import { createProxyMetrics } from '../telemetry/proxy-metrics.ts';
-import { compileCompareRules } from './compileCompareRules.ts';
-import { createComparePipeline } from './createComparePipeline.ts';
+import { compileCompareRules } from './compile-compare-rules.ts';
+import { createComparePipeline } from './create-compare-pipeline.ts';
 import type { ExchangeObservation } from './evidence.ts';
 import type { CapturedResponse } from './types.ts';
 

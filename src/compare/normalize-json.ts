@@ -4,11 +4,11 @@
 // unordered and keyed arrays. (It was also the equality gate once; the rule-aware walk in diffJson
 // measured 3x cheaper for that, since it allocates nothing on equal subtrees.) Tolerances and
 // kind-restricted ignores have no normal form; diffJson applies them.
-import { BODY_DIFFERENCE_KINDS } from './compareConfigSchema.ts';
-import { canonicalJson } from './canonicalJson.ts';
-import { jsonTypeOf } from './jsonTypeOf.ts';
+import { BODY_DIFFERENCE_KINDS } from './compare-config-schema.ts';
+import { canonicalJson } from './canonical-json.ts';
+import { jsonTypeOf } from './json-type-of.ts';
 import { readAt } from './pointer.ts';
-import { descend, NO_STATES, resolveRules, type RuleNode } from './ruleTrie.ts';
+import { descend, NO_STATES, resolveRules, type RuleNode } from './rule-trie.ts';
 
 // Tokens start with U+0000, which real JSON text values practically never hold: they only need to
 // never equal real data by accident.

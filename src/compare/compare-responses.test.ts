@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_COMPARE_LIMITS } from './compareLimits.ts';
-import { compareResponses } from './compareResponses.ts';
-import { compileCompareRules, type CompareRules } from './compileCompareRules.ts';
+import { DEFAULT_COMPARE_LIMITS } from './compare-limits.ts';
+import { compareResponses } from './compare-responses.ts';
+import { compileCompareRules, type CompareRules } from './compile-compare-rules.ts';
 import type { CapturedResponse } from './types.ts';
 
 const json = (body: unknown, headers: Record<string, string> = {}): CapturedResponse => ({
