@@ -4,7 +4,7 @@
 // closes the connection, and counts the refusal on /metrics.
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/ficus-harness.ts';
+import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
 
 let h: Harness;
 beforeAll(async () => {

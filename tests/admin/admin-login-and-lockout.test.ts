@@ -3,7 +3,7 @@
 // session cookie on Path=/ that the browser also sends to the proxy on the same host.
 import http from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/ficus-harness.ts';
+import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
 
 let h: Harness;
 beforeEach(async () => {

@@ -10,7 +10,7 @@ import { describeFlag } from '../../src/decision/flag-shape.ts';
 import { appendAudit, listAudit } from '../../src/store/audit-log.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { verifyAuditChain } from '../../src/store/verify-audit-chain.ts';
-import { flagsFileText } from '../support/ficus-harness.ts';
+import { flagsFileText } from '../support/ficus/config-files.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'ficus-writer-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -2,7 +2,8 @@
 // are rewritten over and over (by hand and through the write API). Not one request may fail.
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_ROUTES, flagsFileText, startHarness, type Harness } from '../support/ficus-harness.ts';
+import { DEFAULT_ROUTES, flagsFileText } from '../support/ficus/config-files.ts';
+import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 

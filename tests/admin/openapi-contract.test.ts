@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../../src/admin/auth.ts';
-import { checkOpenApi } from '../support/check-openapi.ts';
-import { startHarness, type Harness } from '../support/ficus-harness.ts';
+import { checkOpenApi } from '../support/admin/check-openapi.ts';
+import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
 
 const OPERATOR = 'test-token';
 const VIEWER = 'viewer-secret';

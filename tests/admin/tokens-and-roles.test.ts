@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../../src/admin/auth.ts';
 import { parseTokensFile } from '../../src/admin/tokens-file.ts';
 import { listAudit } from '../../src/store/audit-log.ts';
-import { startHarness, type Harness } from '../support/ficus-harness.ts';
+import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ficus-tokens-'));
 const tokensFile = join(dir, 'tokens.yaml');

@@ -6,7 +6,11 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeServer, DEFAULT_ROUTES, listenLoopback, REPO_ROOT, startEchoUpstream, startFicusProcess, stopFicusProcess, writeConfigDirs, type FicusProcess, type TestUpstream } from '../support/ficus-harness.ts';
+import { DEFAULT_ROUTES, writeConfigDirs } from '../support/ficus/config-files.ts';
+import { startFicusProcess, stopFicusProcess, type FicusProcess } from '../support/ficus/ficus-process.ts';
+import { REPO_ROOT } from '../support/repo-root.ts';
+import { startEchoUpstream, type TestUpstream } from '../support/upstreams/http-upstream.ts';
+import { closeServer, listenLoopback } from '../support/upstreams/loopback.ts';
 
 const run = promisify(execFile);
 let ficus: FicusProcess;

@@ -9,7 +9,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/config-error.ts';
 import { loadRoutes } from '../../src/config/load-routes.ts';
 import { startFicus, type Ficus } from '../../src/ficus.ts';
-import { createLogSink, DEFAULT_ROUTES, flagsFileText, startEchoUpstream, startHarness, testSettings, type Harness, type TestUpstream } from '../support/ficus-harness.ts';
+import { DEFAULT_ROUTES, flagsFileText, testSettings } from '../support/ficus/config-files.ts';
+import { createLogSink } from '../support/ficus/log-sink.ts';
+import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { startEchoUpstream, type TestUpstream } from '../support/upstreams/http-upstream.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/config-error.ts';
 import { loadRoutes } from '../../src/config/load-routes.ts';
-import { DEFAULT_ROUTES, spawnFicus, startHarness, writeConfigDirs, type Harness } from '../support/ficus-harness.ts';
+import { DEFAULT_ROUTES, writeConfigDirs } from '../support/ficus/config-files.ts';
+import { spawnFicus } from '../support/ficus/ficus-process.ts';
+import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
 
 const UPSTREAMS = 'upstreams:\n  legacy:\n    url: http://127.0.0.1:9\n  next:\n    url: http://127.0.0.1:9\n';
 const route = (extra: string, path = '/items/:id') => `routes:\n  - id: items\n    match: { path: ${path} }\n    new: next\n    flag: ficus.items\n${extra}`;

@@ -2,9 +2,9 @@
 // /metrics but logged at most once per kind per interval, and the keep-alive timeout is a setting.
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/ficus-harness.ts';
-import { metricValue } from '../support/metrics.ts';
-import { headerValues, send } from '../support/raw-http.ts';
+import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { metricValue } from '../support/metrics/metric-value.ts';
+import { headerValues, send } from '../support/http/raw-http.ts';
 
 describe('edge limits', () => {
   let h: Harness | undefined;

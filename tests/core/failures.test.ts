@@ -4,9 +4,13 @@ import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { closeServer, listenLoopback, startFicusProcess, startHarness, stopFicusProcess, waitFor, writeConfigDirs, type FicusProcess, type Harness } from '../support/ficus-harness.ts';
-import { startFidelityUpstream, type FidelityUpstream } from '../support/fidelity-upstream.ts';
-import { send } from '../support/raw-http.ts';
+import { writeConfigDirs } from '../support/ficus/config-files.ts';
+import { startFicusProcess, stopFicusProcess, type FicusProcess } from '../support/ficus/ficus-process.ts';
+import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { closeServer, listenLoopback } from '../support/upstreams/loopback.ts';
+import { waitFor } from '../support/wait-for.ts';
+import { startFidelityUpstream, type FidelityUpstream } from '../support/upstreams/fidelity-upstream.ts';
+import { send } from '../support/http/raw-http.ts';
 
 describe('failures: in-process', () => {
   let h: Harness | undefined;

@@ -7,9 +7,9 @@ import { Readable } from 'node:stream';
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLegacyDemo, type LegacyDemoHandle } from '../../src/demo/legacy/server.ts';
-import { startHarness, type Harness } from '../support/ficus-harness.ts';
-import { LATIN1_HL7, startFidelityUpstream, type FidelityUpstream } from '../support/fidelity-upstream.ts';
-import { headerValues, send, sha256, withoutHeaders, type RawResponse } from '../support/raw-http.ts';
+import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { LATIN1_HL7, startFidelityUpstream, type FidelityUpstream } from '../support/upstreams/fidelity-upstream.ts';
+import { headerValues, send, sha256, withoutHeaders, type RawResponse } from '../support/http/raw-http.ts';
 
 const REQUEST_SIDE_PROXY_HEADERS = ['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'connection', 'keep-alive', 'te', 'transfer-encoding', 'upgrade', 'proxy-connection', 'trailer', 'traceparent'];
 const RESPONSE_SIDE_PROXY_HEADERS = ['server-timing', 'connection', 'keep-alive'];

@@ -2,7 +2,9 @@
 // upstream carries that upstream's Host rule, not the served side's.
 // Regression: the served side's Host was baked into the header list the copy and the replay reused.
 import { afterEach, describe, expect, it } from 'vitest';
-import { startEchoUpstream, startHarness, startUpstream, waitFor, type Harness, type TestUpstream } from '../support/ficus-harness.ts';
+import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { startEchoUpstream, startUpstream, type TestUpstream } from '../support/upstreams/http-upstream.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const hostOf = (rawHeaders: readonly string[]) => rawHeaders[rawHeaders.findIndex((h, i) => i % 2 === 0 && h.toLowerCase() === 'host') + 1];
 

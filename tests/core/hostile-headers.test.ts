@@ -3,9 +3,10 @@
 // absolute-form targets. Each is sent byte for byte and judged by what the upstream received, read
 // the way CGI/WSGI/Rack/PHP read it (`-` and `_` collapse into one HTTP_* variable).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEchoUpstream, startHarness, type Harness, type TestUpstream } from '../support/ficus-harness.ts';
-import { metricValue } from '../support/metrics.ts';
-import { rawExchange, send } from '../support/raw-http.ts';
+import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { startEchoUpstream, type TestUpstream } from '../support/upstreams/http-upstream.ts';
+import { metricValue } from '../support/metrics/metric-value.ts';
+import { rawExchange, send } from '../support/http/raw-http.ts';
 
 /** The request's headers as a WSGI app sees them: HTTP_FICUS_SHADOW → every value sent under any spelling. */
 function wsgiEnviron(raw: readonly string[]): Map<string, string[]> {

@@ -3,9 +3,10 @@
 // A real nginx stands in for that ingress here. Every crafted target must reach legacy byte for
 // byte, never the new service (neither served nor shadowed), and be counted by route and reason.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, waitFor, type Harness } from '../support/ficus-harness.ts';
-import { NGINX_BINARY, startNginxUpstream, type NginxUpstream } from '../support/nginx-upstream.ts';
-import { send } from '../support/raw-http.ts';
+import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { waitFor } from '../support/wait-for.ts';
+import { NGINX_BINARY, startNginxUpstream, type NginxUpstream } from '../support/upstreams/nginx-upstream.ts';
+import { send } from '../support/http/raw-http.ts';
 
 const ROUTES = `routes:
   - id: patient-read

@@ -9,7 +9,8 @@ import { decide } from '../../src/decision/decide.ts';
 import { createFileFlagSource, type FileFlagSource } from '../../src/decision/file-flag-source.ts';
 import { compileRouteTable, type CompiledRoute } from '../../src/routing/route-table.ts';
 import { createStickyHasher } from '../../src/routing/sticky-key.ts';
-import { DEFAULT_ROUTES, flagsFileText, startHarness, upstreamsYaml, type FlagSpec, type Harness } from '../support/ficus-harness.ts';
+import { DEFAULT_ROUTES, flagsFileText, upstreamsYaml, type FlagSpec } from '../support/ficus/config-files.ts';
+import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
 
 const KEYS = Array.from({ length: 10_000 }, (_, i) => `pat-${String(i).padStart(5, '0')}`);
 const hash = createStickyHasher('routing-test-salt');

@@ -2,9 +2,10 @@
 // upstream — a raw `net` server counting every byte it receives — sees nothing at all.
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeServer, listenLoopback, startHarness, type Harness } from '../support/ficus-harness.ts';
-import { metricValue } from '../support/metrics.ts';
-import { rawExchange } from '../support/raw-http.ts';
+import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { closeServer, listenLoopback } from '../support/upstreams/loopback.ts';
+import { metricValue } from '../support/metrics/metric-value.ts';
+import { rawExchange } from '../support/http/raw-http.ts';
 
 describe('request smuggling', () => {
   let upstream: net.Server;

@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, startHarness, startUpstream, type Harness, type TestUpstream } from '../support/ficus-harness.ts';
+import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { REPO_ROOT } from '../support/repo-root.ts';
+import { startUpstream, type TestUpstream } from '../support/upstreams/http-upstream.ts';
 
 const ARTIFACTS = join(REPO_ROOT, 'tests/artifacts');
 const WIDTHS = [1400, 760] as const;

@@ -8,7 +8,9 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeFlag } from '../../src/decision/flag-shape.ts';
 import { recordDifferences } from '../../src/store/differences.ts';
-import { REPO_ROOT, startEchoUpstream, startHarness, type Harness, type TestUpstream } from '../support/ficus-harness.ts';
+import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { REPO_ROOT } from '../support/repo-root.ts';
+import { startEchoUpstream, type TestUpstream } from '../support/upstreams/http-upstream.ts';
 
 const ARTIFACTS = join(REPO_ROOT, 'tests/artifacts');
 let h: Harness;

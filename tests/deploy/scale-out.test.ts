@@ -8,8 +8,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLegacyDemo } from '../../src/demo/legacy/server.ts';
 import { startNewServiceDemo } from '../../src/demo/new-service/server.ts';
-import { patientReadRoute } from '../support/demo-routes.ts';
-import { flagsFileText, startFicusProcess, stopFicusProcess, writeConfigDirs, type FicusProcess } from '../support/ficus-harness.ts';
+import { patientReadRoute } from '../support/ficus/demo-routes.ts';
+import { flagsFileText, writeConfigDirs } from '../support/ficus/config-files.ts';
+import { startFicusProcess, stopFicusProcess, type FicusProcess } from '../support/ficus/ficus-process.ts';
 
 const ROUTES = `routes:
 ${patientReadRoute()}`;

@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { REPO_ROOT, startHarness, type Harness } from '../support/ficus-harness.ts';
+import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { REPO_ROOT } from '../support/repo-root.ts';
 
 const deploy = (path: string) => readFileSync(join(REPO_ROOT, 'deploy', path), 'utf8');
 

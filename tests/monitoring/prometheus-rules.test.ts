@@ -7,7 +7,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, startHarness, type Harness } from '../support/ficus-harness.ts';
+import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { REPO_ROOT } from '../support/repo-root.ts';
 
 const RULES = join(REPO_ROOT, 'deploy/prometheus/ficus-rules.yml');
 const RULE_TESTS = join(REPO_ROOT, 'deploy/prometheus/ficus-rules.test.yml');

@@ -1,6 +1,6 @@
 // Every audited autopilot decision is one trace event (a span of its own), with route-level facts only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEchoUpstream, type TestUpstream } from '../support/ficus-harness.ts';
+import { startEchoUpstream, type TestUpstream } from '../support/upstreams/http-upstream.ts';
 import { startTracedFicus, type TracedFicus } from '../telemetry/traced-ficus.ts';
 
 const ROUTES = `routes:

@@ -2,7 +2,7 @@
 // canary 75% on real traffic through real upstreams, every decision in the audit log with its gate
 // values; and the migration map shows the unmigrated traffic without the PHI in its paths.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/ficus-harness.ts';
+import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
 
 /** Polls an async probe until it gives a value (the harness's waitFor takes synchronous probes). */
 async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {

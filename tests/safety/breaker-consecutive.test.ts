@@ -4,8 +4,8 @@
 // a row; the windowed rate alone needed minRequests (20 here, ~15 s of traffic in production).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNewServiceDemo, type NewServiceDemoHandle } from '../../src/demo/new-service/server.ts';
-import { startEchoUpstream, type TestUpstream } from '../support/ficus-harness.ts';
-import { metricValue } from '../support/metrics.ts';
+import { startEchoUpstream, type TestUpstream } from '../support/upstreams/http-upstream.ts';
+import { metricValue } from '../support/metrics/metric-value.ts';
 import { startSafetyFicus, type SafetyFicus } from './safety-ficus.ts';
 
 const ROUTES = `routes:

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNewServiceDemo, type NewServiceDemoHandle } from '../../src/demo/new-service/server.ts';
 import { listAudit } from '../../src/store/audit-log.ts';
-import { startEchoUpstream, type TestUpstream } from '../support/ficus-harness.ts';
+import { startEchoUpstream, type TestUpstream } from '../support/upstreams/http-upstream.ts';
 import { lastRequestLog, startSafetyFicus, type SafetyFicus } from './safety-ficus.ts';
 
 const ROUTES = `routes:

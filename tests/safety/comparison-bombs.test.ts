@@ -7,7 +7,7 @@
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteSummary } from '../../src/admin/route-report.ts';
-import { startUpstream, type TestUpstream } from '../support/ficus-harness.ts';
+import { startUpstream, type TestUpstream } from '../support/upstreams/http-upstream.ts';
 import { startSafetyFicus, type SafetyFicus } from './safety-ficus.ts';
 
 const ROUTES = `routes:

@@ -2,7 +2,7 @@
 // anything reached the client; a write is replayed only when the new service provably never got it.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startNewServiceDemo, type NewServiceDemoHandle } from '../../src/demo/new-service/server.ts';
-import { startEchoUpstream, type TestUpstream } from '../support/ficus-harness.ts';
+import { startEchoUpstream, startUpstream, type TestUpstream } from '../support/upstreams/http-upstream.ts';
 import { closedPortUrl, lastRequestLog, startSafetyFicus, type SafetyFicus } from './safety-ficus.ts';
 
 const ROUTES = `routes:
@@ -109,7 +109,6 @@ describe('regression: ERR_HTTP_HEADERS_SENT when the body tee started before the
   it('forwards a POST with a body in mode new (teed for a possible replay) with its bytes intact', async () => {
     const legacy = await startEchoUpstream('legacy');
     const bodies: string[] = [];
-    const { startUpstream } = await import('../support/ficus-harness.ts');
     const next = await startUpstream((req, res) => {
       let body = '';
       req.setEncoding('utf8').on('data', (c: string) => (body += c));

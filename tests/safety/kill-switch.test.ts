@@ -2,7 +2,8 @@
 // `ficus.kill-switch` flag within one flag refresh.
 import { afterEach, describe, expect, it } from 'vitest';
 import { readSettings } from '../../src/config/env.ts';
-import { flagsFileText, startHarness, type Harness } from '../support/ficus-harness.ts';
+import { flagsFileText } from '../support/ficus/config-files.ts';
+import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
 
 const ALL_NEW = { 'ficus.items': { mode: 'new' as const }, 'ficus.search': { mode: 'new' as const }, 'ficus.open': { mode: 'new' as const } };
 const PATHS = ['/items/1', '/search?patient=p1', '/open/anything'];

@@ -8,10 +8,11 @@ import type { AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { closeServer, waitFor } from '../support/ficus-harness.ts';
-import { send } from '../support/raw-http.ts';
+import { closeServer } from '../support/upstreams/loopback.ts';
+import { waitFor } from '../support/wait-for.ts';
+import { send } from '../support/http/raw-http.ts';
 import { startSafetyFicus, type SafetyFicus } from './safety-ficus.ts';
-import { createTestPki, type TestPki } from './test-certs.ts';
+import { createTestPki, type TestPki } from '../support/certs/test-pki.ts';
 
 interface HeldUpstream {
   readonly url: string;

@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import type { Settings } from '../../src/config/settings.ts';
 import { startFicus, type Ficus } from '../../src/ficus.ts';
 import type { RouteSummary } from '../../src/admin/route-report.ts';
-import { createLogSink, flagsFileText, testSettings, waitFor, type FlagSpec, type LogEntry } from '../support/ficus-harness.ts';
+import { flagsFileText, testSettings, type FlagSpec } from '../support/ficus/config-files.ts';
+import { createLogSink, type LogEntry } from '../support/ficus/log-sink.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 export interface SafetyFicusOptions {
   readonly upstreams: string;

@@ -11,9 +11,10 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createUpstreamPool } from '../../src/dispatch/upstream-pool.ts';
 import { sendShadowCopy } from '../../src/dispatch/shadow-call.ts';
-import { closeServer, waitFor } from '../support/ficus-harness.ts';
+import { closeServer } from '../support/upstreams/loopback.ts';
+import { waitFor } from '../support/wait-for.ts';
 import { startSafetyFicus, type SafetyFicus } from './safety-ficus.ts';
-import { createTestPki, type TestPki } from './test-certs.ts';
+import { createTestPki, type TestPki } from '../support/certs/test-pki.ts';
 
 const BODY = JSON.stringify({ resourceType: 'Observation', status: 'final' });
 

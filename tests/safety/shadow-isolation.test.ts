@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNewServiceDemo, type NewServiceDemoHandle } from '../../src/demo/new-service/server.ts';
 import { listAudit } from '../../src/store/audit-log.ts';
-import { startEchoUpstream, waitFor, type TestUpstream } from '../support/ficus-harness.ts';
+import { startEchoUpstream, type TestUpstream } from '../support/upstreams/http-upstream.ts';
+import { waitFor } from '../support/wait-for.ts';
 import { startSafetyFicus, type SafetyFicus } from './safety-ficus.ts';
 
 const route = (id: string, path: string, extra = '') => `  - id: ${id}

@@ -6,9 +6,10 @@ import http from 'node:http';
 import net from 'node:net';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startUpstream, waitFor, type TestUpstream } from '../support/ficus-harness.ts';
-import { metricValue } from '../support/metrics.ts';
-import { send } from '../support/raw-http.ts';
+import { startUpstream, type TestUpstream } from '../support/upstreams/http-upstream.ts';
+import { waitFor } from '../support/wait-for.ts';
+import { metricValue } from '../support/metrics/metric-value.ts';
+import { send } from '../support/http/raw-http.ts';
 import { startSafetyFicus, type SafetyFicus } from './safety-ficus.ts';
 
 const ROUTES = 'routes: []\n';

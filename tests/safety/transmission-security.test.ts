@@ -6,9 +6,12 @@ import type { TLSSocket } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { closeServer, startEchoUpstream, startHarness, waitFor, type Harness, type TestUpstream } from '../support/ficus-harness.ts';
+import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { startEchoUpstream, type TestUpstream } from '../support/upstreams/http-upstream.ts';
+import { closeServer } from '../support/upstreams/loopback.ts';
+import { waitFor } from '../support/wait-for.ts';
 import { startSafetyFicus, type SafetyFicus } from './safety-ficus.ts';
-import { createTestPki, type TestPki } from './test-certs.ts';
+import { createTestPki, type TestPki } from '../support/certs/test-pki.ts';
 
 let pki: TestPki;
 beforeAll(() => {

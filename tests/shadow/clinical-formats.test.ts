@@ -6,8 +6,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, startUpstream, type Harness, type TestUpstream } from '../support/ficus-harness.ts';
-import { waitForCompared } from '../support/wait-for-compared.ts';
+import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { startUpstream, type TestUpstream } from '../support/upstreams/http-upstream.ts';
+import { waitForCompared } from '../support/ficus/wait-for-compared.ts';
 
 const CANARIES = ['MRN-CANARY-7731', 'Quigglesworth', 'Zebulon', '19310228', 'Canaryfield'];
 const MEDICATIONS = 'insulin glargine\nmetformin\n';

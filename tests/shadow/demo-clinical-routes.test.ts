@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLegacyDemo } from '../../src/demo/legacy/server.ts';
 import { startNewServiceDemo } from '../../src/demo/new-service/server.ts';
-import { REPO_ROOT, startHarness, type Harness } from '../support/ficus-harness.ts';
-import { waitForCompared } from '../support/wait-for-compared.ts';
+import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { REPO_ROOT } from '../support/repo-root.ts';
+import { waitForCompared } from '../support/ficus/wait-for-compared.ts';
 
 /** The two routes' entries from the shipped routes file, the formulary made absolute. */
 function shippedRoutes(): string {

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLegacyDemo } from '../../src/demo/legacy/server.ts';
 import { startNewServiceDemo } from '../../src/demo/new-service/server.ts';
-import { patientReadRoute } from '../support/demo-routes.ts';
-import { startHarness, type Harness } from '../support/ficus-harness.ts';
-import { waitForCompared } from '../support/wait-for-compared.ts';
+import { patientReadRoute } from '../support/ficus/demo-routes.ts';
+import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { waitForCompared } from '../support/ficus/wait-for-compared.ts';
 
 const ROUTES = `routes:
 ${patientReadRoute()}  - id: observation-search

@@ -4,7 +4,7 @@
 // sampling is the operator's choice (compare.sample), never a side effect of a default.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteSummary } from '../../src/admin/route-report.ts';
-import { startHarness, type Harness } from '../support/ficus-harness.ts';
+import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
 
 const CONCURRENT = 100;
 const ROUNDS = 5;

@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLegacyDemo } from '../../src/demo/legacy/server.ts';
 import { DEMO_NEW_SERVICE_VERSION, startNewServiceDemo } from '../../src/demo/new-service/server.ts';
-import { patientReadRoute } from '../support/demo-routes.ts';
-import { startHarness, type Harness } from '../support/ficus-harness.ts';
+import { patientReadRoute } from '../support/ficus/demo-routes.ts';
+import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
 
 // Volume small enough for a test: 0 unexpected mismatches in 40 comparisons bounds the rate below 10%.
 // The latency budget is out of the way: this test is about acceptance, and tests never judge wall-clock time.

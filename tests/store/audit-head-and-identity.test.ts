@@ -9,7 +9,7 @@ import { purgeAudit, readAuditHead } from '../../src/store/audit-log.ts';
 import { STORE_ANCHOR_FILE } from '../../src/store/store-anchor.ts';
 import { establishStoreIdentity } from '../../src/store/store-identity.ts';
 import { parseAuditHead } from '../../src/store/verify-audit-chain.ts';
-import { testEngines } from './engines.ts';
+import { testEngines } from '../support/store/engines.ts';
 
 const T0 = Date.parse('2026-05-01T10:00:00Z');
 const entry = (i: number): AuditInput => ({ at: new Date(T0 + i * 60_000), actor: 'cto', action: 'mode-change', route: 'r', reason: `step ${i}`, source: 'test' });

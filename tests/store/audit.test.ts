@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { appendAudit, listAudit, purgeAudit, verifyAuditChain, type AuditInput } from '../../src/store/index.ts';
 import type { StoreSchema } from '../../src/store/index.ts';
 import type { Kysely } from 'kysely';
-import { testEngines } from './engines.ts';
+import { testEngines } from '../support/store/engines.ts';
 
 const T0 = Date.parse('2026-05-01T10:00:00Z');
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDiffKey, resolveDiffKey, StoreError } from '../../src/store/index.ts';
-import { makeReadOnly } from './read-only-dir.ts';
+import { makeReadOnly } from '../support/store/read-only-dir.ts';
 
 function warnings() {
   const messages: string[] = [];

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { DifferenceRecord } from '../../src/compare/types.ts';
 import { createDifferenceWriter } from '../../src/store/difference-writer.ts';
 import { createStatsRecorder, listDifferences, readRouteEvidence } from '../../src/store/index.ts';
-import { testEngines } from './engines.ts';
+import { testEngines } from '../support/store/engines.ts';
 
 const record = (route: string, n: number): DifferenceRecord => ({
   route, source: 'shadow', pointer: `/field${n}`, kind: 'changed', controlType: 'string', candidateType: 'string', controlHmac: 'a'.repeat(64), candidateHmac: 'b'.repeat(64), keyId: 'k1',

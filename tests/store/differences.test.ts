@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DifferenceRecord } from '../../src/compare/types.ts';
 import { acceptDifference, listDifferences, purgeDifferences, recordDifferences } from '../../src/store/index.ts';
-import { testEngines } from './engines.ts';
+import { testEngines } from '../support/store/engines.ts';
 
 const at = (iso: string) => new Date(iso);
 

@@ -10,7 +10,7 @@ import {
 } from '../../src/store/index.ts';
 import { storeMigrationProvider } from '../../src/store/migrations.ts';
 import { MAX_SIGNATURE_SETS } from '../../src/store/stats-rollup.ts';
-import { testEngines } from './engines.ts';
+import { testEngines } from '../support/store/engines.ts';
 
 const T0 = new Date('2026-05-01T10:00:00Z');
 const route = 'patient-read';

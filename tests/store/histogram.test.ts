@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createHistogram, HISTOGRAM_RELATIVE_ERROR, mergeHistogram, parseHistogram, percentile, recordLatency, serializeHistogram,
 } from '../../src/store/index.ts';
-import { seededRandom } from './engines.ts';
+import { seededRandom } from '../support/store/engines.ts';
 
 function exactPercentile(sorted: readonly number[], q: number): number {
   return sorted[Math.max(1, Math.ceil(q * sorted.length)) - 1]!;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { acquireLease, leaseHolder, releaseLease } from '../../src/store/leases.ts';
 import { listRollouts, loadRollout, saveRollout } from '../../src/store/rollouts.ts';
-import { testEngines } from './engines.ts';
+import { testEngines } from '../support/store/engines.ts';
 
 for (const engine of testEngines()) {
   describe(`leases and rollouts on ${engine.name}`, () => {

@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { openStore, parseStoreUrl, pingStore, StoreError } from '../../src/store/index.ts';
 import { storeMigrations } from '../../src/store/migrations.ts';
-import { testEngines } from './engines.ts';
+import { testEngines } from '../support/store/engines.ts';
 
 describe.each(testEngines())('openStore on $name', (engine) => {
   it('creates the schema on first open', async () => {

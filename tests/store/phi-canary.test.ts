@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DifferenceRecord } from '../../src/compare/types.ts';
 import { listDifferences, openStore, recordDifferences } from '../../src/store/index.ts';
-import { sqliteDir } from './engines.ts';
+import { sqliteDir } from '../support/store/engines.ts';
 
 const CANARIES = { family: 'Canaryfield-Zebediah', birthDate: '1961-04-12', mrn: 'MRN-CANARY-0042' } as const;
 const secret = Buffer.alloc(32, 7);

@@ -3,8 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startHarness } from '../support/ficus-harness.ts';
-import { makeReadOnly } from './read-only-dir.ts';
+import { startHarness } from '../support/ficus/test-ficus.ts';
+import { makeReadOnly } from '../support/store/read-only-dir.ts';
 
 describe('a read-only data directory', () => {
   it('starts and serves when the directory already holds the diff key (no DIFF_KEY_INVALID EACCES)', async () => {

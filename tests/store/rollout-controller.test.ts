@@ -6,7 +6,7 @@ import type { Mode } from '../../src/compare/evidence.ts';
 import { createRolloutController, type RolloutAudit, type RolloutControllerDeps } from '../../src/rollout/create-rollout-controller.ts';
 import type { StepEvidence } from '../../src/rollout/evaluate-gates.ts';
 import { rolloutPlanSchema } from '../../src/rollout/rollout-plan.ts';
-import { testEngines } from './engines.ts';
+import { testEngines } from '../support/store/engines.ts';
 
 const plan = rolloutPlanSchema.parse({
   steps: [{ shadow: true, bakeMinutes: 1, minComparisons: 10 }, { canary: 10, bakeMinutes: 1, minRequests: 10 }, { new: true, bakeMinutes: 1, minRequests: 10 }],

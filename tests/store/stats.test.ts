@@ -4,7 +4,7 @@ import type { ExchangeObservation } from '../../src/compare/evidence.ts';
 import {
   createStatsRecorder, HISTOGRAM_RELATIVE_ERROR, purgeStats, readRouteEvidence, readRouteSeries, type StatsRecorder,
 } from '../../src/store/index.ts';
-import { seededRandom, testEngines } from './engines.ts';
+import { seededRandom, testEngines } from '../support/store/engines.ts';
 
 const T0 = new Date('2026-05-01T10:00:00Z');
 

@@ -12,7 +12,7 @@ import { appendAudit } from '../../src/store/audit-log.ts';
 import { describeStoreFailure } from '../../src/store/describe-store-failure.ts';
 import { openStore, StoreError } from '../../src/store/index.ts';
 import { createLogLimiter } from '../../src/store/log-limiter.ts';
-import { makeReadOnly } from './read-only-dir.ts';
+import { makeReadOnly } from '../support/store/read-only-dir.ts';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'ficus-wording-'));
 

@@ -10,9 +10,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.ts';
 import { startFicus, type Ficus } from '../../src/ficus.ts';
 import { STORE_ANCHOR_FILE } from '../../src/store/store-anchor.ts';
-import {
-  createLogSink, DEFAULT_ROUTES, flagsFileText, startEchoUpstream, startHarness, testSettings, upstreamsYaml, type Harness, type TestUpstream,
-} from '../support/ficus-harness.ts';
+import { DEFAULT_ROUTES, flagsFileText, testSettings, upstreamsYaml } from '../support/ficus/config-files.ts';
+import { createLogSink } from '../support/ficus/log-sink.ts';
+import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { startEchoUpstream, type TestUpstream } from '../support/upstreams/http-upstream.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies asserted field by field
 type Json = any;

@@ -5,8 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openStore } from '../../src/store/index.ts';
-import { startHarness, type Harness } from '../support/ficus-harness.ts';
-import { startPrivatePostgres, type PrivatePostgres } from './private-postgres.ts';
+import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { startPrivatePostgres, type PrivatePostgres } from '../support/store/private-postgres.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies asserted field by field
 type Json = any;

@@ -1,7 +1,10 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTelemetrySettings } from '../../src/config/env.ts';
-import { DEFAULT_ROUTES, listenLoopback, closeServer, startEchoUpstream, waitFor, type TestUpstream } from '../support/ficus-harness.ts';
+import { DEFAULT_ROUTES } from '../support/ficus/config-files.ts';
+import { startEchoUpstream, type TestUpstream } from '../support/upstreams/http-upstream.ts';
+import { listenLoopback, closeServer } from '../support/upstreams/loopback.ts';
+import { waitFor } from '../support/wait-for.ts';
 import { startTracedFicus, type TracedFicus } from './traced-ficus.ts';
 
 // A real OTLP/HTTP receiver on loopback: records the bodies POSTed to /v1/traces.

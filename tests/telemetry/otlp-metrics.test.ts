@@ -3,7 +3,9 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTelemetrySettings } from '../../src/config/env.ts';
-import { closeServer, listenLoopback, startHarness, waitFor, type Harness } from '../support/ficus-harness.ts';
+import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { closeServer, listenLoopback } from '../support/upstreams/loopback.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 interface OtlpAttribute { key: string; value: { stringValue?: string } }
 interface OtlpMetric { name: string; sum?: { isMonotonic: boolean; dataPoints: { attributes: OtlpAttribute[]; asInt: string }[] }; histogram?: { dataPoints: { attributes: OtlpAttribute[]; count: string; bucketCounts: string[]; explicitBounds: number[] }[] } }

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Mode } from '../../src/compare/evidence.ts';
 import { startLegacyDemo } from '../../src/demo/legacy/server.ts';
 import { startNewServiceDemo } from '../../src/demo/new-service/server.ts';
-import { REPO_ROOT } from '../support/ficus-harness.ts';
+import { REPO_ROOT } from '../support/repo-root.ts';
 import { startTracedFicus, type TracedFicus } from './traced-ficus.ts';
 
 const MRN = 'MRN-99887766';

@@ -17,7 +17,7 @@ import { DatabaseSync } from 'node:sqlite';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Mode } from '../../src/compare/evidence.ts';
-import { startUpstream, type TestUpstream } from '../support/ficus-harness.ts';
+import { startUpstream, type TestUpstream } from '../support/upstreams/http-upstream.ts';
 import { startTracedFicus, type TracedFicus } from './traced-ficus.ts';
 
 const MRN = 'MRN-CANARY-90210';

@@ -1,7 +1,9 @@
 import { SpanKind } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_ROUTES, startEchoUpstream, startUpstream, waitFor, type TestUpstream } from '../support/ficus-harness.ts';
+import { DEFAULT_ROUTES } from '../support/ficus/config-files.ts';
+import { startEchoUpstream, startUpstream, type TestUpstream } from '../support/upstreams/http-upstream.ts';
+import { waitFor } from '../support/wait-for.ts';
 import { startTracedFicus, type TracedFicus } from './traced-ficus.ts';
 
 let legacy: TestUpstream;

@@ -2,7 +2,9 @@
 // still continues the client's W3C trace or starts one, so the monolith's and the new service's own
 // traces join up per request. Real upstreams record the `traceparent` they receive.
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, waitFor, type Harness, type TestUpstream, startEchoUpstream } from '../support/ficus-harness.ts';
+import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { type TestUpstream, startEchoUpstream } from '../support/upstreams/http-upstream.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-(0[01])$/;
 const CLIENT_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';

@@ -7,8 +7,10 @@ import { join } from 'node:path';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import type { Settings } from '../../src/config/settings.ts';
 import { startFicus, type Ficus } from '../../src/ficus.ts';
-import { createLogSink, flagsFileText, upstreamsYaml, waitFor, type FlagSpec, type LogEntry } from '../support/ficus-harness.ts';
-import { testSettings } from '../support/ficus-harness.ts';
+import { flagsFileText, upstreamsYaml, type FlagSpec } from '../support/ficus/config-files.ts';
+import { createLogSink, type LogEntry } from '../support/ficus/log-sink.ts';
+import { waitFor } from '../support/wait-for.ts';
+import { testSettings } from '../support/ficus/config-files.ts';
 
 export interface TracedFicus {
   readonly ficus: Ficus;

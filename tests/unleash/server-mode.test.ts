@@ -14,8 +14,11 @@ import { BACKUP_FILE } from '../../src/decision/unleash-server-source.ts';
 import { createUnleashFlagWriter } from '../../src/decision/unleash-flag-writer.ts';
 import { startFicus, type Ficus } from '../../src/ficus.ts';
 import { listAudit } from '../../src/store/audit-log.ts';
-import { createLogSink, REPO_ROOT, testSettings, waitFor, type LogEntry } from '../support/ficus-harness.ts';
-import { startUnleashServer, type UnleashServer } from './unleash-server.ts';
+import { testSettings } from '../support/ficus/config-files.ts';
+import { createLogSink, type LogEntry } from '../support/ficus/log-sink.ts';
+import { REPO_ROOT } from '../support/repo-root.ts';
+import { waitFor } from '../support/wait-for.ts';
+import { startUnleashServer, type UnleashServer } from '../support/unleash/unleash-server.ts';
 
 const PG_URL = process.env.FICUS_TEST_PG_URL;
 if (!PG_URL) console.warn('tests/unleash: SKIPPED — FICUS_TEST_PG_URL is not set (PostgreSQL could not be started), so no Unleash server can run');

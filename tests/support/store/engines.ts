@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll } from 'vitest';
-import { openStore, type Store } from '../../src/store/index.ts';
+import { openStore, type Store } from '../../../src/store/index.ts';
 
 export type EngineName = 'sqlite' | 'postgres';
 

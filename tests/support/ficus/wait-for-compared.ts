@@ -1,6 +1,6 @@
 // Waits until a route's evidence holds `count` pairs (compared or uncomparable), flushing Ficus's
 // buffers between looks, and answers the route's summary as the admin API gives it.
-import type { Harness } from './ficus-harness.ts';
+import type { Harness } from './test-ficus.ts';
 
 export interface ComparedRoute {
   readonly stats: Record<string, number>;

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import pg from 'pg';
-import { REPO_ROOT } from '../support/ficus-harness.ts';
+import { REPO_ROOT } from '../repo-root.ts';
 
 export interface UnleashServer {
   readonly url: string;
@@ -29,7 +29,7 @@ export async function startUnleashServer(pgUrl: string): Promise<UnleashServer> 
   const clientToken = `default:development.${randomBytes(16).toString('hex')}`;
   const password = `Ficus-${randomBytes(8).toString('hex')}!`;
   let output = '';
-  const child: ChildProcess = spawn(join(REPO_ROOT, 'node_modules/.bin/node'), [join(REPO_ROOT, 'tests/unleash/unleash-server-process.mjs')], {
+  const child: ChildProcess = spawn(join(REPO_ROOT, 'node_modules/.bin/node'), [join(REPO_ROOT, 'tests/support/unleash/unleash-server-process.mjs')], {
     cwd: REPO_ROOT,
     env: {
       PATH: process.env.PATH,

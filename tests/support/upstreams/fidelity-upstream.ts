@@ -3,7 +3,7 @@
 // how each exchange ended, so tests can assert that an aborted client aborted the upstream call.
 import { createHash } from 'node:crypto';
 import http from 'node:http';
-import { closeServer, listenLoopback } from './ficus-harness.ts';
+import { closeServer, listenLoopback } from './loopback.ts';
 
 export interface SeenRequest {
   readonly method: string;

@@ -1,0 +1,13 @@
+// Polls a probe until it answers (anything but undefined/false) or the deadline passes. For what
+// Ficus does not announce (a child's log line, a file another process writes); prefer an event when
+// there is one. The deadline is a failure bound, never an assertion about speed.
+
+export async function waitFor<T>(probe: () => T | undefined | false, timeoutMs = 5_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
