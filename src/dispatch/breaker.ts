@@ -7,7 +7,12 @@
 //   closed ──(consecutiveFailures failures in a row)──► open
 // The window alone needed ~15 s of total failure to trip (50% of 30 s with minRequests): 590 writes
 // failed in a reset storm. A run of failures with no success between them is the sudden outage's
-// signature, and it trips after a handful of requests whatever the traffic rate.
+// signature, and it trips after a handful of requests at low traffic. At high traffic a run must
+// also be one that the route's threshold rate would not explain: with n requests in the window and
+// threshold rate r, a run of k failures trips only when n·r^k < 1 (fewer than one such run expected
+// by chance). A service failing 20% of 1,000 req/s makes runs of five every few seconds — that
+// flapped the breaker below its own threshold — but never runs of fifteen; a total outage reaches
+// fifteen in 15 ms.
 //   open ──(openMs elapsed)──► half-open ──(probesToClose successes)──► closed
 //                                  └──(one failed probe)──► open
 import type { BreakerSpec } from '../config/route-schema.ts';
@@ -155,7 +160,7 @@ export function createBreaker(deps: BreakerDeps): Breaker {
       b.consecutive = ok ? 0 : b.consecutive + 1;
       if (counts.requests >= spec.minRequests && counts.errors / counts.requests >= spec.errorRate) {
         trip(route.id, b, at, 'threshold', counts);
-      } else if (spec.consecutiveFailures > 0 && b.consecutive >= spec.consecutiveFailures) {
+      } else if (spec.consecutiveFailures > 0 && b.consecutive >= spec.consecutiveFailures && runBeyondChance(b.consecutive, counts.requests, spec.errorRate)) {
         trip(route.id, b, at, 'consecutive-failures', counts);
       }
     },
@@ -168,6 +173,15 @@ export function createBreaker(deps: BreakerDeps): Breaker {
       return out;
     },
   };
+}
+
+/**
+ * Whether `run` failures in a row are more than the threshold rate explains among `requests`: the
+ * expected number of such runs at rate `errorRate`, about requests·errorRate^run, is below one.
+ */
+export function runBeyondChance(run: number, requests: number, errorRate: number): boolean {
+  if (errorRate >= 1) return true;
+  return requests * errorRate ** run < 1;
 }
 
 function emptyBuckets(): Bucket[] {

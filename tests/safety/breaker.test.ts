@@ -58,11 +58,55 @@ describe('circuit breaker', () => {
   });
 
   it('restarts the run of failures at every success', () => {
-    const { b, route } = setup({ minRequests: 100, consecutiveFailures: 3 });
+    // errorRate 0.3: nine requests with a run of three are beyond chance (9·0.3³ < 1), see the flapping tests below.
+    const { b, route } = setup({ minRequests: 100, consecutiveFailures: 3, errorRate: 0.3 });
     for (const ok of [false, false, true, false, false, true, false, false]) b.record(route, ok);
     expect(b.state('patients')).toBe('closed');
     b.record(route, false);
     expect(b.state('patients')).toBe('open');
+  });
+
+  // A run of five failures at 1,000 req/s and a 20% error rate (below the 50% threshold) happens by
+  // chance every few seconds; counting it as an outage flapped the breaker on a service that was
+  // degraded but within its budget.
+  it('does not flap on chance runs of failures below the threshold at high traffic (default spec)', () => {
+    const route = routeWith({});
+    const transitions: BreakerTransition[] = [];
+    let clock = 1_000_000;
+    const b = createBreaker({ routes: () => [route.config], now: () => clock, random: () => 0, onTransition: (t) => transitions.push(t) });
+    const random = seeded(42);
+    let longestRun = 0;
+    let run = 0;
+    for (let i = 0; i < 60_000; i++) {
+      clock += 1; // 1,000 req/s for a minute
+      const ok = random() >= 0.2;
+      run = ok ? 0 : run + 1;
+      longestRun = Math.max(longestRun, run);
+      b.record(route, ok);
+    }
+    expect(longestRun).toBeGreaterThanOrEqual(5); // the runs that used to trip it did happen
+    expect(transitions).toEqual([]);
+    expect(b.state('patients')).toBe('closed');
+  });
+
+  it('still trips a total outage at high traffic within a few dozen milliseconds of failures', () => {
+    const route = routeWith({});
+    const transitions: BreakerTransition[] = [];
+    let clock = 1_000_000;
+    const b = createBreaker({ routes: () => [route.config], now: () => clock, random: () => 0, onTransition: (t) => transitions.push(t) });
+    for (let i = 0; i < 30_000; i++) {
+      clock += 1;
+      b.record(route, true);
+    }
+    let failures = 0;
+    while (b.state('patients') === 'closed' && failures < 1_000) {
+      clock += 1;
+      b.record(route, false);
+      failures++;
+    }
+    // 30,000 requests in the window at a 50% threshold: a run of 15 is beyond chance (30,015·0.5¹⁵ < 1).
+    expect(failures).toBe(15);
+    expect(transitions).toEqual([expect.objectContaining({ kind: 'trip', cause: 'consecutive-failures', errors: 15 })]);
   });
 
   it('never trips on a run of failures when consecutiveFailures is 0', () => {
@@ -153,3 +197,15 @@ describe('circuit breaker', () => {
     expect(b.state('meds')).toBe('closed');
   });
 });
+
+/** mulberry32: a small deterministic PRNG, so the chance-run test sees the same sequence every run. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
