@@ -4,7 +4,6 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { availableParallelism } from 'node:os';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Logger } from 'pino';
 import { createComparePipeline } from './compare/create-compare-pipeline.ts';
@@ -43,6 +42,7 @@ import { accessLogEntry } from './telemetry/access-log.ts';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import { createOtelTracer } from './telemetry/otel-tracing.ts';
 import { createTraceContextPropagator } from './telemetry/trace-context-propagator.ts';
+import { createEventLoopDelayWindows } from './telemetry/event-loop-delay.ts';
 import { createProxyMetrics, PROMETHEUS_CONTENT_TYPE } from './telemetry/proxy-metrics.ts';
 import { createOtlpMetricsPusher } from './telemetry/otlp-metrics.ts';
 import type { Store } from './store/open-store.ts';
@@ -103,8 +103,7 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
     const at = flags.lastRefreshedAt();
     return at ? (now().getTime() - at.getTime()) / 1000 : undefined;
   };
-  const eventLoopDelay = monitorEventLoopDelay({ resolution: 10 });
-  eventLoopDelay.enable();
+  const eventLoopDelay = createEventLoopDelayWindows({ resolutionMs: 10 });
   const proxyMetrics = createProxyMetrics({ breakerStates: () => Object.entries(breaker.states()), flagsAgeSeconds, eventLoopDelay, killSwitchOn: () => killSwitch(), extraMetrics: () => autopilot.metrics() });
   const tracing = settings.telemetry || options.spanProcessors ? createOtelTracer({
     settings: settings.telemetry ?? { tracesExporter: 'none', metricsExporter: 'none', otlpTracesUrl: '', otlpMetricsUrl: '', otlpHeaders: {}, sampler: 'parentbased_always_on', samplerArg: 1, serviceName: 'ficus', metricExportIntervalMs: 60_000 },
@@ -197,7 +196,7 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
       migrationMap.observe({ method: summary.method, rawPath: rawTarget, servedAs: servedAsOf(summary), failed: summary.status >= 500 || summary.failure !== undefined, latencyMs: summary.totalMs });
     },
     // No exporter: trace context is still continued or originated (non-recording) so upstream traces join.
-    tracer: tracing?.tracer ?? createTraceContextPropagator({ sampler: settings.telemetry?.sampler ?? 'parentbased_always_on', samplerArg: settings.telemetry?.samplerArg ?? 1, random: options.random }),
+    tracer: tracing?.tracer ?? createTraceContextPropagator({ sampler: settings.telemetry?.sampler ?? 'parentbased_always_on', samplerArg: settings.telemetry?.samplerArg ?? 1 }),
     mirror,
     dropRequestHeaders: new Set(['baggage']),
     breaker,
@@ -315,7 +314,7 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
     await flags.close();
     await flush().catch(() => {});
     await comparisonPool.close();
-    eventLoopDelay.disable();
+    eventLoopDelay.close();
     await Promise.all([stats.close(), differences.close()]).catch(() => {});
     await tracing?.shutdown(); // flushes pending spans
     await metricsPusher?.close();

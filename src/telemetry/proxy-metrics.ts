@@ -4,12 +4,10 @@
 // 12.7–55 µs for the SDK's instruments with the same labels (attributes are hashed on every call;
 // telemetry-cost.bench.ts, shared 2-core machine). O(1) per event, no I/O; labels are route ids
 // and closed enums only (phi-rules.ts, rule 7).
-import type { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { ExchangeObservation } from '../compare/evidence.ts';
 import type { ExchangeSummary } from '../dispatch/handle-request.ts';
 import { statusClassOf } from '../shared/words.ts';
-
-type EventLoopDelay = ReturnType<typeof monitorEventLoopDelay>;
+import type { EventLoopDelayReader, EventLoopDelayWindows } from './event-loop-delay.ts';
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
@@ -21,10 +19,10 @@ export interface ProxyMetricsDeps {
   /** True while the kill switch (env or flag) sends every route to legacy: alerted on, never silent. */
   killSwitchOn?(): boolean;
   /**
-   * perf_hooks.monitorEventLoopDelay(), started by the composition root. Read and reset on each
-   * render/snapshot, so its quantiles describe the interval since the previous scrape.
+   * Event-loop delay windows, started by the composition root. The Prometheus render and the OTLP
+   * snapshot each read their own window, so each sees the delay since its own previous read.
    */
-  readonly eventLoopDelay?: EventLoopDelay;
+  readonly eventLoopDelay?: EventLoopDelayWindows;
   /** Series other planes keep (the autopilot's rollout step and state), rendered with the proxy's. */
   extraMetrics?(): readonly MetricSnapshot[];
 }
@@ -68,6 +66,9 @@ export function createProxyMetrics(deps: ProxyMetricsDeps): ProxyMetrics {
   const uncomparable = counter('ficus_uncomparable_total', 'Pairs that could not be compared, by route and reason (limits, time budget, copy failure).', ['route', 'reason']);
   const dropped = counter('ficus_evidence_dropped_total', 'Evidence thrown away after comparison (difference rows over the writer bound), by route.', ['route', 'what']);
   const families = [requests, errors, fallbacks, duration, upstream, mirrored, skipped, comparisons, pathRefused, refusals, uncomparable, dropped];
+  // The scrape's window starts with Ficus; the push's with its first push (OTLP off: no second monitor).
+  const renderDelay: EventLoopDelayReader = deps.eventLoopDelay?.reader() ?? (() => []);
+  let snapshotDelay: EventLoopDelayReader | undefined;
 
   return {
     observe(o) {
@@ -117,7 +118,7 @@ export function createProxyMetrics(deps: ProxyMetricsDeps): ProxyMetrics {
       out.push('# HELP ficus_flags_staleness_seconds Seconds since the flags were last refreshed.', '# TYPE ficus_flags_staleness_seconds gauge');
       if (age !== undefined) out.push(`ficus_flags_staleness_seconds ${age}`);
       if (deps.killSwitchOn) out.push(`# HELP ${KILL_SWITCH} ${KILL_SWITCH_HELP}`, `# TYPE ${KILL_SWITCH} gauge`, `${KILL_SWITCH} ${deps.killSwitchOn() ? 1 : 0}`);
-      const delay = readEventLoopDelay(deps.eventLoopDelay);
+      const delay = renderDelay();
       if (delay.length) {
         out.push(`# HELP ${EVENT_LOOP_DELAY} ${EVENT_LOOP_DELAY_HELP}`, `# TYPE ${EVENT_LOOP_DELAY} gauge`);
         for (const { stat, seconds } of delay) out.push(`${EVENT_LOOP_DELAY}{stat="${stat}"} ${seconds}`);
@@ -132,7 +133,8 @@ export function createProxyMetrics(deps: ProxyMetricsDeps): ProxyMetrics {
       const age = deps.flagsAgeSeconds();
       snapshots.push({ kind: 'gauge', name: 'ficus_flags_staleness_seconds', help: 'Seconds since the flags were last refreshed.', series: age === undefined ? [] : [{ attributes: {}, value: age }] });
       if (deps.killSwitchOn) snapshots.push({ kind: 'gauge', name: KILL_SWITCH, help: KILL_SWITCH_HELP, series: [{ attributes: {}, value: deps.killSwitchOn() ? 1 : 0 }] });
-      const delay = readEventLoopDelay(deps.eventLoopDelay);
+      snapshotDelay ??= deps.eventLoopDelay?.reader() ?? (() => []);
+      const delay = snapshotDelay();
       if (delay.length) snapshots.push({ kind: 'gauge', name: EVENT_LOOP_DELAY, help: EVENT_LOOP_DELAY_HELP, series: delay.map(({ stat, seconds }) => ({ attributes: { stat }, value: seconds })) });
       snapshots.push(...(deps.extraMetrics?.() ?? []));
       return snapshots;
@@ -154,18 +156,6 @@ const EVENT_LOOP_DELAY = 'ficus_event_loop_delay_seconds';
 const KILL_SWITCH = 'ficus_kill_switch';
 const KILL_SWITCH_HELP = '1 while the kill switch (FICUS_KILL_SWITCH or the ficus.kill-switch flag) sends every route to legacy.';
 const EVENT_LOOP_DELAY_HELP = 'Event-loop delay since the previous scrape (p50, p99, max): every proxied request waits this long when it is high.';
-
-/** Quantiles of the event-loop delay since the last read; empty before any sample. */
-function readEventLoopDelay(h: EventLoopDelay | undefined): { stat: string; seconds: number }[] {
-  if (!h || h.count === 0) return [];
-  const stats = [
-    { stat: 'p50', seconds: h.percentile(50) / 1e9 },
-    { stat: 'p99', seconds: h.percentile(99) / 1e9 },
-    { stat: 'max', seconds: h.max / 1e9 },
-  ];
-  h.reset();
-  return stats;
-}
 
 interface Family {
   render(out: string[]): void;

@@ -8,7 +8,9 @@
 //
 // The sampled flag follows OTEL_TRACES_SAMPLER as if Ficus recorded: parent-based samplers keep the
 // caller's decision, so a service with its own parent-based sampler traces exactly when it would
-// behind an exporting Ficus. There are no span links without recording, so a shadow copy carries
+// behind an exporting Ficus. Ratio sampling is decided by the trace id, with the OpenTelemetry SDK's
+// own arithmetic (TraceIdRatioBasedSampler), never by a random draw: every hop and every request of
+// one trace gets the same decision, and an exporting Ficus samples exactly the same traces. There are no span links without recording, so a shadow copy carries
 // the request's trace id (the recording tracer gives it its own trace linked to the request).
 import type { IncomingMessage } from 'node:http';
 import { randomFillSync } from 'node:crypto';
@@ -20,7 +22,6 @@ export interface TraceContextPropagatorOptions {
   readonly samplerArg: number;
   /** Random bytes for trace and span ids (injected for tests); defaults to a pooled CSPRNG. */
   readonly randomHex?: (bytes: number) => string;
-  readonly random?: () => number;
 }
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
@@ -29,16 +30,7 @@ const ZERO_SPAN = '0'.repeat(16);
 
 export function createTraceContextPropagator(options: TraceContextPropagatorOptions): ExchangeTracer {
   const randomHex = options.randomHex ?? createRandomHex();
-  const random = options.random ?? Math.random;
-  const rootSampled = (): boolean => {
-    switch (options.sampler) {
-      case 'always_off': case 'parentbased_always_off': return false;
-      case 'traceidratio': case 'parentbased_traceidratio': return random() < options.samplerArg;
-      default: return true;
-    }
-  };
-  const childSampled = (parentSampled: boolean): boolean =>
-    options.sampler.startsWith('parentbased_') ? parentSampled : rootSampled();
+  const sampled = createTraceSampler(options.sampler, options.samplerArg);
   const nonZero = (bytes: number, zero: string) => {
     for (;;) {
       const id = randomHex(bytes);
@@ -50,11 +42,41 @@ export function createTraceContextPropagator(options: TraceContextPropagatorOpti
     start(req: IncomingMessage): ExchangeTrace {
       const parent = parseTraceparent(req.headers.traceparent);
       const traceId = parent?.traceId ?? nonZero(16, ZERO_TRACE);
-      const flags = (parent ? childSampled(parent.sampled) : rootSampled()) ? '01' : '00';
+      const flags = sampled(traceId, parent?.sampled) ? '01' : '00';
       const span = (): UpstreamSpan => ({ traceparent: `00-${traceId}-${nonZero(8, ZERO_SPAN)}-${flags}`, end() {} });
       return { traceId, attempt: span, copy: span, fallback() {}, end() {} };
     },
   };
+}
+
+/**
+ * The sampled flag for a trace Ficus continues (`parentSampled` = the caller's flag) or starts
+ * (undefined), decided as the SDK's sampler of the same name decides it.
+ */
+export function createTraceSampler(sampler: TelemetrySettings['sampler'], ratio: number): (traceId: string, parentSampled: boolean | undefined) => boolean {
+  const root = (traceId: string): boolean => {
+    switch (sampler) {
+      case 'always_off': case 'parentbased_always_off': return false;
+      case 'traceidratio': case 'parentbased_traceidratio': return traceIdBelowRatio(traceId, ratio);
+      default: return true;
+    }
+  };
+  const parentBased = sampler.startsWith('parentbased_');
+  return function sampled(traceId, parentSampled) {
+    return parentBased && parentSampled !== undefined ? parentSampled : root(traceId);
+  };
+}
+
+/**
+ * TraceIdRatioBasedSampler's test (@opentelemetry/sdk-trace): the four 32-bit words of the trace id
+ * XORed together, below ratio × 2³² − 1. Pure, so it is the same for one trace id everywhere.
+ */
+function traceIdBelowRatio(traceId: string, ratio: number): boolean {
+  const bounded = Number.isNaN(ratio) ? 0 : Math.min(1, Math.max(0, ratio));
+  const upperBound = bounded === 1 ? 2 ** 32 : Math.floor(bounded * 0xffffffff);
+  let accumulation = 0;
+  for (let i = 0; i < 32; i += 8) accumulation = (accumulation ^ Number.parseInt(traceId.slice(i, i + 8), 16)) >>> 0;
+  return accumulation < upperBound;
 }
 
 /** The caller's trace id and sampled flag; undefined for a missing, malformed or all-zero header. */
