@@ -12,7 +12,7 @@ import { readAuditHead, type AuditEntry } from './store/audit-log.ts';
 import { describeStoreFailure } from './store/describe-store-failure.ts';
 import { resolveDiffKey, type DiffKey } from './store/diff-key.ts';
 import { createDifferenceWriter, type DifferenceWriter } from './store/difference-writer.ts';
-import { createLogLimiter, type LogLimiter } from './store/log-limiter.ts';
+import { createLogLimiter, type LogLimiter } from './shared/log-limiter.ts';
 import { openStore, type Store } from './store/open-store.ts';
 import { createStatsRecorder, type StatsRecorder } from './store/stats-recorder.ts';
 import { StoreError } from './store/store-error.ts';

@@ -5,7 +5,7 @@
 import type { ErrorHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { describeStoreFailure, STORE_FAILURE_SUMMARY } from '../store/describe-store-failure.ts';
-import type { LogLimiter } from '../store/log-limiter.ts';
+import type { LogLimiter } from '../shared/log-limiter.ts';
 
 export interface AdminErrorHandlerDeps {
   /** Store failures also feed the store's health (store-health.ts). */

@@ -11,7 +11,7 @@ import { createAdminErrorHandler } from '../../src/admin/admin-error-handler.ts'
 import { appendAudit } from '../../src/store/audit-log.ts';
 import { describeStoreFailure } from '../../src/store/describe-store-failure.ts';
 import { openStore, StoreError } from '../../src/store/index.ts';
-import { createLogLimiter } from '../../src/store/log-limiter.ts';
+import { createLogLimiter } from '../../src/shared/log-limiter.ts';
 import { makeReadOnly } from '../support/store/read-only-dir.ts';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'ficus-wording-'));
