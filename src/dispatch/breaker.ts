@@ -66,6 +66,11 @@ export interface Breaker {
   record(route: CompiledRoute, ok: boolean): void;
   state(route: string): BreakerStateName;
   states(): Readonly<Record<string, BreakerStateName>>;
+  /**
+   * Takes on a state another process decided (`--workers`: a trip or restore in one worker applies
+   * in all). Silent: the process that decided reported the transition; `open` restarts `openMs`.
+   */
+  adopt(route: string, state: 'open' | 'closed'): void;
 }
 
 const BUCKETS = 20;
@@ -166,6 +171,20 @@ export function createBreaker(deps: BreakerDeps): Breaker {
     },
     state(route) {
       return routes.get(route)?.state ?? 'closed';
+    },
+    adopt(id, state) {
+      const spec = deps.routes().find((r) => r.id === id)?.breaker;
+      if (!spec?.enabled) return;
+      const b = entry(id, spec);
+      if (state === 'open') {
+        if (b.state === 'closed') b.episodeStart = deps.now();
+        open(b, deps.now());
+        return;
+      }
+      b.state = 'closed';
+      b.probes = 0;
+      b.consecutive = 0;
+      b.buckets = emptyBuckets();
     },
     states() {
       const out: Record<string, BreakerStateName> = {};

@@ -3,11 +3,13 @@
 import type { Kysely } from 'kysely';
 import type { ExchangeObservation } from '../compare/evidence.ts';
 import type { StoreSchema } from './schema.ts';
-import { addObservation, mergeRollup, type RollupBuffer } from './stats-rollup.ts';
+import { addObservation, mergeRollup, type MinuteRollup, type RollupBuffer } from './stats-rollup.ts';
 import { writeRollups } from './write-rollups.ts';
 
 export interface StatsRecorderDeps {
-  readonly db: Kysely<StoreSchema>;
+  /** Where rollups go: the store, or (`write`) elsewhere — a proxy worker sends them to its primary. */
+  readonly db?: Kysely<StoreSchema>;
+  readonly write?: (rollups: readonly MinuteRollup[]) => Promise<void>;
   readonly now: () => Date;
   readonly flushIntervalMs?: number;
   /** Told once per failed flush or rejected observation; the recorder itself never throws. */
@@ -21,6 +23,8 @@ export interface StatsRecorderDeps {
 
 export interface StatsRecorder {
   observe(observation: ExchangeObservation): void;
+  /** Adds rollups aggregated elsewhere (a proxy worker's) to the next flush, by addition. */
+  absorb(rollups: readonly MinuteRollup[]): void;
   /** Writes everything observed so far; resolves once written (or failed and reported). */
   flush(): Promise<void>;
   /** Stops the timer and flushes what is left. */
@@ -30,7 +34,11 @@ export interface StatsRecorder {
 }
 
 export function createStatsRecorder(deps: StatsRecorderDeps): StatsRecorder {
-  const { db, now, onError } = deps;
+  const { now, onError } = deps;
+  const db = deps.db;
+  const sink = deps.write ?? (db ? (rollups: readonly MinuteRollup[]) => writeRollups(db, rollups) : undefined);
+  if (!sink) throw new TypeError('createStatsRecorder needs a db or a write function');
+  const write = sink;
   const maxPending = deps.maxPendingRollups ?? 10_000;
   let pending: RollupBuffer = new Map();
   let flushing: Promise<void> = Promise.resolve();
@@ -64,7 +72,7 @@ export function createStatsRecorder(deps: StatsRecorderDeps): StatsRecorder {
     const batch = pending;
     pending = new Map();
     try {
-      await writeRollups(db, [...batch.values()]);
+      await write([...batch.values()]);
     } catch (error) {
       report(error);
       // Keep the batch for the next flush unless the outage has gone on too long.
@@ -93,6 +101,9 @@ export function createStatsRecorder(deps: StatsRecorderDeps): StatsRecorder {
 
   return {
     observe,
+    absorb(rollups) {
+      for (const rollup of rollups) mergeRollup(pending, rollup);
+    },
     flush,
     async close() {
       if (!closed) {
