@@ -196,6 +196,27 @@ describe('circuit breaker', () => {
     expect(b.allowNew(other)).toBe(true);
     expect(b.state('meds')).toBe('closed');
   });
+
+  it('adopts a trip decided in another worker silently, and probes again after its own open period', () => {
+    const { b, route, transitions, advance } = setup({}, [0]);
+    b.adopt('patients', 'open');
+    expect(b.state('patients')).toBe('open');
+    expect(b.allowNew(route)).toBe(false);
+    advance(5_000);
+    expect(b.allowNew(route)).toBe(true); // half-open: a probe (random 0 < probeRate)
+    expect(transitions).toEqual([]);
+  });
+
+  it('adopts a restore decided in another worker: closed, with a fresh window', () => {
+    const { b, route, transitions } = setup({});
+    for (let i = 0; i < 4; i++) b.record(route, false);
+    expect(b.state('patients')).toBe('open');
+    b.adopt('patients', 'closed');
+    expect(b.allowNew(route)).toBe(true);
+    b.record(route, false);
+    expect(b.state('patients')).toBe('closed');
+    expect(transitions).toHaveLength(1);
+  });
 });
 
 /** mulberry32: a small deterministic PRNG, so the chance-run test sees the same sequence every run. */
