@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { enqueueComparison, type CompareJob } from '../dispatch/mirror.ts';
-import { statusClassOf } from '../dispatch/handle-request.ts';
+import { enqueueComparison } from '../dispatch/mirror.ts';
+import { statusClassOf } from '../shared/words.ts';
+import type { CompareJob } from './compare-job.ts';
 import { addObservation, type RollupBuffer } from '../store/stats-rollup.ts';
 import { createProxyMetrics } from '../telemetry/proxy-metrics.ts';
 import { compileCompareRules } from './compile-compare-rules.ts';

@@ -5,7 +5,7 @@ import { compileCompareRules, CompareConfigError, type CompareRules } from '../c
 import { ConfigError, type ConfigProblem } from '../config/config-error.ts';
 import type { RoutesConfig } from '../config/load-routes.ts';
 import { compileRouteTable } from '../routing/route-table.ts';
-import type { EdgeState } from './handle-request.ts';
+import type { EdgeState } from './handler-deps.ts';
 import { createUpstreamPool, type UpstreamPool } from './upstream-pool.ts';
 
 export interface FullEdgeState extends EdgeState {

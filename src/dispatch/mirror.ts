@@ -11,16 +11,12 @@ import type { CompareJob } from '../compare/compare-job.ts';
 import type { CapturedResponse } from '../compare/types.ts';
 import type { CompiledRoute } from '../routing/route-table.ts';
 import { isSafeRequest, statusClassOf, type CopyKind, type StatusClass } from '../shared/words.ts';
-import type { EdgeState, MirrorContext, MirrorHooks } from './handle-request.ts';
+import type { EdgeState } from './handler-deps.ts';
+import type { MirrorContext, MirrorHooks } from './mirror-hooks.ts';
 import type { UpstreamSpan } from './exchange-trace.ts';
 import type { HeaderEntries } from './hop-headers.ts';
 import type { RelayCapture } from './relay.ts';
 import { sendShadowCopy, type ShadowOutcome } from './shadow-call.ts';
-
-export type { CopyKind };
-
-// Re-exported: its home is compare/ (the pipeline that consumes it).
-export type { CompareJob };
 
 export interface RouteEvent {
   readonly route: string;

@@ -2,7 +2,7 @@
 // replay the request on legacy, answer the failure for the upstream, or destroy the response. The
 // rules (DESIGN.md, Modes: fall back only while nothing reached the client and only when the request
 // is safe to replay) live here and nowhere else; handle-request.ts only carries the step out.
-import type { FallbackReason, StatusClass } from '../shared/words.ts';
+import { isSafeRequest, type FallbackReason, type Side, type StatusClass } from '../shared/words.ts';
 import { FAILURES, type FailureCode } from './failures.ts';
 
 export type UpstreamOutcome =
@@ -18,6 +18,24 @@ export interface OutcomeContext {
   readonly safe: boolean;
   /** Response headers already went to the client, or the client's response is gone. */
   readonly clientCommitted: boolean;
+}
+
+/** The route options the rules read (a CompiledRoute's config has them). */
+export interface RouteOptions {
+  readonly config: { readonly fallback?: boolean; readonly safe?: boolean };
+}
+
+/** Only a request served by new may fall back, and only on a route that allows it (`fallback`, on by default). */
+export function canFallBack(route: RouteOptions | undefined, servedBy: Side): boolean {
+  return servedBy === 'new' && route?.config.fallback === true;
+}
+
+/**
+ * The context of one upstream call from the exchange's facts: its method and route options, the
+ * side the exchange serves from, whether this call is already the replay, and what the client has.
+ */
+export function outcomeContextOf(method: string, route: RouteOptions | undefined, servedBy: Side, isFallback: boolean, clientCommitted: boolean): OutcomeContext {
+  return { canFallBack: canFallBack(route, servedBy), isFallback, safe: isSafeRequest(method, route), clientCommitted };
 }
 
 export type NextStep =

@@ -1,7 +1,7 @@
 // One structured line per request, PHI-safe by construction: route template and id, never the
 // raw path; no query string, no headers, no bodies. Unmatched (pass-through) requests are named by
 // method only.
-import type { ExchangeSummary } from '../dispatch/handle-request.ts';
+import type { ExchangeSummary } from '../dispatch/exchange-summary.ts';
 
 export interface AccessLogEntry {
   readonly event: 'request';

@@ -5,7 +5,7 @@
 // telemetry-cost.bench.ts, shared 2-core machine). O(1) per event, no I/O; labels are route ids
 // and closed enums only (phi-rules.ts, rule 7).
 import type { ExchangeObservation } from '../compare/evidence.ts';
-import type { ExchangeSummary } from '../dispatch/handle-request.ts';
+import type { ExchangeSummary } from '../dispatch/exchange-summary.ts';
 import { statusClassOf } from '../shared/words.ts';
 import type { EventLoopDelayReader, EventLoopDelayWindows } from './event-loop-delay.ts';
 

@@ -8,7 +8,7 @@ import { BatchSpanProcessor, ParentBasedSampler, AlwaysOnSampler, TracerProvider
 import { ExportResultCode } from '@opentelemetry/core';
 import type { Decision } from '../decision/decide.ts';
 import type { CompiledRoute } from '../routing/route-table.ts';
-import type { ExchangeSummary } from '../dispatch/handle-request.ts';
+import type { ExchangeSummary } from '../dispatch/exchange-summary.ts';
 import { createExchangeTracer } from './otel-tracing.ts';
 import { createProxyMetrics } from './proxy-metrics.ts';
 import { createTraceContextPropagator } from './trace-context-propagator.ts';
