@@ -4,20 +4,20 @@
 // writers that buffer evidence while it is away. Every store failure feeds the health and is
 // logged at most once a minute per kind (#13 items 6, 7).
 import type { Logger } from 'pino';
-import { createAuditor, type Auditor } from './admin/auditor.ts';
-import type { ExchangeObservation } from './compare/evidence.ts';
-import { describeError } from './config/describe-error.ts';
-import type { Settings } from './config/settings.ts';
-import { readAuditHead, type AuditEntry } from './store/audit-log.ts';
-import { describeStoreFailure } from './store/describe-store-failure.ts';
-import { resolveDiffKey, type DiffKey } from './store/diff-key.ts';
-import { createDifferenceWriter, type DifferenceWriter } from './store/difference-writer.ts';
-import { createLogLimiter, type LogLimiter } from './shared/log-limiter.ts';
-import { openStore, type Store } from './store/open-store.ts';
-import { createStatsRecorder, type StatsRecorder } from './store/stats-recorder.ts';
-import { StoreError } from './store/store-error.ts';
-import { createStoreHealth, type StoreHealth } from './store/store-health.ts';
-import { establishStoreIdentity } from './store/store-identity.ts';
+import { createAuditor, type Auditor } from '../admin/auditor.ts';
+import type { ExchangeObservation } from '../compare/evidence.ts';
+import { describeError } from '../config/describe-error.ts';
+import type { Settings } from '../config/settings.ts';
+import { readAuditHead, type AuditEntry } from '../store/audit-log.ts';
+import { describeStoreFailure } from '../store/describe-store-failure.ts';
+import { resolveDiffKey, type DiffKey } from '../store/diff-key.ts';
+import { createDifferenceWriter, type DifferenceWriter } from '../store/difference-writer.ts';
+import { createLogLimiter, type LogLimiter } from '../shared/log-limiter.ts';
+import { openStore, type Store } from '../store/open-store.ts';
+import { createStatsRecorder, type StatsRecorder } from '../store/stats-recorder.ts';
+import { StoreError } from '../store/store-error.ts';
+import { createStoreHealth, type StoreHealth } from '../store/store-health.ts';
+import { establishStoreIdentity } from '../store/store-identity.ts';
 
 export interface StorePlane {
   readonly store: Store;

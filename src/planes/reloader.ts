@@ -1,0 +1,63 @@
+// The reloader: loads routes/ at start, then watches it; each change is compiled and, when valid and
+// different, swapped into the proxy plane and audited. A bad edit is refused, the last good routes
+// stay in force, and /readyz reports the error until the files are valid again.
+import type { Logger } from 'pino';
+import type { Auditor } from '../admin/auditor.ts';
+import { ConfigError } from '../config/config-error.ts';
+import { describeError } from '../config/describe-error.ts';
+import { loadRoutes } from '../config/load-routes.ts';
+import type { Settings } from '../config/settings.ts';
+import { watchDir } from '../config/watch-dir.ts';
+import { buildEdgeState } from '../dispatch/edge-state.ts';
+import type { LiveConfig } from './proxy-plane.ts';
+
+type ReloadSettings = Pick<Settings, 'routesDir' | 'upstreamUrls'>;
+
+/** The routes at start: throws one ConfigError listing every problem (nothing is opened yet). */
+export async function loadInitialConfig(settings: ReloadSettings, log: Logger): Promise<LiveConfig> {
+  const routes = await loadRoutes(settings.routesDir, { urlOverrides: settings.upstreamUrls });
+  const state = await buildEdgeState(routes, settings.routesDir);
+  for (const warning of routes.warnings) log.warn({ event: 'routes-warning' }, warning);
+  return { routes, state };
+}
+
+export interface ReloaderDeps {
+  readonly settings: ReloadSettings;
+  readonly log: Logger;
+  readonly auditor: Pick<Auditor, 'record'>;
+  /** The config in force and where a new one goes. */
+  current(): LiveConfig;
+  apply(next: LiveConfig): void;
+}
+
+export interface Reloader {
+  /** The last refused reload's error, until the files are valid again (for /readyz). */
+  configError(): string | undefined;
+  close(): void;
+}
+
+export function startReloader(deps: ReloaderDeps): Reloader {
+  const { settings, log } = deps;
+  let lastConfigError: string | undefined;
+  const reload = async () => {
+    try {
+      const next = await loadRoutes(settings.routesDir, { urlOverrides: settings.upstreamUrls });
+      // Back to the content in force (a bad edit undone): nothing to rebuild, but the error is over.
+      lastConfigError = undefined;
+      const current = deps.current();
+      if (next.hash === current.routes.hash) return;
+      deps.apply({ routes: next, state: await buildEdgeState(next, settings.routesDir, current.state.upstreams) });
+      for (const warning of next.warnings) log.warn({ event: 'routes-warning' }, warning);
+      log.info({ event: 'routes-reloaded', hash: next.hash, routes: next.routes.length }, 'routes reloaded');
+      deps.auditor.record({ actor: 'ficus', action: 'config-reload', details: { hash: next.hash, files: next.files, routes: next.routes.length }, source: 'routes/' });
+    } catch (error) {
+      lastConfigError = error instanceof ConfigError ? error.message : describeError(error);
+      log.error({ event: 'routes-reload-failed', error: lastConfigError }, 'route files invalid; keeping the last good routes');
+    }
+  };
+  const watcher = watchDir(settings.routesDir, () => void reload());
+  return {
+    configError: () => lastConfigError,
+    close: () => watcher?.close(),
+  };
+}
