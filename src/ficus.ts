@@ -37,7 +37,7 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
     breakerStates: () => Object.entries(breaker.states()), flagsAgeSeconds: flags.ageSeconds, killSwitchOn: flags.killSwitch, extraMetrics: () => control.metrics(),
   });
   const breaker = createBreaker({ routes: () => proxy.config().routes.routes, now: () => now().getTime(), random, onTransition: logBreakerTransition(log, store.auditor) });
-  const map = createMigrationMap({ routeWords: routeWordsOf(initial.routes.routes) });
+  const map = createMigrationMap({ db: store.store.db, now, routeWords: routeWordsOf(initial.routes.routes), onError: store.failed('map-flush-failed', 'migration map flush failed') });
   const proxy = startProxyPlane({
     settings, log, now, random, config: initial, flags: flags.flags, killSwitch: flags.killSwitch, breaker, observe,
     recordDifferences: (records, seenAt, traceId) => store.differences.add(records, seenAt, traceId),
@@ -58,7 +58,7 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
   });
   const flush = async () => {
     await proxy.drainComparisons();
-    await Promise.all([store.stats.flush(), store.differences.flush(), store.auditor.settled()]);
+    await Promise.all([store.stats.flush(), store.differences.flush(), store.auditor.settled(), map.flush()]);
   };
   const lifecycle = await startLifecycle({
     settings, log, edge: proxy.edge, admin: control.server,
@@ -73,7 +73,7 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
       await flags.flags.close();
       await flush().catch(() => {});
       await proxy.closeComparisons();
-      await Promise.all([store.stats.close(), store.differences.close()]).catch(() => {});
+      await Promise.all([store.stats.close(), store.differences.close(), map.close()]).catch(() => {});
       await telemetry.close();
       await store.store.close();
     },

@@ -1,9 +1,10 @@
 // Retention: the audit log is kept 6 years by default (HIPAA's documentation retention), the
-// PHI-free difference aggregates and statistics for settings.differenceRetentionDays. Purges run
+// PHI-free difference aggregates, statistics and the migration map for settings.differenceRetentionDays. Purges run
 // once a day on an unref'd timer, so they never keep a stopping process alive.
 import type { Kysely } from 'kysely';
 import { purgeAudit } from '../store/audit-log.ts';
 import { purgeDifferences } from '../store/differences.ts';
+import { purgeMapTraffic } from '../store/map-traffic.ts';
 import type { StoreSchema } from '../store/schema.ts';
 import { purgeStats } from '../store/write-rollups.ts';
 
@@ -18,6 +19,7 @@ export interface PurgeResult {
   readonly audit: number;
   readonly differences: number;
   readonly stats: number;
+  readonly map: number;
 }
 
 export async function purgeExpired(db: Kysely<StoreSchema>, policy: RetentionPolicy, now: Date): Promise<PurgeResult> {
@@ -28,6 +30,7 @@ export async function purgeExpired(db: Kysely<StoreSchema>, policy: RetentionPol
     audit: await purgeAudit(db, { olderThan: auditCutoff }),
     differences: await purgeDifferences(db, { olderThan: dataCutoff }),
     stats: await purgeStats(db, { olderThan: dataCutoff }),
+    map: await purgeMapTraffic(db, { olderThan: dataCutoff }),
   };
 }
 

@@ -48,26 +48,3 @@ function printStatus(ctx: CommandContext, route: string, plan: string[] | null, 
   }
   if (plan) ctx.out(`plan:\n${plan.map((line) => `  ${line}\n`).join('')}`);
 }
-
-interface MapData {
-  total: number;
-  byServedAs: Record<string, number>;
-  unmigrated: { method: string; template: string; requests: number; errors: number; p99Ms: number | null; share: number; suggestedRoute: string }[];
-  overflow: number;
-}
-
-/** ficus map: the share of traffic per mode and the busiest unmigrated endpoints. */
-export async function mapCommand(ctx: CommandContext, opts: { limit?: string }): Promise<number> {
-  const data = await ctx.client.get<MapData>(`/api/map?limit=${encodeURIComponent(opts.limit ?? '20')}`);
-  if (ctx.json) {
-    ctx.out(`${JSON.stringify(data, null, 2)}\n`);
-    return 0;
-  }
-  const pct = (n: number) => (data.total === 0 ? '0%' : `${((n / data.total) * 100).toFixed(1)}%`);
-  const b = data.byServedAs;
-  ctx.out(`${data.total} requests: new ${pct(b['new'] ?? 0)} · canary ${pct(b['canary'] ?? 0)} · shadow ${pct(b['shadow'] ?? 0)} · routed, legacy ${pct(b['legacy-route'] ?? 0)} · unmigrated ${pct(b['unmatched'] ?? 0)}\n`);
-  const rows = data.unmigrated.map((e) => [e.method, e.template, String(e.requests), `${(e.share * 100).toFixed(1)}%`, String(e.errors), e.p99Ms === null ? '-' : `${e.p99Ms.toFixed(1)} ms`]);
-  ctx.out(renderTable(['METHOD', 'TEMPLATE', 'REQUESTS', 'SHARE', 'ERRORS', 'P99'], rows, ctx.style, new Set([2, 3, 4, 5])));
-  if (data.overflow > 0) ctx.out(`(${data.overflow} requests beyond the template cap are counted but not listed)\n`);
-  return 0;
-}

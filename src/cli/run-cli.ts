@@ -7,7 +7,8 @@ import { AdminError, createAdminClient, type CliIo } from './admin-client.ts';
 import { checkCommand } from './check-command.ts';
 import { acceptCommand, auditCommand, reportCommand, routesCommand, setCommand, type CommandContext } from './control-commands.ts';
 import { tokensCommand } from './tokens-command.ts';
-import { mapCommand, rolloutCommand } from './rollout-command.ts';
+import { mapCommand } from './map-command.ts';
+import { rolloutCommand } from './rollout-command.ts';
 
 const OPTIONS = {
   admin: { type: 'string' },
@@ -21,6 +22,7 @@ const OPTIONS = {
   flags: { type: 'string' },
   route: { type: 'string' },
   limit: { type: 'string' },
+  window: { type: 'string' },
   'expect-head': { type: 'string' },
   'no-color': { type: 'boolean' },
   'dry-run': { type: 'boolean' },
@@ -33,7 +35,7 @@ const USAGE = `usage:
   ficus accept <route> <pointer> <kind> --reason "..." [--revoke]
   ficus check [--routes DIR] [--flags DIR]
   ficus rollout start <route> --reason "..." [--dry-run] | status <route> [--json] | approve|pause|resume|abort <route> --reason "..."
-  ficus map [--limit N] [--json]
+  ficus map [--window 1h|24h|7d] [--limit N] [--json]
   ficus audit [verify [--expect-head SEQ:HASH]] [--route ID] [--limit N] [--json]
   ficus tokens hash [TOKEN] | ficus tokens new <name> <viewer|operator>
   ficus flags push|pull
@@ -90,7 +92,7 @@ export async function runCli(command: string, args: readonly string[], env: Node
         return await rolloutCommand(ctx, sub, route, { reason: v.reason, dryRun: v['dry-run'] });
       }
       case 'map':
-        return await mapCommand(ctx, { limit: v.limit });
+        return await mapCommand(ctx, { limit: v.limit, window: v.window });
       case 'audit':
         return await auditCommand(ctx, p[0], { route: v.route, limit: v.limit, expectHead: v['expect-head'] });
       default:

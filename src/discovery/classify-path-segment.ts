@@ -1,8 +1,8 @@
 // Which parts of a request path are the endpoint and which are data. The migration map must name
 // endpoints without ever storing a patient's MRN, name or birth date that travels in a path, so a
-// segment is data ('*') unless it is known to be an endpoint word: listed in the route files or the
-// built-in vocabulary, or proven by traffic (see createMigrationMap: one of few values at its
-// position, seen many times). Shapes that are always data are decided here, per segment.
+// segment is data ('*') unless it is a known endpoint word: listed in the route files or the
+// built-in vocabulary (path-template.ts). Traffic never proves a word. Shapes that are always data
+// are decided here, per segment.
 
 /** Segments that are data whatever the traffic: numbers, ids, dates, anything with a digit run or an @. */
 const ALWAYS_DATA: readonly RegExp[] = [
@@ -29,6 +29,6 @@ export function classifyPathSegment(segment: string, vocabulary: ReadonlySet<str
   if (vocabulary.has(segment)) return { kind: 'word', known: true };
   if (segment.length === 0 || segment.length > 40) return { kind: 'data' };
   if (ALWAYS_DATA.some((pattern) => pattern.test(segment))) return { kind: 'data' };
-  // Plain words may be endpoints (/charts) or data (/patients/quigglesworth): traffic decides.
+  // Plain words may be endpoints (/charts) or data (/patients/quigglesworth): only the vocabulary decides.
   return /^[A-Za-z$_][A-Za-z0-9_.$-]*$/.test(segment) ? { kind: 'word', known: false } : { kind: 'data' };
 }

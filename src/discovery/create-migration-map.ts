@@ -1,116 +1,117 @@
 // The migration map: what of the monolith is still unmigrated. Every request Ficus answers is
-// counted under its method and a PHI-safe path template, with volume, errors and a latency
-// histogram, so the CTO sees which endpoints carry the traffic and which route to write next.
+// counted under its mode, or — unmatched — under its method and PHI-safe path template
+// (path-template.ts), with volume, errors and a latency histogram, so the CTO sees which endpoints
+// carry the traffic and which route to write next.
 //
-// PHI safety: a path segment is kept only when it is an endpoint word — a literal segment of the
-// route files or a word of the built-in API vocabulary. Everything else is '*' from the moment the
-// request is counted: traffic can never prove a word an endpoint, because one busy chart would
-// prove its patient's surname (`/patients/quigglesworth/summary` read 200 times).
-// Bounded: at most `maxTemplates` tracked shapes; anything beyond is counted as overflow.
-import { createHistogram, mergeHistogram, percentile, recordLatency, type Histogram } from '../store/histogram.ts';
-import { BUILT_IN_VOCABULARY, classifyPathSegment } from './classify-path-segment.ts';
+// Counted in memory on the request path (never awaits, never throws), written to the store in
+// batches like the stats rollups, read back per window from the store: the map survives restarts
+// and sums every replica's traffic. Bounded twice: distinct templates per 5-minute bucket when
+// counted (map-buffer.ts), and per window when read; beyond either, requests count as "other".
+import type { Kysely } from 'kysely';
+import { writeMapTraffic } from '../store/map-traffic.ts';
+import type { StoreSchema } from '../store/schema.ts';
+import { BUILT_IN_VOCABULARY } from './classify-path-segment.ts';
+import { createMapBuffer, MAP_BUCKET_MS, type ServedAs } from './map-buffer.ts';
+import { methodOf, templateOf } from './path-template.ts';
+import { readMigrationMap, type MigrationMapSnapshot } from './read-migration-map.ts';
 
-export type ServedAs = 'new' | 'shadow' | 'canary' | 'legacy-route' | 'unmatched';
+export type { ServedAs } from './map-buffer.ts';
+export type { MapEntry, MigrationMapSnapshot } from './read-migration-map.ts';
+export { routeWordsOf } from './path-template.ts';
 
-export interface MapOptions {
+/** Distinct templates per bucket (counting) and per window (reading). */
+export const MAX_MAP_TEMPLATES = 2_000;
+
+export interface MigrationMapDeps {
+  readonly db: Kysely<StoreSchema>;
+  readonly now: () => Date;
   readonly routeWords?: readonly string[];
   readonly maxTemplates?: number;
+  readonly flushIntervalMs?: number;
+  /** Told once per failed flush; the map itself never throws into a request. */
+  readonly onError: (error: unknown) => void;
+  /** Cells kept for the store while it is down; beyond, the oldest batch is dropped and counted. */
+  readonly maxPendingCells?: number;
 }
 
-export interface MapEntry {
+export interface MapObservation {
   readonly method: string;
-  readonly template: string;
-  readonly requests: number;
-  readonly errors: number;
-  readonly p50Ms: number | null;
-  readonly p99Ms: number | null;
-  /** Share of all requests seen, 0..1. */
-  readonly share: number;
-}
-
-export interface MigrationMapSnapshot {
-  readonly total: number;
-  readonly byServedAs: Readonly<Record<ServedAs, number>>;
-  /** Unmatched endpoints, most requested first. */
-  readonly unmigrated: readonly MapEntry[];
-  readonly overflow: number;
-}
-
-interface Shape {
-  readonly method: string;
-  readonly segments: readonly string[];
-  requests: number;
-  errors: number;
-  readonly latency: Histogram;
+  readonly rawPath: string;
+  readonly servedAs: ServedAs;
+  readonly failed: boolean;
+  readonly latencyMs: number;
 }
 
 export interface MigrationMap {
-  observe(request: { method: string; rawPath: string; servedAs: ServedAs; failed: boolean; latencyMs: number }): void;
-  snapshot(limit?: number): MigrationMapSnapshot;
-  /** The route files' words after a reload: they apply to requests counted from then on. */
+  observe(request: MapObservation): void;
+  /** The map over the last `windowMs`, every replica's traffic included (flushes ours first). */
+  snapshot(query: { readonly windowMs: number; readonly limit?: number }): Promise<MigrationMapSnapshot>;
+  /** The route files' words after a reload: shown from then on, in every window. */
   setRouteWords(words: readonly string[]): void;
+  flush(): Promise<void>;
+  close(): Promise<void>;
+  /** Cells waiting for the store, and requests lost because the store was away too long. */
+  buffered(): { pending: number; droppedRequests: number };
 }
 
-/** The literal segments of the route files' paths: endpoint words the map may show from the start. */
-export function routeWordsOf(routes: readonly { readonly match: { readonly path: string } }[]): string[] {
-  return routes.flatMap((r) => r.match.path.split('/').filter((s) => s && !s.startsWith(':') && s !== '*'));
-}
+export function createMigrationMap(deps: MigrationMapDeps): MigrationMap {
+  const maxTemplates = deps.maxTemplates ?? MAX_MAP_TEMPLATES;
+  const maxPending = deps.maxPendingCells ?? 50_000;
+  let vocabulary = new Set([...BUILT_IN_VOCABULARY, ...(deps.routeWords ?? [])]);
+  const buffer = createMapBuffer(maxTemplates);
+  let flushing: Promise<void> = Promise.resolve();
+  let droppedRequests = 0;
 
-export function createMigrationMap(options: MapOptions = {}): MigrationMap {
-  let vocabulary = new Set([...BUILT_IN_VOCABULARY, ...(options.routeWords ?? [])]);
-  const maxTemplates = options.maxTemplates ?? 2_000;
-  const shapes = new Map<string, Shape>();
-  const byServedAs: Record<ServedAs, number> = { new: 0, shadow: 0, canary: 0, 'legacy-route': 0, unmatched: 0 };
-  let total = 0;
-  let overflow = 0;
+  const report = (error: unknown) => {
+    try {
+      deps.onError(error);
+    } catch {
+      // a failing error handler must not break the request path either
+    }
+  };
 
-  // Only endpoint words are kept; everything else is '*' before it is even held in memory.
-  const segmentsOf = (rawPath: string): string[] =>
-    (rawPath.split('?')[0] ?? '/').split('/').slice(1).map((segment) => {
-      const cls = classifyPathSegment(segment, vocabulary);
-      return cls.kind === 'word' && cls.known ? segment : '*';
-    });
+  async function writePending(): Promise<void> {
+    const rows = buffer.take();
+    if (rows.length === 0) return;
+    try {
+      await writeMapTraffic(deps.db, rows);
+    } catch (error) {
+      report(error);
+      // Keep the batch for the next flush unless the outage has gone on too long.
+      if (buffer.size() + rows.length <= maxPending) buffer.restore(rows);
+      else droppedRequests += rows.reduce((sum, r) => sum + r.requests, 0);
+    }
+  }
 
-  // A word a reload removed from the route files is no longer shown for shapes recorded before.
-  const displayOf = (shape: Shape): string => `/${shape.segments.map((s) => (vocabulary.has(s) ? s : '*')).join('/')}`;
+  // Flushes run one after another: a slow store must not pile up concurrent transactions.
+  const flush = (): Promise<void> => (flushing = flushing.then(writePending, writePending));
+  const timer = setInterval(() => void flush(), deps.flushIntervalMs ?? 5_000);
+  timer.unref();
 
   return {
+    observe({ method, rawPath, servedAs, failed, latencyMs }) {
+      try {
+        const nowMs = deps.now().getTime();
+        const bucketMs = nowMs - (((nowMs % MAP_BUCKET_MS) + MAP_BUCKET_MS) % MAP_BUCKET_MS);
+        const unmatched = servedAs === 'unmatched';
+        buffer.add({ bucketMs, servedAs, method: unmatched ? methodOf(method) : '', template: unmatched ? templateOf(rawPath, vocabulary) : '' }, failed, latencyMs);
+      } catch (error) {
+        report(error);
+      }
+    },
+    async snapshot({ windowMs, limit = 50 }) {
+      await flush();
+      return readMigrationMap(deps.db, { nowMs: deps.now().getTime(), windowMs, limit, maxTemplates, vocabulary });
+    },
     setRouteWords(words) {
       vocabulary = new Set([...BUILT_IN_VOCABULARY, ...words]);
     },
-    observe({ method, rawPath, servedAs, failed, latencyMs }) {
-      total += 1;
-      byServedAs[servedAs] += 1;
-      if (servedAs !== 'unmatched') return;
-      const segments = segmentsOf(rawPath);
-      const key = `${method} /${segments.join('/')}`;
-      let shape = shapes.get(key);
-      if (!shape) {
-        if (shapes.size >= maxTemplates) { overflow += 1; return; }
-        shape = { method, segments, requests: 0, errors: 0, latency: createHistogram() };
-        shapes.set(key, shape);
-      }
-      shape.requests += 1;
-      if (failed) shape.errors += 1;
-      recordLatency(shape.latency, latencyMs);
+    flush,
+    async close() {
+      clearInterval(timer);
+      await flush();
     },
-    snapshot(limit = 50) {
-      const merged = new Map<string, { method: string; template: string; requests: number; errors: number; latency: Histogram }>();
-      for (const shape of shapes.values()) {
-        const template = displayOf(shape);
-        const key = `${shape.method} ${template}`;
-        const entry = merged.get(key) ?? { method: shape.method, template, requests: 0, errors: 0, latency: createHistogram() };
-        entry.requests += shape.requests;
-        entry.errors += shape.errors;
-        mergeHistogram(entry.latency, shape.latency);
-        merged.set(key, entry);
-      }
-      const unmigrated = [...merged.values()]
-        .sort((a, b) => b.requests - a.requests || a.template.localeCompare(b.template))
-        .slice(0, limit)
-        .map(({ latency, ...e }) => ({ ...e, p50Ms: percentile(latency, 0.5), p99Ms: percentile(latency, 0.99), share: total === 0 ? 0 : e.requests / total }));
-      return { total, byServedAs: { ...byServedAs }, unmigrated, overflow };
-    },
+    buffered: () => ({ pending: buffer.size(), droppedRequests }),
   };
 }
 

@@ -3,6 +3,7 @@
 import type { Kysely } from 'kysely';
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import { evidenceByVersion } from './migration-evidence-by-version.ts';
+import { mapTrafficMigration } from './migration-map-traffic.ts';
 import { storeIdentityMigration } from './migration-store-identity.ts';
 
 const initial: Migration = {
@@ -119,6 +120,7 @@ export const storeMigrations: Readonly<Record<string, Migration>> = {
   '0020_rollouts': rollouts,
   '0021_evidence_by_version': evidenceByVersion,
   '0022_store_identity': storeIdentityMigration,
+  '0023_map_traffic': mapTrafficMigration,
 };
 
 export const storeMigrationProvider: MigrationProvider = {

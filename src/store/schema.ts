@@ -133,6 +133,20 @@ export interface StoreIdentityTable {
   created_at_ms: number;
 }
 
+/** The migration map: requests per time bucket, mode and PHI-safe template (see src/discovery). */
+export interface MapTrafficTable {
+  bucket_ms: number;
+  /** new | shadow | canary | legacy-route | unmatched */
+  served_as: string;
+  /** '' on the modes' rows and on the unmatched "other" row (beyond the template cap). */
+  method: string;
+  template: string;
+  requests: number;
+  errors: number;
+  /** Latency histogram JSON (histogram.ts), merged on every write. */
+  histogram: string;
+}
+
 export interface StoreSchema {
   ficus_rollout: RolloutTable;
   ficus_lease: LeaseTable;
@@ -146,4 +160,5 @@ export interface StoreSchema {
   ficus_audit_log: AuditLogTable;
   ficus_audit_anchor: AuditAnchorTable;
   ficus_store_identity: StoreIdentityTable;
+  ficus_map_traffic: MapTrafficTable;
 }

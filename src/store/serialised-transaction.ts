@@ -11,6 +11,7 @@ export const LOCK_KEYS = {
   audit: 0x46696375_0002n,
   stats: 0x46696375_0003n,
   differences: 0x46696375_0004n,
+  map: 0x46696375_0005n,
 } as const;
 
 export function engineOf(db: Kysely<StoreSchema>): StoreEngine {

@@ -51,7 +51,7 @@ export const AuditVerifyQuery = z.object({
     }
   }).optional().meta({ description: 'SEQ:HASH of a head exported earlier: also detects deleted newest entries', examples: ['42:' + '0'.repeat(64)] }),
 });
-export const MapQuery = z.object({ limit: limitParam(500, 20) });
+export const MapQuery = z.object({ limit: limitParam(500, 20), window: windowParam });
 export const ReadyzQuery = z.object({ verbose: z.string().optional().meta({ description: 'present (any value): include the store health detail' }) });
 
 const reason = (why: string) => z.string({ error: `"reason" is required: ${why}` })

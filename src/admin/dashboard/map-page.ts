@@ -1,12 +1,18 @@
 // The migration map page: how much of the traffic each mode carries (one stacked bar), and the
 // busiest endpoints still served by the monolith alone, each with the route YAML to start from in
-// a collapsible block. Templates are PHI-safe by construction (src/discovery): data segments are '*'.
+// a collapsible block, over a window chosen by plain links (no script). Templates are PHI-safe by
+// construction (src/discovery): data segments are '*'.
 import { html } from 'hono/html';
 import type { MigrationMapSnapshot, ServedAs } from '../../discovery/create-migration-map.ts';
+import { DASHBOARD_PATH } from '../sessions.ts';
 
 export interface MapView extends MigrationMapSnapshot {
+  readonly window: string;
   readonly unmigrated: readonly (MigrationMapSnapshot['unmigrated'][number] & { readonly suggestedRoute: string })[];
 }
+
+/** The windows offered by the page; the API takes any (30m, 3d, ...). */
+export const MAP_WINDOWS = ['1h', '24h', '7d'] as const;
 
 const SHARES: readonly { key: ServedAs; label: string }[] = [
   { key: 'new', label: 'new' },
@@ -18,19 +24,25 @@ const SHARES: readonly { key: ServedAs; label: string }[] = [
 
 export function mapBody(map: MapView) {
   return html`<section class="card">
-  <div class="head"><h1>Migration map</h1><span class="muted">${map.total} requests seen by this replica since it started</span></div>
+  <div class="head"><h1>Migration map</h1>${windowLinks(map.window)}</div>
+  <p class="muted small">${map.total} requests in the last ${map.window} (since ${map.since.replace('T', ' ').slice(0, 16)} UTC), every replica</p>
   ${shareBar(map)}
 </section>
 <section class="card">
   <h2>Top unmigrated endpoints</h2>
-  ${map.unmigrated.length === 0 ? html`<p class="muted">Every request seen so far matched a route.</p>` : html`<div class="table-wrap"><table class="grid map">
+  ${map.unmigrated.length === 0 && map.other.requests === 0 ? html`<p class="muted">${map.total === 0 ? `No traffic in the last ${map.window}.` : `Every request in the last ${map.window} matched a route.`}</p>` : html`<div class="table-wrap"><table class="grid map">
     <thead><tr><th>Endpoint</th><th class="num">Requests</th><th class="num">Share</th><th class="num">Errors</th><th class="num">p99</th></tr></thead>
     <tbody>${map.unmigrated.map((e) => html`<tr class="endpoint"><td class="mono">${e.method} ${e.template}</td><td class="num">${e.requests}</td><td class="num">${share(e.share)}</td>
       <td class="num">${e.errors}${e.requests > 0 && e.errors > 0 ? html` <span class="muted">(${share(e.errors / e.requests)})</span>` : ''}</td><td class="num">${e.p99Ms === null ? '—' : `${Math.round(e.p99Ms * 10) / 10} ms`}</td></tr>
-    <tr class="yaml"><td colspan="5"><details><summary>Suggested route</summary><pre class="mono">${e.suggestedRoute}</pre></details></td></tr>`)}</tbody>
+    <tr class="yaml"><td colspan="5"><details><summary>Suggested route</summary><pre class="mono">${e.suggestedRoute}</pre></details></td></tr>`)}
+    ${map.other.requests > 0 ? html`<tr class="endpoint other"><td>other <span class="muted small">(beyond the cap on distinct templates)</span></td><td class="num">${map.other.requests}</td><td class="num">${share(map.other.requests / Math.max(1, map.total))}</td><td class="num">${map.other.errors}</td><td class="num">—</td></tr>` : ''}</tbody>
   </table></div>`}
-  ${map.overflow > 0 ? html`<p class="muted small">${map.overflow} requests had a shape beyond the map's cap on distinct templates.</p>` : ''}
+  ${map.templates > map.unmigrated.length ? html`<p class="muted small">The ${map.unmigrated.length} busiest of ${map.templates} unmigrated endpoints; <span class="mono">ficus map --window ${map.window} --limit 500</span> lists more.</p>` : ''}
 </section>`;
+}
+
+function windowLinks(current: string) {
+  return html`<nav class="windows" aria-label="Window">${MAP_WINDOWS.map((w) => html`<a href="${DASHBOARD_PATH}/map?window=${w}"${w === current ? html` aria-current="page"` : ''}>${w}</a>`)}</nav>`;
 }
 
 /** One SVG bar (widths as attributes: the CSP forbids inline styles) and a legend with the numbers. */

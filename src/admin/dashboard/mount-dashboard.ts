@@ -13,7 +13,8 @@ import type { RolloutController } from '../../rollout/create-rollout-controller.
 import { readRouteSeries, type RouteSeriesPoint } from '../../store/route-series.ts';
 import type { StoreHealthSnapshot } from '../../store/store-health.ts';
 import type { Authenticator } from '../auth.ts';
-import { listNoiseSuggestions, listRouteDifferences, summariseRoute, type RouteReportDeps } from '../route-report.ts';
+import { windowParam } from '../contract/api-schemas.ts';
+import { listNoiseSuggestions, listRouteDifferences, parseWindow, summariseRoute, type RouteReportDeps } from '../route-report.ts';
 import { DASHBOARD_PATH, SESSION_COOKIE, type Session, type SessionStore, type SessionVariables } from '../sessions.ts';
 import { mountLogin, renderLogin, type LoginDeps } from './mount-login.ts';
 import { chooseBucketMinutes } from './choose-bucket.ts';
@@ -96,12 +97,14 @@ export function mountDashboard(app: Hono<{ Variables: SessionVariables }>, deps:
     }));
   });
 
-  app.get('/map', (c) => {
+  app.get('/map', async (c) => {
     const session = sessionOf(c, deps.sessions);
     if (!session) return c.redirect(`${DASHBOARD_PATH}/`, 303);
     if (!deps.map) return c.text('no migration map in this process', 404);
-    const snapshot = deps.map.snapshot(MAP_ENDPOINTS);
-    const map = { ...snapshot, unmigrated: snapshot.unmigrated.map((e) => ({ ...e, suggestedRoute: suggestRouteYaml(e) })) };
+    const window = windowParam.safeParse(c.req.query('window'));
+    if (!window.success) return c.text(window.error.issues[0]?.message ?? 'bad window', 400);
+    const snapshot = await deps.map.snapshot({ windowMs: parseWindow(window.data), limit: MAP_ENDPOINTS });
+    const map = { ...snapshot, window: window.data ?? '24h', unmigrated: snapshot.unmigrated.map((e) => ({ ...e, suggestedRoute: suggestRouteYaml(e) })) };
     return c.html(mapPage({ map, principal: session.principal, csrf: session.csrf }));
   });
 }
