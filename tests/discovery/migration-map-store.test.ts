@@ -3,8 +3,8 @@
 // window is validated like every window parameter of the admin API.
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/ficus-harness.ts';
-import { testEngines } from '../store/engines.ts';
+import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { testEngines } from '../support/store/engines.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers read field by field
 type Json = Record<string, any>;
