@@ -16,7 +16,7 @@ export interface OutcomeContext {
   readonly isFallback: boolean;
   /** GET/HEAD/OPTIONS or a route declared safe (see isSafeRequest). */
   readonly safe: boolean;
-  /** Response headers already went to the client, or the client's response is gone. */
+  /** Response headers already went to the client, or the client's response is gone (read for failures). */
   readonly clientCommitted: boolean;
 }
 
