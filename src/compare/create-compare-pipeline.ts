@@ -18,7 +18,7 @@ import { createCompareQueue, type CompareQueue, type CompareQueueStats } from '.
 import type { ComparisonWorkerPool } from './create-comparison-worker-pool.ts';
 import { signaturesOf } from './difference-signature.ts';
 import type { ExchangeObservation, StatusClass } from './evidence.ts';
-import { serviceVersionOf } from './service-version.ts';
+import { createVersionCap, serviceVersionOf } from './service-version.ts';
 import { toDifferenceRecords, type HmacKey } from './to-difference-records.ts';
 import type { CapturedResponse, Comparison, DifferenceRecord } from './types.ts';
 
@@ -68,12 +68,14 @@ export function createComparePipeline(deps: ComparePipelineDeps): CompareQueue<C
   let dropped = 0;
   const bytesOf = (job: CompareJob): number => job.control.body.length + job.candidate.body.length;
 
+  const capVersion = createVersionCap();
   const onResult = (job: CompareJob, comparison: Comparison): void => {
     pendingBytes -= bytesOf(job);
     const records = comparison.differences.length ? toDifferenceRecords(job.route.id, job.source, comparison.differences, deps.diffKey, comparison.format) : [];
     if (job.source === 'shadow') {
       // The candidate of a shadow job is always the new service (reverse mirrors swap control and candidate).
-      const newVersion = serviceVersionOf(job.candidate.headers, job.route.config.readiness.versionHeader);
+      const reported = serviceVersionOf(job.candidate.headers, job.route.config.readiness.versionHeader);
+      const newVersion = reported && capVersion(job.route.id, reported);
       deps.observe({
         type: 'compared', route: job.route.id, verdict: comparison.verdict, legacyStatus: deps.statusClassOf(job.control.status), newStatus: deps.statusClassOf(job.candidate.status),
         ...(newVersion ? { newVersion } : {}), ...(records.length ? { signatures: signaturesOf(records) } : {}), ...(comparison.reason ? { reason: comparison.reason } : {}),
