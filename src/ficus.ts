@@ -7,7 +7,7 @@ import { describeError } from './config/describe-error.ts';
 import type { Settings } from './config/settings.ts';
 import { createMigrationMap, routeWordsOf } from './discovery/create-migration-map.ts';
 import { createBreaker } from './dispatch/breaker.ts';
-import { logBreakerTransition } from './planes/breaker-log.ts';
+import { createEventSink } from './planes/events.ts';
 import { startControlPlane } from './planes/control-plane.ts';
 import { openFlagPlane } from './planes/flag-plane.ts';
 import { startLifecycle } from './planes/lifecycle.ts';
@@ -25,26 +25,27 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
   const random = options.random ?? Math.random;
   // Bad tokens or routes stop the start before anything is opened.
   const fileTokens = settings.adminTokensFile ? await loadTokensFile(settings.adminTokensFile) : [];
-  const initial = await loadInitialConfig(settings, log);
+  const emit = createEventSink({ log, audit: (record) => store.auditor.record(record) });
+  const initial = await loadInitialConfig(settings, emit);
   const observe = (o: ExchangeObservation) => {
     store.stats.observe(o);
     telemetry.metrics.observe(o);
   };
-  const store = await openStorePlane({ settings, log, now, checkIntervalMs: options.storeCheckIntervalMs, observe });
-  const flags = await openFlagPlane({ settings, log, now, auditor: store.auditor, unleashRefreshIntervalMs: options.unleashRefreshIntervalMs });
+  const store = await openStorePlane({ settings, log, emit, now, checkIntervalMs: options.storeCheckIntervalMs, observe });
+  const flags = await openFlagPlane({ settings, emit, now, unleashRefreshIntervalMs: options.unleashRefreshIntervalMs });
   const telemetry = startTelemetryPlane({
-    settings, log, spanProcessors: options.spanProcessors,
+    settings, emit, spanProcessors: options.spanProcessors,
     breakerStates: () => Object.entries(breaker.states()), flagsAgeSeconds: flags.ageSeconds, killSwitchOn: flags.killSwitch, extraMetrics: () => control.metrics(),
   });
-  const breaker = createBreaker({ routes: () => proxy.config().routes.routes, now: () => now().getTime(), random, onTransition: logBreakerTransition(log, store.auditor) });
+  const breaker = createBreaker({ routes: () => proxy.config().routes.routes, now: () => now().getTime(), random, onTransition: (t) => emit(t.kind === 'trip' ? { type: 'breaker-trip', transition: t } : { type: 'breaker-restore', transition: t }) });
   const map = createMigrationMap({ db: store.store.db, now, routeWords: routeWordsOf(initial.routes.routes), onError: store.failed('map-flush-failed', 'migration map flush failed') });
   const proxy = startProxyPlane({
     settings, log, now, random, config: initial, flags: flags.flags, killSwitch: flags.killSwitch, breaker, observe,
     recordDifferences: (records, seenAt, traceId) => store.differences.add(records, seenAt, traceId),
-    diffKey: store.diffKey, metrics: telemetry.metrics, map, auditor: store.auditor, tracer: telemetry.tracer,
+    diffKey: store.diffKey, metrics: telemetry.metrics, map, emit, tracer: telemetry.tracer,
   });
   const reloader = startReloader({
-    settings, log, auditor: store.auditor, current: proxy.config,
+    settings, emit, current: proxy.config,
     apply: (next) => {
       proxy.apply(next);
       map.setRouteWords(routeWordsOf(next.routes.routes));
@@ -52,7 +53,7 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
   });
   let draining = false;
   const control = startControlPlane({
-    settings, log, now, tokens: [...(options.tokens ?? []), ...fileTokens], store, flags, map, breaker,
+    settings, log, emit, now, tokens: [...(options.tokens ?? []), ...fileTokens], store, flags, map, breaker,
     routes: () => proxy.config().routes.routes, writeMirroringStopped: proxy.writeMirroringStopped,
     renderMetrics: () => telemetry.metrics.render(), draining: () => draining, configError: reloader.configError,
   });
@@ -61,7 +62,7 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
     await Promise.all([store.stats.flush(), store.differences.flush(), store.auditor.settled(), map.flush()]);
   };
   const lifecycle = await startLifecycle({
-    settings, log, edge: proxy.edge, admin: control.server,
+    settings, emit, edge: proxy.edge, admin: control.server,
     async stopBackground() {
       await control.stop();
       store.health.close();

@@ -3,11 +3,9 @@
 // certificate, old key) is reported and the last good pair stays in force.
 import { readFileSync, type FSWatcher } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Logger } from 'pino';
-import { describeError } from '../config/describe-error.ts';
 import { watchDir } from '../config/watch-dir.ts';
 
-export function watchTlsFiles(tls: { readonly certFile: string; readonly keyFile: string }, apply: (tls: { key: Buffer; cert: Buffer }) => void, log: Logger): FSWatcher[] {
+export function watchTlsFiles(tls: { readonly certFile: string; readonly keyFile: string }, apply: (tls: { key: Buffer; cert: Buffer }) => void, report: { reloaded(): void; failed(error: unknown): void }): FSWatcher[] {
   let last = '';
   const reload = () => {
     try {
@@ -17,9 +15,9 @@ export function watchTlsFiles(tls: { readonly certFile: string; readonly keyFile
       if (fingerprint === last) return;
       apply({ cert, key });
       last = fingerprint;
-      log.info({ event: 'tls-reloaded' }, 'TLS certificate reloaded');
+      report.reloaded();
     } catch (error) {
-      log.error({ event: 'tls-reload-failed', error: describeError(error) }, 'TLS certificate or key unusable; keeping the last good pair');
+      report.failed(error);
     }
   };
   try {

@@ -19,10 +19,12 @@ import type { MetricSnapshot } from '../telemetry/proxy-metrics.ts';
 import { PROMETHEUS_CONTENT_TYPE } from '../telemetry/proxy-metrics.ts';
 import type { FlagPlane } from './flag-plane.ts';
 import type { StorePlane } from './store-plane.ts';
+import type { EmitEvent } from './events.ts';
 
 export interface ControlPlaneDeps {
   readonly settings: Pick<Settings, 'adminToken' | 'autopilotTickMs' | 'differenceRetentionDays' | 'auditRetentionYears'>;
   readonly log: Logger;
+  readonly emit: EmitEvent;
   readonly now: () => Date;
   /** Tokens from the tokens file and the tests; the settings' operator token is added here. */
   readonly tokens: readonly TokenEntry[];
@@ -48,18 +50,18 @@ export interface ControlPlane {
 }
 
 export function startControlPlane(deps: ControlPlaneDeps): ControlPlane {
-  const { settings, log, now, store, flags } = deps;
+  const { settings, log, emit, now, store, flags } = deps;
   const purges = schedulePurges({
     db: store.store.db, now, policy: settings,
-    onResult: (result) => log.info({ event: 'retention-purge', ...result }, 'expired audit entries, differences and statistics purged'),
+    onResult: (result) => emit({ type: 'retention-purge', audit: result.audit, differences: result.differences, stats: result.stats }),
     onError: store.failed('retention-purge-failed', 'retention purge failed'),
   });
   const autopilot = startAutopilot({
     db: store.store.db, holder: `${hostname()}:${process.pid}`, tickMs: settings.autopilotTickMs ?? 15_000, now,
     routes: deps.routes, writer: flags.writer, breakerState: (route) => deps.breaker.state(route),
     audit: (input) => store.auditor.append(input),
-    onDecision: (route, action) => { if (action.action !== 'hold' && action.action !== 'none') log.info({ event: 'rollout-decision', route, action: action.action, reason: action.reason }, 'autopilot decision'); },
-    onError: (error) => log.error({ event: 'autopilot-failed', error: describeError(error) }, 'autopilot tick failed; holding'),
+    onDecision: (route, action) => { if (action.action !== 'hold' && action.action !== 'none') emit({ type: 'rollout-decision', route, action: action.action, reason: action.reason }); },
+    onError: (error) => emit({ type: 'autopilot-failed', error: describeError(error) }),
   });
   const app = createAdminApp({
     tokens: deps.tokens,

@@ -2,14 +2,14 @@
 // exchanges finish up to the deadline) and the close, in the order the planes depend on each other:
 // background work first, then the servers, then what the servers used (agents, flags, buffers, store).
 import type { Server } from 'node:http';
-import type { Logger } from 'pino';
 import type { Settings } from '../config/settings.ts';
 import type { EdgeServer } from '../dispatch/edge-server.ts';
 import { closeServer, listen, urlOf } from '../dispatch/server-lifecycle.ts';
+import type { EmitEvent, EventOf } from './events.ts';
 
 export interface LifecycleDeps {
   readonly settings: Pick<Settings, 'port' | 'host' | 'adminPort' | 'adminHost' | 'tls' | 'drainMs'>;
-  readonly log: Logger;
+  readonly emit: EmitEvent;
   readonly edge: EdgeServer;
   readonly admin: Server;
   /** Timers, watchers and background work: stopped before the servers close. */
@@ -25,14 +25,14 @@ export interface Lifecycle {
   close(): Promise<void>;
 }
 
-/** Listens on both ports and logs one `listening` line with `details` (routes, flags, store). */
-export async function startLifecycle(deps: LifecycleDeps, details: Readonly<Record<string, unknown>>, onDraining: () => void): Promise<Lifecycle> {
-  const { settings, log, edge, admin } = deps;
+/** Listens on both ports and emits one `listening` event with `details` (routes, flags, store). */
+export async function startLifecycle(deps: LifecycleDeps, details: Pick<EventOf<'listening'>, 'routes' | 'flagsRevision' | 'store'>, onDraining: () => void): Promise<Lifecycle> {
+  const { settings, emit, edge, admin } = deps;
   await listen(edge.server, settings.port, settings.host);
   await listen(admin, settings.adminPort, settings.adminHost);
   const proxyUrl = urlOf(edge.server, settings.tls ? 'https' : 'http');
   const adminUrl = urlOf(admin, 'http');
-  log.info({ event: 'listening', proxyUrl, adminUrl, node: process.version, ...details }, 'ficus listening');
+  emit({ type: 'listening', node: process.version, proxyUrl, adminUrl, ...details });
 
   let closed = false;
   const close = async () => {
@@ -51,7 +51,7 @@ export async function startLifecycle(deps: LifecycleDeps, details: Readonly<Reco
     close,
     async drain() {
       onDraining();
-      log.info({ event: 'draining', inFlight: edge.inFlight() }, 'draining: no new connections');
+      emit({ type: 'draining', inFlight: edge.inFlight() });
       const closing = closeServer(edge.server);
       edge.server.closeIdleConnections();
       const deadline = Date.now() + settings.drainMs;
@@ -59,7 +59,7 @@ export async function startLifecycle(deps: LifecycleDeps, details: Readonly<Reco
         await new Promise((r) => setTimeout(r, 25));
         edge.server.closeIdleConnections();
       }
-      if (edge.inFlight() > 0) log.warn({ event: 'drain-deadline', inFlight: edge.inFlight() }, 'drain deadline reached; closing remaining connections');
+      if (edge.inFlight() > 0) emit({ type: 'drain-deadline', inFlight: edge.inFlight() });
       edge.server.closeAllConnections();
       edge.closeUpgraded();
       await closing;

@@ -6,7 +6,6 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
-import type { Auditor } from '../admin/auditor.ts';
 import { createComparePipeline, type ComparePipelineDeps } from '../compare/create-compare-pipeline.ts';
 import { createComparisonWorkerPool } from '../compare/create-comparison-worker-pool.ts';
 import type { ExchangeObservation } from '../compare/evidence.ts';
@@ -32,6 +31,8 @@ import { watchTlsFiles } from '../dispatch/watch-tls-files.ts';
 import { createStickyHasher } from '../routing/sticky-key.ts';
 import { statusClassOf } from '../shared/words.ts';
 import { accessLogEntry } from '../telemetry/access-log.ts';
+import { describeError } from '../config/describe-error.ts';
+import type { EmitEvent } from './events.ts';
 import type { ProxyMetrics } from '../telemetry/proxy-metrics.ts';
 
 /** The routes in force and everything built from them; swapped as one value on reload. */
@@ -55,7 +56,8 @@ export interface ProxyPlaneDeps {
   readonly diffKey: ComparePipelineDeps['diffKey'];
   readonly metrics: Pick<ProxyMetrics, 'exchangeEnded' | 'refused' | 'pathRefused'>;
   readonly map: Pick<MigrationMap, 'observe'>;
-  readonly auditor: Pick<Auditor, 'record'>;
+  /** Events (reload of TLS, refused requests, mirroring stopped…): worded and audited by events.ts. */
+  readonly emit: EmitEvent;
   readonly tracer: ExchangeTracer;
 }
 
@@ -75,14 +77,14 @@ export interface ProxyPlane {
 }
 
 export function startProxyPlane(deps: ProxyPlaneDeps): ProxyPlane {
-  const { settings, log, now } = deps;
+  const { settings, log, now, emit } = deps;
   let live = deps.config;
   const state = () => live.state;
 
   // One core serves requests; comparisons of large or compressed bodies get the others (one at least).
   const comparisonPool = createComparisonWorkerPool({
     size: Math.max(1, Math.min(4, availableParallelism() - 1)),
-    onEvent: (event) => log.warn({ event: `comparison-${event.type}`, ...event }, event.type === 'pool-failed' ? 'comparison workers cannot start; large pairs are counted uncomparable' : 'comparison worker replaced'),
+    onEvent: (event) => emit(event.type === 'pool-failed' ? { type: 'comparison-pool-failed', code: event.code } : { type: 'comparison-worker-replaced', reason: event.reason }),
   });
   const queue = createComparePipeline({
     pool: comparisonPool,
@@ -99,17 +101,14 @@ export function startProxyPlane(deps: ProxyPlaneDeps): ProxyPlane {
     random: deps.random,
     observe: deps.observe,
     queue,
-    onRouteEvent: (event) => {
-      log.warn({ event: event.action, route: event.route }, 'write mirroring stopped: the new service did not acknowledge the dry-run contract');
-      deps.auditor.record({ actor: 'ficus', action: event.action, route: event.route, details: event.details, source: 'proxy' });
-    },
+    onRouteEvent: (event) => emit({ type: 'write-mirroring-stopped', route: event.route, reason: String(event.details['reason']), status: Number(event.details['status']) }),
   });
 
   const forwarder = createForwarder();
   // Refused requests: every one counted in /metrics, at most one log line per kind per interval.
   const warnEvery = { now: () => now().getTime(), intervalMs: settings.warnIntervalMs ?? EDGE_DEFAULTS.warnIntervalMs };
-  const warnRefused = createRateLimitedWarning({ ...warnEvery, write: (reason, suppressed) => log.warn({ event: 'request-refused', reason, suppressed }, 'request refused by the proxy') });
-  const warnClientError = createRateLimitedWarning({ ...warnEvery, write: (code, suppressed) => log.warn({ event: 'client-error', code, suppressed }, 'malformed request refused') });
+  const warnRefused = createRateLimitedWarning({ ...warnEvery, write: (reason, suppressed) => emit({ type: 'request-refused', reason, suppressed }) });
+  const warnClientError = createRateLimitedWarning({ ...warnEvery, write: (code, suppressed) => emit({ type: 'client-error', code, suppressed }) });
   const handlerDeps: HandlerDeps = {
     state,
     flags: deps.flags,
@@ -147,7 +146,7 @@ export function startProxyPlane(deps: ProxyPlaneDeps): ProxyPlane {
     tls: settings.tls ? { cert: readFileSync(settings.tls.certFile), key: readFileSync(settings.tls.keyFile) } : undefined,
   });
   // Inbound TLS: a renewed certificate is served to new connections without a restart.
-  const tlsWatchers = settings.tls ? watchTlsFiles(settings.tls, (tls) => edge.updateTls(tls), log) : [];
+  const tlsWatchers = settings.tls ? watchTlsFiles(settings.tls, (tls) => edge.updateTls(tls), { reloaded: () => emit({ type: 'tls-reloaded' }), failed: (error) => emit({ type: 'tls-reload-failed', error: describeError(error) }) }) : [];
 
   return {
     edge,

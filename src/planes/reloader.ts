@@ -1,30 +1,28 @@
 // The reloader: loads routes/ at start, then watches it; each change is compiled and, when valid and
 // different, swapped into the proxy plane and audited. A bad edit is refused, the last good routes
 // stay in force, and /readyz reports the error until the files are valid again.
-import type { Logger } from 'pino';
-import type { Auditor } from '../admin/auditor.ts';
 import { ConfigError } from '../config/config-error.ts';
 import { describeError } from '../config/describe-error.ts';
 import { loadRoutes } from '../config/load-routes.ts';
 import type { Settings } from '../config/settings.ts';
 import { watchDir } from '../config/watch-dir.ts';
 import { buildEdgeState } from '../dispatch/edge-state.ts';
+import type { EmitEvent } from './events.ts';
 import type { LiveConfig } from './proxy-plane.ts';
 
 type ReloadSettings = Pick<Settings, 'routesDir' | 'upstreamUrls'>;
 
 /** The routes at start: throws one ConfigError listing every problem (nothing is opened yet). */
-export async function loadInitialConfig(settings: ReloadSettings, log: Logger): Promise<LiveConfig> {
+export async function loadInitialConfig(settings: ReloadSettings, emit: EmitEvent): Promise<LiveConfig> {
   const routes = await loadRoutes(settings.routesDir, { urlOverrides: settings.upstreamUrls });
   const state = await buildEdgeState(routes, settings.routesDir);
-  for (const warning of routes.warnings) log.warn({ event: 'routes-warning' }, warning);
+  for (const warning of routes.warnings) emit({ type: 'routes-warning', warning });
   return { routes, state };
 }
 
 export interface ReloaderDeps {
   readonly settings: ReloadSettings;
-  readonly log: Logger;
-  readonly auditor: Pick<Auditor, 'record'>;
+  readonly emit: EmitEvent;
   /** The config in force and where a new one goes. */
   current(): LiveConfig;
   apply(next: LiveConfig): void;
@@ -37,7 +35,7 @@ export interface Reloader {
 }
 
 export function startReloader(deps: ReloaderDeps): Reloader {
-  const { settings, log } = deps;
+  const { settings, emit } = deps;
   let lastConfigError: string | undefined;
   const reload = async () => {
     try {
@@ -47,12 +45,11 @@ export function startReloader(deps: ReloaderDeps): Reloader {
       const current = deps.current();
       if (next.hash === current.routes.hash) return;
       deps.apply({ routes: next, state: await buildEdgeState(next, settings.routesDir, current.state.upstreams) });
-      for (const warning of next.warnings) log.warn({ event: 'routes-warning' }, warning);
-      log.info({ event: 'routes-reloaded', hash: next.hash, routes: next.routes.length }, 'routes reloaded');
-      deps.auditor.record({ actor: 'ficus', action: 'config-reload', details: { hash: next.hash, files: next.files, routes: next.routes.length }, source: 'routes/' });
+      for (const warning of next.warnings) emit({ type: 'routes-warning', warning });
+      emit({ type: 'routes-reloaded', hash: next.hash, files: next.files, routes: next.routes.length });
     } catch (error) {
       lastConfigError = error instanceof ConfigError ? error.message : describeError(error);
-      log.error({ event: 'routes-reload-failed', error: lastConfigError }, 'route files invalid; keeping the last good routes');
+      emit({ type: 'routes-reload-failed', error: lastConfigError });
     }
   };
   const watcher = watchDir(settings.routesDir, () => void reload());

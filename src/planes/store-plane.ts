@@ -18,6 +18,7 @@ import { createStatsRecorder, type StatsRecorder } from '../store/stats-recorder
 import { StoreError } from '../store/store-error.ts';
 import { createStoreHealth, type StoreHealth } from '../store/store-health.ts';
 import { establishStoreIdentity } from '../store/store-identity.ts';
+import type { EmitEvent } from './events.ts';
 
 export interface StorePlane {
   readonly store: Store;
@@ -34,6 +35,7 @@ export interface StorePlane {
 export interface StorePlaneDeps {
   readonly settings: Pick<Settings, 'databaseUrl' | 'diffKey' | 'dataDir' | 'flagsDir'>;
   readonly log: Logger;
+  readonly emit: EmitEvent;
   readonly now: () => Date;
   readonly checkIntervalMs?: number;
   /** Where dropped evidence is counted (the proxy's observation sink, bound later). */
@@ -63,11 +65,7 @@ export async function openStorePlane(deps: StorePlaneDeps): Promise<StorePlane> 
       const rollups = stats.buffered();
       return { pendingRollups: rollups.pending, droppedRollups: rollups.dropped, pendingDifferences: differences.pending(), droppedDifferences: differences.dropped() };
     },
-    onChange: (h, detail) => h.status === 'ok'
-      ? log.info({ event: 'store-health', status: h.status }, 'store healthy again')
-      : log.error({ event: 'store-health', status: h.status, code: h.code, error: detail }, h.status === 'lost'
-        ? 'store LOST (deleted or replaced): audit appends are refused until it is restored or adopted; the proxy keeps serving'
-        : 'store unavailable: the proxy keeps serving; evidence waits in bounded buffers'),
+    onChange: (h, detail) => deps.emit({ type: 'store-health', status: h.status, code: h.code, error: detail }),
   });
   const failed = (event: string, message: string, fields: Record<string, unknown> = {}) => (error: unknown) => {
     health.report(error);

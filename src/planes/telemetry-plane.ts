@@ -3,7 +3,6 @@
 // trace context only: continued or originated, non-recording, so upstream traces still join) and the
 // OTLP metrics push.
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
-import type { Logger } from 'pino';
 import { describeError } from '../config/describe-error.ts';
 import type { Settings, TelemetrySettings } from '../config/settings.ts';
 import type { ExchangeTracer } from '../dispatch/exchange-trace.ts';
@@ -12,10 +11,11 @@ import { createOtelTracer } from '../telemetry/otel-tracing.ts';
 import { createOtlpMetricsPusher } from '../telemetry/otlp-metrics.ts';
 import { createProxyMetrics, type ProxyMetrics, type ProxyMetricsDeps } from '../telemetry/proxy-metrics.ts';
 import { createTraceContextPropagator } from '../telemetry/trace-context-propagator.ts';
+import type { EmitEvent } from './events.ts';
 
 export interface TelemetryPlaneDeps extends Omit<ProxyMetricsDeps, 'eventLoopDelay'> {
   readonly settings: Pick<Settings, 'telemetry'>;
-  readonly log: Logger;
+  readonly emit: EmitEvent;
   /** Tests: span processors replacing the exporters the settings name. */
   readonly spanProcessors?: readonly SpanProcessor[];
 }
@@ -29,7 +29,7 @@ export interface TelemetryPlane {
 const NO_EXPORT: TelemetrySettings = { tracesExporter: 'none', metricsExporter: 'none', otlpTracesUrl: '', otlpMetricsUrl: '', otlpHeaders: {}, sampler: 'parentbased_always_on', samplerArg: 1, serviceName: 'ficus', metricExportIntervalMs: 60_000 };
 
 export function startTelemetryPlane(deps: TelemetryPlaneDeps): TelemetryPlane {
-  const { settings, log } = deps;
+  const { settings, emit } = deps;
   const eventLoopDelay = createEventLoopDelayWindows({ resolutionMs: 10 });
   const metrics = createProxyMetrics({ ...deps, eventLoopDelay });
   const tracing = settings.telemetry || deps.spanProcessors ? createOtelTracer({ settings: settings.telemetry ?? NO_EXPORT, spanProcessors: deps.spanProcessors }) : undefined;
@@ -42,7 +42,7 @@ export function startTelemetryPlane(deps: TelemetryPlaneDeps): TelemetryPlane {
         intervalMs: otlp.metricExportIntervalMs,
         serviceName: otlp.serviceName,
         metrics,
-        onError: (error) => log.warn({ event: 'otlp-metrics-push-failed', error: describeError(error) }, 'OTLP metrics push failed; the next push carries the totals'),
+        onError: (error) => emit({ type: 'otlp-metrics-push-failed', error: describeError(error) }),
       })
     : undefined;
   return {
