@@ -48,6 +48,10 @@ declare module 'k6/metrics' {
     constructor(name: string, isTime?: boolean);
     add(value: number, tags?: Record<string, string>): void;
   }
+  export class Counter {
+    constructor(name: string);
+    add(value: number, tags?: Record<string, string>): void;
+  }
 }
 
 declare module 'k6/execution' {

@@ -19,9 +19,9 @@ export async function freePort(): Promise<number> {
 }
 
 export async function startBaseline(
-  name: 'http-proxy' | 'raw-pipe' | 'blob-upstream',
+  name: 'library-proxy' | 'raw-pipe' | 'blob-upstream',
   ctx: { readonly originUrl: string; readonly workDir: string; readonly proxyCpus: string | undefined },
-): Promise<{ url: string; process: Started }> {
+): Promise<{ url: string; process: Started; facts: Record<string, unknown> }> {
   const started = startProcess({
     name,
     command: nodeBin,
@@ -31,5 +31,5 @@ export async function startBaseline(
     cwd: projectRoot,
   });
   const listening = await waitForLogLine(started, (line) => line.event === 'listening');
-  return { url: `http://127.0.0.1:${String(listening.port)}`, process: started };
+  return { url: `http://127.0.0.1:${String(listening.port)}`, process: started, facts: listening };
 }

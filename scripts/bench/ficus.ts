@@ -70,6 +70,10 @@ export interface FicusLaunch {
   readonly cpus: string | undefined;
   /** OTEL_* and the like; tracing stays off unless given. */
   readonly env: NodeJS.ProcessEnv;
+  /** Flags for node itself, before the script (e.g. --cpu-prof). */
+  readonly nodeArgs?: readonly string[];
+  /** More `ficus start` options (e.g. --workers 2). */
+  readonly startArgs?: readonly string[];
 }
 
 /** Tracing off unless a configuration asks for it: NodeSDK otherwise defaults exporters on (PITFALLS.md). */
@@ -81,7 +85,7 @@ export async function startFicus(launch: FicusLaunch): Promise<RunningFicus> {
   const started = startProcess({
     name: launch.name,
     command: join(launch.projectRoot, 'node_modules/.bin/node'),
-    args: ['src/main.ts', 'start', '--legacy', launch.legacyUrl, '--port', '0', '--admin-port', '0', '--routes', routes, '--flags', flags, '--db', `sqlite:${join(launch.dir, 'ficus.db')}`],
+    args: [...(launch.nodeArgs ?? []), 'src/main.ts', 'start', '--legacy', launch.legacyUrl, '--port', '0', '--admin-port', '0', '--routes', routes, '--flags', flags, '--db', `sqlite:${join(launch.dir, 'ficus.db')}`, ...(launch.startArgs ?? [])],
     logPath: join(launch.dir, 'ficus.log'),
     cpus: launch.cpus,
     cwd: launch.projectRoot,

@@ -1,9 +1,11 @@
-// Measures one running configuration: warm-up, then rounds of wrk per payload size, charging CPU
-// to the configuration's own process tree. Reports the median round (by requests/s).
+// Measures configurations side by side: a warm-up each, then rounds in which every configuration
+// gets one wrk run in turn (the order rotating), so drift on this shared machine (other engineers'
+// tests, thermal) spreads over every configuration instead of landing on one. CPU is charged to
+// each configuration's own process tree; the median round is reported.
 import os from 'node:os';
 import { cpuMicros, machineCpu, peakRssMb } from './proc.ts';
 import { requestsPerSecond, runWrk } from './wrk.ts';
-import type { WrkSettings } from './wrk.ts';
+import type { WrkRequestShape, WrkSettings } from './wrk.ts';
 
 export interface RoundResult {
   readonly rps: number;
@@ -33,11 +35,22 @@ export interface MeasureSettings {
   readonly sizes: readonly string[];
 }
 
-async function measureRound(url: string, size: string, pid: number, wrk: WrkSettings): Promise<RoundResult> {
+/** One row of a table: a running process and the requests it is sent. */
+export interface Measured {
+  readonly id: string;
+  readonly url: string;
+  /** The process whose CPU and memory count (the proxy, or nginx itself for "direct"). */
+  readonly pid: number;
+  readonly shape?: WrkRequestShape;
+  /** Payload sizes this row is measured at (a subset of the settings' sizes). */
+  readonly sizes: readonly string[];
+}
+
+export async function measureRound(url: string, size: string, pid: number, wrk: WrkSettings, shape: WrkRequestShape = {}): Promise<RoundResult> {
   const loadAverage = os.loadavg()[0] ?? 0;
   const machineBefore = machineCpu();
   const cpuBefore = cpuMicros(pid);
-  const result = await runWrk(url, size, wrk);
+  const result = await runWrk(url, size, wrk, shape);
   const cpuUsed = cpuMicros(pid) - cpuBefore;
   const machineAfter = machineCpu();
   const machineBusyCpus = ((machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total)) * os.availableParallelism();
@@ -54,25 +67,40 @@ async function measureRound(url: string, size: string, pid: number, wrk: WrkSett
   };
 }
 
-function medianByRps(rounds: readonly RoundResult[]): RoundResult {
-  const sorted = [...rounds].sort((a, b) => a.rps - b.rps);
+/** The round in the middle by `key` (CPU µs/req for cost rows, req/s for throughput rows). */
+export function medianRound(rounds: readonly RoundResult[], key: 'cpuUsPerRequest' | 'rps'): RoundResult {
+  const sorted = [...rounds].filter((r) => !Number.isNaN(r[key])).sort((a, b) => a[key] - b[key]);
   const median = sorted[Math.floor(sorted.length / 2)];
   if (!median) throw new Error('no rounds measured');
   return median;
 }
 
-/** `pid` is the process whose CPU and memory count (the proxy, or nginx itself for "direct"). */
-export async function measureConfiguration(url: string, pid: number, settings: MeasureSettings, log: (line: string) => void): Promise<{ sizes: Record<string, SizeResult>; peakRssMb: number }> {
-  await runWrk(url, settings.sizes[0] ?? '1k', { ...settings.wrk, seconds: settings.warmupSeconds });
-  const sizes: Record<string, SizeResult> = {};
+const describeRound = (r: RoundResult): string =>
+  `${r.rps.toFixed(0)} req/s, p99 ${r.p99Ms.toFixed(2)} ms, ${r.cpuUsPerRequest.toFixed(1)} µs CPU/req, machine busy ${r.machineBusyCpus.toFixed(2)} CPUs${r.errors || r.non2xx ? `, ${r.errors} socket errors, ${r.non2xx} non-2xx` : ''}`;
+
+/** Interleaved rounds over `rows`; results by row id, then size. A row that fails is left out and logged. */
+export async function measureInterleaved(rows: readonly Measured[], settings: MeasureSettings, medianBy: 'cpuUsPerRequest' | 'rps', log: (line: string) => void): Promise<Map<string, Record<string, SizeResult>>> {
+  const results = new Map<string, Record<string, SizeResult>>(rows.map((r) => [r.id, {}]));
   for (const size of settings.sizes) {
-    const rounds: RoundResult[] = [];
-    for (let round = 1; round <= settings.rounds; round++) {
-      const result = await measureRound(url, size, pid, settings.wrk);
-      log(`    ${size} round ${round}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms, ${result.cpuUsPerRequest.toFixed(1)} µs CPU/req, load avg ${result.loadAverage.toFixed(1)}, machine busy ${result.machineBusyCpus.toFixed(2)} CPUs${result.errors || result.non2xx ? `, ${result.errors} socket errors, ${result.non2xx} non-2xx` : ''}`);
-      rounds.push(result);
+    const atSize = rows.filter((r) => r.sizes.includes(size));
+    for (const row of atSize) await runWrk(row.url, size, { ...settings.wrk, seconds: settings.warmupSeconds }, row.shape);
+    const rounds = new Map<string, RoundResult[]>(atSize.map((r) => [r.id, []]));
+    for (let round = 0; round < settings.rounds; round++) {
+      // Rotate the order each round so no configuration always runs first (or right after another).
+      const order = atSize.map((_, i) => atSize[(i + round) % atSize.length]!);
+      for (const row of order) {
+        try {
+          const result = await measureRound(row.url, size, row.pid, settings.wrk, row.shape);
+          log(`    ${size} round ${round + 1} ${row.id}: ${describeRound(result)}`);
+          rounds.get(row.id)!.push(result);
+        } catch (error) {
+          log(`    ${size} round ${round + 1} ${row.id}: failed: ${(error as Error).message.split('\n')[0]}`);
+        }
+      }
     }
-    sizes[size] = { median: medianByRps(rounds), rounds };
+    for (const [id, measured] of rounds) if (measured.length) results.get(id)![size] = { median: medianRound(measured, medianBy), rounds: measured };
   }
-  return { sizes, peakRssMb: peakRssMb(pid) };
+  return results;
 }
+
+export { peakRssMb };

@@ -27,8 +27,16 @@ export interface WrkResult {
   readonly maxUs: number;
 }
 
-export async function runWrk(baseUrl: string, size: string, settings: WrkSettings): Promise<WrkResult> {
-  const wrkArgs = ['-t', String(settings.threads), '-c', String(settings.connections), '-d', `${settings.seconds}s`, '--timeout', '5s', '-s', LUA_SCRIPT, baseUrl, '--', size];
+/** What each request looks like: the default is GET /fhir/Patient/<one of 500 ids>, no traceparent. */
+export interface WrkRequestShape {
+  /** A fixed path (e.g. one no route matches) instead of the patient-read route. */
+  readonly path?: string;
+  /** Send a sampled W3C traceparent, as a traced client does. */
+  readonly traceparent?: boolean;
+}
+
+export async function runWrk(baseUrl: string, size: string, settings: WrkSettings, shape: WrkRequestShape = {}): Promise<WrkResult> {
+  const wrkArgs = ['-t', String(settings.threads), '-c', String(settings.connections), '-d', `${settings.seconds}s`, '--timeout', '5s', '-s', LUA_SCRIPT, baseUrl, '--', size, shape.path ?? '-', shape.traceparent ? '1' : '0'];
   const [command, args] = settings.cpus === undefined ? ['wrk', wrkArgs] : ['taskset', ['-c', settings.cpus, 'wrk', ...wrkArgs]];
   const { stdout } = await run(command, args, { timeout: (settings.seconds + 30) * 1000 });
   const line = stdout.split('\n').find((l) => l.startsWith('BENCH_JSON '));

@@ -13,11 +13,11 @@ export function keepAliveAgent(): http.Agent {
 }
 
 /** Listens on an ephemeral loopback port and prints one JSON line the bench waits for. */
-export function listenAndAnnounce(server: http.Server): void {
+export function listenAndAnnounce(server: http.Server, facts: Record<string, string> = {}): void {
   server.keepAliveTimeout = 75_000;
   server.listen(0, '127.0.0.1', () => {
     const { port } = server.address() as AddressInfo;
-    console.log(JSON.stringify({ event: 'listening', port }));
+    console.log(JSON.stringify({ event: 'listening', port, ...facts }));
   });
   process.on('SIGTERM', () => server.close(() => process.exit(0)));
 }
