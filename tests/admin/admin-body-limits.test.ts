@@ -4,11 +4,11 @@
 // closes the connection, and counts the refusal on /metrics.
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { startTestFicus, type TestFicus } from '../support/ficus/test-ficus.ts';
 
-let h: Harness;
+let h: TestFicus;
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startTestFicus();
 });
 afterAll(async () => {
   await h?.close();

@@ -3,11 +3,11 @@
 // session cookie on Path=/ that the browser also sends to the proxy on the same host.
 import http from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { startTestFicus, type TestFicus } from '../support/ficus/test-ficus.ts';
 
-let h: Harness;
+let h: TestFicus;
 beforeEach(async () => {
-  h = await startHarness();
+  h = await startTestFicus();
 });
 afterEach(async () => {
   await h?.close();

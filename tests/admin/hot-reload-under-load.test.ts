@@ -3,13 +3,13 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ROUTES, flagsFileText } from '../support/ficus/config-files.ts';
-import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { startTestFicus, type TestFicus } from '../support/ficus/test-ficus.ts';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-let h: Harness;
+let h: TestFicus;
 beforeAll(async () => {
-  h = await startHarness({ settings: { accessLog: false, logLevel: 'warn' } });
+  h = await startTestFicus({ settings: { accessLog: false, logLevel: 'warn' } });
 });
 afterAll(() => h?.close());
 

@@ -7,19 +7,19 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../../src/admin/auth.ts';
 import { checkOpenApi } from '../support/admin/check-openapi.ts';
-import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { startTestFicus, type TestFicus } from '../support/ficus/test-ficus.ts';
 
 const OPERATOR = 'test-token';
 const VIEWER = 'viewer-secret';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the document and bodies are asserted field by field
 type Json = any;
-let h: Harness;
+let h: TestFicus;
 let doc: Json;
 
 beforeAll(async () => {
   const tokensFile = join(mkdtempSync(join(tmpdir(), 'ficus-contract-')), 'tokens.yaml');
   writeFileSync(tokensFile, `- name: victor\n  role: viewer\n  sha256: ${hashToken(VIEWER)}\n`);
-  h = await startHarness({ settings: { adminTokensFile: tokensFile } });
+  h = await startTestFicus({ settings: { adminTokensFile: tokensFile } });
   const res = await fetch(`${h.adminUrl}/api/openapi.json`);
   expect(res.status).toBe(200);
   doc = await res.json();

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../../src/admin/auth.ts';
 import { parseTokensFile } from '../../src/admin/tokens-file.ts';
 import { listAudit } from '../../src/store/audit-log.ts';
-import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { startTestFicus, type TestFicus } from '../support/ficus/test-ficus.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ficus-tokens-'));
 const tokensFile = join(dir, 'tokens.yaml');
@@ -21,9 +21,9 @@ writeFileSync(tokensFile, `# people
 `);
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies asserted field by field
 type Json = any;
-let h: Harness;
+let h: TestFicus;
 beforeAll(async () => {
-  h = await startHarness({ settings: { adminTokensFile: tokensFile } });
+  h = await startTestFicus({ settings: { adminTokensFile: tokensFile } });
 });
 afterAll(async () => {
   await h?.close();
@@ -68,11 +68,11 @@ describe('tokens file', () => {
   it('refuses to start with a tokens file that holds a clear-text token', async () => {
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, '- name: bob\n  role: admin\n  sha256: hunter2\n');
-    await expect(startHarness({ settings: { adminTokensFile: bad } })).rejects.toThrow(/tokens\[0\]\.role: must be viewer or operator[\s\S]*tokens\[0\]\.sha256: must be the 64-hex SHA-256/);
+    await expect(startTestFicus({ settings: { adminTokensFile: bad } })).rejects.toThrow(/tokens\[0\]\.role: must be viewer or operator[\s\S]*tokens\[0\]\.sha256: must be the 64-hex SHA-256/);
   });
 
   it('refuses to start when the tokens file is missing', async () => {
-    await expect(startHarness({ settings: { adminTokensFile: join(dir, 'absent.yaml') } })).rejects.toThrow(/cannot read the admin tokens file \(ENOENT\)/);
+    await expect(startTestFicus({ settings: { adminTokensFile: join(dir, 'absent.yaml') } })).rejects.toThrow(/cannot read the admin tokens file \(ENOENT\)/);
   });
 
   it('reads the JSON form and rejects duplicates', () => {

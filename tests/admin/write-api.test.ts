@@ -7,16 +7,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeFlag } from '../../src/decision/flag-shape.ts';
 import { listAudit } from '../../src/store/audit-log.ts';
 import { listDifferences, recordDifferences } from '../../src/store/differences.ts';
-import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { startTestFicus, type TestFicus } from '../support/ficus/test-ficus.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const OPERATOR = 'test-token';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies asserted field by field
 type Json = any;
-let h: Harness;
+let h: TestFicus;
 
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startTestFicus();
 });
 afterAll(() => h?.close());
 

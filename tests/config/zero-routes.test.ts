@@ -2,16 +2,13 @@
 // strangler migration — Ficus in front, every request to legacy untouched — so it starts with a
 // warning instead of being refused. And /readyz stops reporting a config error once the route
 // files are back to valid content, even when that content is the one already in force.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/config-error.ts';
 import { loadRoutes } from '../../src/config/load-routes.ts';
-import { startFicus, type Ficus } from '../../src/ficus.ts';
-import { DEFAULT_ROUTES, flagsFileText, testSettings } from '../support/ficus/config-files.ts';
-import { createLogSink } from '../support/ficus/log-sink.ts';
-import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { DEFAULT_ROUTES, makeConfigDirs } from '../support/ficus/config-files.ts';
+import { startTestFicus, type TestFicus } from '../support/ficus/test-ficus.ts';
 import { startEchoUpstream, type TestUpstream } from '../support/upstreams/http-upstream.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -20,11 +17,8 @@ afterEach(async () => {
 });
 
 function emptyDirs() {
-  const root = mkdtempSync(join(tmpdir(), 'ficus-zero-'));
-  const dirs = { routesDir: join(root, 'routes'), flagsDir: join(root, 'flags'), dataDir: join(root, 'data') };
-  for (const dir of Object.values(dirs)) mkdirSync(dir);
-  writeFileSync(join(dirs.flagsDir, 'features.json'), flagsFileText({}));
-  cleanups.push(() => rmSync(root, { recursive: true, force: true }));
+  const dirs = makeConfigDirs('ficus-zero-');
+  cleanups.push(() => dirs.remove());
   return dirs;
 }
 
@@ -45,15 +39,13 @@ describe('zero routes', () => {
   });
 
   it('starts with no route files and forwards every request to legacy untouched', async () => {
-    const dirs = emptyDirs();
     const legacy: TestUpstream = await startEchoUpstream('legacy');
     cleanups.push(() => legacy.close());
-    const { logs, log } = createLogSink();
-    const ficus: Ficus = await startFicus(testSettings(dirs, { upstreamUrls: { legacy: legacy.url } }), { log });
-    cleanups.push(() => ficus.close());
+    const { logs, proxyUrl, close } = await startTestFicus({ routes: false, settings: { upstreamUrls: { legacy: legacy.url } } });
+    cleanups.push(close);
 
     expect(logs.find((l) => l.event === 'routes-warning')?.msg).toMatch(/no route files/);
-    const response = await fetch(`${ficus.proxyUrl}/fhir/Patient/pat-0001?_format=json&a=1&a=2`);
+    const response = await fetch(`${proxyUrl}/fhir/Patient/pat-0001?_format=json&a=1&a=2`);
     expect(response.status).toBe(200);
     expect(response.headers.get('x-side')).toBe('legacy');
     expect(legacy.received.map((r) => r.url)).toEqual(['/fhir/Patient/pat-0001?_format=json&a=1&a=2']);
@@ -61,16 +53,16 @@ describe('zero routes', () => {
 });
 
 describe('readiness after a bad route edit', () => {
-  let h: Harness | undefined;
+  let h: TestFicus | undefined;
   afterEach(async () => {
     await h?.close();
     h = undefined;
   });
 
-  const configError = async (harness: Harness) => ((await (await fetch(`${harness.adminUrl}/readyz`)).json()) as { configError: string | null }).configError;
+  const configError = async (harness: TestFicus) => ((await (await fetch(`${harness.adminUrl}/readyz`)).json()) as { configError: string | null }).configError;
 
   it('clears the config error when the file is restored to its last good content (regression: it stayed)', async () => {
-    h = await startHarness();
+    h = await startTestFicus();
     expect(await h.writeRoutes(DEFAULT_ROUTES.replace('stickiness: { path: id }', 'stickyness: { path: id }'))).toBe('refused');
     expect(await configError(h)).toMatch(/stickyness/);
 

@@ -8,7 +8,7 @@ import { ConfigError } from '../../src/config/config-error.ts';
 import { loadRoutes } from '../../src/config/load-routes.ts';
 import { DEFAULT_ROUTES, writeConfigDirs } from '../support/ficus/config-files.ts';
 import { spawnFicus } from '../support/ficus/ficus-process.ts';
-import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { startTestFicus, type TestFicus } from '../support/ficus/test-ficus.ts';
 
 const UPSTREAMS = 'upstreams:\n  legacy:\n    url: http://127.0.0.1:9\n  next:\n    url: http://127.0.0.1:9\n';
 const route = (extra: string, path = '/items/:id') => `routes:\n  - id: items\n    match: { path: ${path} }\n    new: next\n    flag: ficus.items\n${extra}`;
@@ -47,7 +47,7 @@ describe('config errors: loadRoutes', () => {
 });
 
 describe('config errors: at start and at run time', () => {
-  let h: Harness | undefined;
+  let h: TestFicus | undefined;
   afterEach(async () => {
     await h?.close();
     h = undefined;
@@ -67,7 +67,7 @@ describe('config errors: at start and at run time', () => {
   });
 
   it('keeps serving the last good route table when routes/ gets a bad edit, and logs it', async () => {
-    h = await startHarness({ flags: { 'ficus.items': { mode: 'new' } } });
+    h = await startTestFicus({ flags: { 'ficus.items': { mode: 'new' } } });
     expect(await h.writeRoutes(DEFAULT_ROUTES.replace('stickiness: { path: id }', 'stickyness: { path: id }'))).toBe('refused');
     const failure = h.logs.find((l) => l.event === 'routes-reload-failed')!;
     expect(String(failure.error)).toMatch(/routes\.yaml:\d+: routes\[0\]\.stickyness/);

@@ -2,19 +2,19 @@
 // /metrics but logged at most once per kind per interval, and the keep-alive timeout is a setting.
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { startTestFicus, type TestFicus } from '../support/ficus/test-ficus.ts';
 import { metricValue } from '../support/metrics/metric-value.ts';
 import { headerValues, send } from '../support/http/raw-http.ts';
 
 describe('edge limits', () => {
-  let h: Harness | undefined;
+  let h: TestFicus | undefined;
   afterEach(async () => {
     await h?.close();
     h = undefined;
   });
 
   it('logs one warning line for 300 connections sending malformed requests, and counts all 300', async () => {
-    h = await startHarness();
+    h = await startTestFicus();
     const malformed = (n: number) => new Promise<void>((resolve) => {
       const socket = net.connect(Number(new URL(h!.proxyUrl).port), '127.0.0.1');
       socket.on('error', () => resolve());
@@ -28,7 +28,7 @@ describe('edge limits', () => {
   });
 
   it('tells clients the configured keep-alive timeout (FICUS_KEEPALIVE_TIMEOUT_MS)', async () => {
-    h = await startHarness({ settings: { edgeKeepAliveMs: 7_000 } });
+    h = await startTestFicus({ settings: { edgeKeepAliveMs: 7_000 } });
     const res = await send(h.proxyUrl, { path: '/unmatched', headers: ['Host', 'ficus.test', 'Connection', 'keep-alive'] });
     expect(headerValues(res.rawHeaders, 'keep-alive')).toEqual(['timeout=7']);
   });

@@ -6,14 +6,14 @@ import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeConfigDirs } from '../support/ficus/config-files.ts';
 import { startFicusProcess, stopFicusProcess, type FicusProcess } from '../support/ficus/ficus-process.ts';
-import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { startTestFicus, type TestFicus } from '../support/ficus/test-ficus.ts';
 import { closeServer, listenLoopback } from '../support/upstreams/loopback.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { startFidelityUpstream, type FidelityUpstream } from '../support/upstreams/fidelity-upstream.ts';
 import { send } from '../support/http/raw-http.ts';
 
 describe('failures: in-process', () => {
-  let h: Harness | undefined;
+  let h: TestFicus | undefined;
   let upstream: FidelityUpstream | undefined;
   afterEach(async () => {
     await h?.close();
@@ -24,7 +24,7 @@ describe('failures: in-process', () => {
 
   it('answers 504 with a JSON body when the upstream does not send headers within headersMs', async () => {
     upstream = await startFidelityUpstream();
-    h = await startHarness({ upstreams: { legacy: { url: upstream.url, timeouts: { headersMs: 300 } } } });
+    h = await startTestFicus({ upstreams: { legacy: { url: upstream.url, timeouts: { headersMs: 300 } } } });
     const res = await send(h.proxyUrl, { path: '/hang' });
     expect(res.status).toBe(504);
     const body = JSON.parse(res.body.toString()) as Record<string, unknown>;
@@ -35,7 +35,7 @@ describe('failures: in-process', () => {
     const closed = http.createServer();
     const url = await listenLoopback(closed);
     await closeServer(closed);
-    h = await startHarness({ upstreams: { legacy: { url } } });
+    h = await startTestFicus({ upstreams: { legacy: { url } } });
     const res = await send(h.proxyUrl, { path: '/anything' });
     expect(res.status).toBe(502);
     const text = res.body.toString();

@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLegacyDemo, type LegacyDemoHandle } from '../../src/demo/legacy/server.ts';
-import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { startTestFicus, type TestFicus } from '../support/ficus/test-ficus.ts';
 import { LATIN1_HL7, startFidelityUpstream, type FidelityUpstream } from '../support/upstreams/fidelity-upstream.ts';
 import { headerValues, send, sha256, withoutHeaders, type RawResponse } from '../support/http/raw-http.ts';
 
@@ -25,10 +25,10 @@ const echoOf = (r: RawResponse) => JSON.parse(r.body.toString('utf8')) as EchoRe
 
 describe('fidelity: request side', () => {
   let upstream: FidelityUpstream;
-  let h: Harness;
+  let h: TestFicus;
   beforeAll(async () => {
     upstream = await startFidelityUpstream();
-    h = await startHarness({ upstreams: { legacy: { url: upstream.url } } });
+    h = await startTestFicus({ upstreams: { legacy: { url: upstream.url } } });
   });
   afterAll(async () => {
     await h?.close();
@@ -159,7 +159,7 @@ describe('fidelity: request side', () => {
 
   it('keeps the path as sent through the demo legacy /echo', async () => {
     const legacy: LegacyDemoHandle = await startLegacyDemo();
-    const hl = await startHarness({ upstreams: { legacy: { url: legacy.url } } });
+    const hl = await startTestFicus({ upstreams: { legacy: { url: legacy.url } } });
     try {
       const path = '/echo//a//b/../c?x=%2F&x=%2f';
       const direct = echoOf(await send(legacy.url, { path, headers: ['Host', 'ehr.example', 'X-Case-Kept', '1'] }));
@@ -176,7 +176,7 @@ describe('fidelity: request side', () => {
 describe('fidelity: rewriteHost', () => {
   it("rewrites Host to the upstream's own host when the upstream sets rewriteHost", async () => {
     const upstream = await startFidelityUpstream();
-    const h = await startHarness({ upstreams: { legacy: { url: upstream.url, rewriteHost: true } } });
+    const h = await startTestFicus({ upstreams: { legacy: { url: upstream.url, rewriteHost: true } } });
     try {
       const proxied = echoOf(await send(h.proxyUrl, { path: '/echo/rh', headers: ['Host', 'ehr.example'] }));
       expect(headerValues(proxied.rawHeaders, 'host')).toEqual([new URL(upstream.url).host]);
@@ -190,10 +190,10 @@ describe('fidelity: rewriteHost', () => {
 
 describe('fidelity: response side', () => {
   let upstream: FidelityUpstream;
-  let h: Harness;
+  let h: TestFicus;
   beforeAll(async () => {
     upstream = await startFidelityUpstream();
-    h = await startHarness({ upstreams: { legacy: { url: upstream.url } } });
+    h = await startTestFicus({ upstreams: { legacy: { url: upstream.url } } });
   });
   afterAll(async () => {
     await h?.close();

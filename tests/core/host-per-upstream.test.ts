@@ -2,14 +2,14 @@
 // upstream carries that upstream's Host rule, not the served side's.
 // Regression: the served side's Host was baked into the header list the copy and the replay reused.
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { startTestFicus, type TestFicus } from '../support/ficus/test-ficus.ts';
 import { startEchoUpstream, startUpstream, type TestUpstream } from '../support/upstreams/http-upstream.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const hostOf = (rawHeaders: readonly string[]) => rawHeaders[rawHeaders.findIndex((h, i) => i % 2 === 0 && h.toLowerCase() === 'host') + 1];
 
 describe('Host per upstream', () => {
-  let h: Harness | undefined;
+  let h: TestFicus | undefined;
   const upstreams: TestUpstream[] = [];
   afterEach(async () => {
     await h?.close();
@@ -20,7 +20,7 @@ describe('Host per upstream', () => {
     const legacy = await startEchoUpstream('legacy');
     const next = await startEchoUpstream('new');
     upstreams.push(legacy, next);
-    h = await startHarness({ upstreams: { legacy: { url: legacy.url }, next: { url: next.url, rewriteHost: true } }, flags: { 'ficus.items': { mode: 'shadow' } } });
+    h = await startTestFicus({ upstreams: { legacy: { url: legacy.url }, next: { url: next.url, rewriteHost: true } }, flags: { 'ficus.items': { mode: 'shadow' } } });
     const res = await fetch(`${h.proxyUrl}/items/7`);
     await res.arrayBuffer();
     await waitFor(() => next.received.length > 0, 5_000, 'the shadow copy');
@@ -35,7 +35,7 @@ describe('Host per upstream', () => {
       res.writeHead(500).end();
     });
     upstreams.push(legacy, failing);
-    h = await startHarness({ upstreams: { legacy: { url: legacy.url }, next: { url: failing.url, rewriteHost: true } }, flags: { 'ficus.items': { mode: 'new' } } });
+    h = await startTestFicus({ upstreams: { legacy: { url: legacy.url }, next: { url: failing.url, rewriteHost: true } }, flags: { 'ficus.items': { mode: 'new' } } });
     const res = await fetch(`${h.proxyUrl}/items/7`);
     expect(((await res.json()) as { side: string }).side).toBe('legacy');
     expect(hostOf(failing.received[0]!.rawHeaders)).toBe(new URL(failing.url).host);

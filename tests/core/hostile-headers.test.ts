@@ -3,7 +3,7 @@
 // absolute-form targets. Each is sent byte for byte and judged by what the upstream received, read
 // the way CGI/WSGI/Rack/PHP read it (`-` and `_` collapse into one HTTP_* variable).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { startTestFicus, type TestFicus } from '../support/ficus/test-ficus.ts';
 import { startEchoUpstream, type TestUpstream } from '../support/upstreams/http-upstream.ts';
 import { metricValue } from '../support/metrics/metric-value.ts';
 import { rawExchange, send } from '../support/http/raw-http.ts';
@@ -19,13 +19,13 @@ function wsgiEnviron(raw: readonly string[]): Map<string, string[]> {
 }
 
 describe('hostile request heads from an untrusted client', () => {
-  let h: Harness;
+  let h: TestFicus;
   let legacy: TestUpstream;
   let next: TestUpstream;
   beforeAll(async () => {
     legacy = await startEchoUpstream('legacy');
     next = await startEchoUpstream('new');
-    h = await startHarness({ upstreams: { legacy: { url: legacy.url }, next: { url: next.url } }, flags: { 'ficus.items': { mode: 'new' } } });
+    h = await startTestFicus({ upstreams: { legacy: { url: legacy.url }, next: { url: next.url } }, flags: { 'ficus.items': { mode: 'new' } } });
   });
   afterAll(async () => {
     await h?.close();
@@ -96,11 +96,11 @@ describe('hostile request heads from an untrusted client', () => {
 });
 
 describe('absolute-form with FICUS_ACCEPT_ABSOLUTE_FORM', () => {
-  let h: Harness;
+  let h: TestFicus;
   let legacy: TestUpstream;
   beforeAll(async () => {
     legacy = await startEchoUpstream('legacy');
-    h = await startHarness({ upstreams: { legacy: { url: legacy.url } }, settings: { acceptAbsoluteForm: true } });
+    h = await startTestFicus({ upstreams: { legacy: { url: legacy.url } }, settings: { acceptAbsoluteForm: true } });
   });
   afterAll(async () => {
     await h?.close();
@@ -123,11 +123,11 @@ describe('absolute-form with FICUS_ACCEPT_ABSOLUTE_FORM', () => {
 });
 
 describe('client-identity fields from a trusted proxy', () => {
-  let h: Harness;
+  let h: TestFicus;
   let legacy: TestUpstream;
   beforeAll(async () => {
     legacy = await startEchoUpstream('legacy');
-    h = await startHarness({ upstreams: { legacy: { url: legacy.url } }, settings: { trustedProxies: ['127.0.0.1'] } });
+    h = await startTestFicus({ upstreams: { legacy: { url: legacy.url } }, settings: { trustedProxies: ['127.0.0.1'] } });
   });
   afterAll(async () => {
     await h?.close();

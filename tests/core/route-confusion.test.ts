@@ -3,7 +3,7 @@
 // A real nginx stands in for that ingress here. Every crafted target must reach legacy byte for
 // byte, never the new service (neither served nor shadowed), and be counted by route and reason.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { startTestFicus, type TestFicus } from '../support/ficus/test-ficus.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { NGINX_BINARY, startNginxUpstream, type NginxUpstream } from '../support/upstreams/nginx-upstream.ts';
 import { send } from '../support/http/raw-http.ts';
@@ -59,20 +59,20 @@ const CRAFTED: readonly (readonly [string, string, string])[] = [
   ['/api/v2/./.././../internal/config', 'api-v2', 'dot-segment'],
 ];
 
-async function refusedCount(h: Harness, route: string, reason: string): Promise<number> {
+async function refusedCount(h: TestFicus, route: string, reason: string): Promise<number> {
   const text = await (await fetch(`${h.adminUrl}/metrics`)).text();
   const line = text.split('\n').find((l) => l.startsWith(`ficus_path_refused_total{route="${route}",reason="${reason}"} `));
   return line ? Number(line.split(' ').pop()) : 0;
 }
 
-async function throughFicus(h: Harness, path: string) {
+async function throughFicus(h: TestFicus, path: string) {
   const res = await send(h.proxyUrl, { path, headers: ['Host', 'ehr.example'] });
   return { status: res.status, body: res.body.toString('utf8') };
 }
 
 describe.skipIf(!NGINX_BINARY)(`route confusion against a normalising nginx as the new service${NGINX_BINARY ? '' : ' (SKIPPED: nginx is not installed)'}`, () => {
   let nginx: NginxUpstream;
-  let h: Harness;
+  let h: TestFicus;
   let sentinel = 0;
 
   /** A plain request to the new service; resolves once nginx has logged it (its log is then up to date). */
@@ -85,7 +85,7 @@ describe.skipIf(!NGINX_BINARY)(`route confusion against a normalising nginx as t
 
   beforeAll(async () => {
     nginx = await startNginxUpstream();
-    h = await startHarness({
+    h = await startTestFicus({
       routes: ROUTES,
       upstreams: { next: { url: nginx.url } },
       flags: Object.fromEntries(FLAGS.map((f) => [f, { mode: 'new' as const }])),

@@ -10,7 +10,7 @@ import { createFileFlagSource, type FileFlagSource } from '../../src/decision/fi
 import { compileRouteTable, type CompiledRoute } from '../../src/routing/route-table.ts';
 import { createStickyHasher } from '../../src/routing/sticky-key.ts';
 import { DEFAULT_ROUTES, flagsFileText, upstreamsYaml, type FlagSpec } from '../support/ficus/config-files.ts';
-import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { startTestFicus, type TestFicus } from '../support/ficus/test-ficus.ts';
 
 const KEYS = Array.from({ length: 10_000 }, (_, i) => `pat-${String(i).padStart(5, '0')}`);
 const hash = createStickyHasher('routing-test-salt');
@@ -86,7 +86,7 @@ describe('routing: decide() with a real file flag source', () => {
 });
 
 describe('routing: end to end over HTTP', () => {
-  let h: Harness | undefined;
+  let h: TestFicus | undefined;
   afterEach(async () => {
     await h?.close();
     h = undefined;
@@ -94,7 +94,7 @@ describe('routing: end to end over HTTP', () => {
   const sideVia = async (path: string, init?: RequestInit) => (await fetch(`${h!.proxyUrl}${path}`, init)).headers.get('x-side');
 
   it('keeps each patient on one side of a 50% canary and uses both sides', async () => {
-    h = await startHarness({ flags: { 'ficus.items': { mode: 'canary', percent: 50 } } });
+    h = await startTestFicus({ flags: { 'ficus.items': { mode: 'canary', percent: 50 } } });
     const ids = Array.from({ length: 200 }, (_, i) => `p${i}`);
     const first = await Promise.all(ids.map((id) => sideVia(`/items/${id}`)));
     const second = await Promise.all(ids.map((id) => sideVia(`/items/${id}`)));
@@ -106,7 +106,7 @@ describe('routing: end to end over HTTP', () => {
   });
 
   it('flips traffic on a flag file edit without a restart, and names the mode in Server-Timing', async () => {
-    h = await startHarness();
+    h = await startTestFicus();
     const before = await fetch(`${h.proxyUrl}/items/7`);
     expect(before.headers.get('x-side')).toBe('legacy');
     expect(before.headers.get('server-timing')).toMatch(/ficus;desc=legacy$/);
@@ -118,7 +118,7 @@ describe('routing: end to end over HTTP', () => {
   });
 
   it('keeps the last good flags and logs the failure when the flag file is broken', async () => {
-    h = await startHarness({ flags: { 'ficus.items': { mode: 'new' } } });
+    h = await startTestFicus({ flags: { 'ficus.items': { mode: 'new' } } });
     await h.writeFlagsFile('{ "version": 2, "features": [ { "name": ');
     const failure = await h.waitForLog((l) => l.event === 'flags-reload-failed');
     expect(String(failure.error)).toMatch(/features\.json/);
@@ -126,13 +126,13 @@ describe('routing: end to end over HTTP', () => {
   });
 
   it('serves legacy when the query sticky key is missing, new when present', async () => {
-    h = await startHarness({ flags: { 'ficus.search': { mode: 'canary', percent: 100 } } });
+    h = await startTestFicus({ flags: { 'ficus.search': { mode: 'canary', percent: 100 } } });
     expect(await sideVia('/search?other=1')).toBe('legacy');
     expect(await sideVia('/search?patient=p1')).toBe('new');
   });
 
   it('sends unmatched paths (including // variants of a route) to legacy', async () => {
-    h = await startHarness({ flags: { 'ficus.items': { mode: 'new' } } });
+    h = await startTestFicus({ flags: { 'ficus.items': { mode: 'new' } } });
     expect(await sideVia('/items/1')).toBe('new');
     expect(await sideVia('/items//1')).toBe('legacy');
     expect(await sideVia('/other')).toBe('legacy');

@@ -2,7 +2,7 @@
 // upstream — a raw `net` server counting every byte it receives — sees nothing at all.
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { startTestFicus, type TestFicus } from '../support/ficus/test-ficus.ts';
 import { closeServer, listenLoopback } from '../support/upstreams/loopback.ts';
 import { metricValue } from '../support/metrics/metric-value.ts';
 import { rawExchange } from '../support/http/raw-http.ts';
@@ -10,14 +10,14 @@ import { rawExchange } from '../support/http/raw-http.ts';
 describe('request smuggling', () => {
   let upstream: net.Server;
   let upstreamBytes = 0;
-  let h: Harness;
+  let h: TestFicus;
   beforeAll(async () => {
     upstream = net.createServer((socket) => {
       socket.on('data', (chunk) => (upstreamBytes += chunk.length));
       socket.on('error', () => {});
     });
     const url = await listenLoopback(upstream);
-    h = await startHarness({ upstreams: { legacy: { url, timeouts: { headersMs: 500 } } } });
+    h = await startTestFicus({ upstreams: { legacy: { url, timeouts: { headersMs: 500 } } } });
   });
   afterAll(async () => {
     await h?.close();

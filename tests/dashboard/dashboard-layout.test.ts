@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { startTestFicus, type TestFicus } from '../support/ficus/test-ficus.ts';
 import { REPO_ROOT } from '../support/repo-root.ts';
 import { startUpstream, type TestUpstream } from '../support/upstreams/http-upstream.ts';
 
@@ -41,7 +41,7 @@ const ROUTES = `routes:
     compare: { ignore: [/side] }
 `;
 
-let h: Harness;
+let h: TestFicus;
 let next: TestUpstream;
 let browser: Browser;
 let tokensDir: string;
@@ -84,7 +84,7 @@ beforeAll(async () => {
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
     res.end(body);
   });
-  h = await startHarness({
+  h = await startTestFicus({
     routes: ROUTES, upstreams: { next: { url: next.url } },
     flags: { 'ficus.items': { mode: 'legacy' }, 'ficus.notes': { mode: 'shadow' } },
     settings: { autopilotTickMs: 200, adminTokensFile: tokensFile },

@@ -8,12 +8,12 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeFlag } from '../../src/decision/flag-shape.ts';
 import { recordDifferences } from '../../src/store/differences.ts';
-import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { startTestFicus, type TestFicus } from '../support/ficus/test-ficus.ts';
 import { REPO_ROOT } from '../support/repo-root.ts';
 import { startEchoUpstream, type TestUpstream } from '../support/upstreams/http-upstream.ts';
 
 const ARTIFACTS = join(REPO_ROOT, 'tests/artifacts');
-let h: Harness;
+let h: TestFicus;
 let legacy: TestUpstream;
 let browser: Browser;
 
@@ -21,7 +21,7 @@ beforeAll(async () => {
   execFileSync('bash', [join(REPO_ROOT, 'scripts/setup-chromium.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
   mkdirSync(ARTIFACTS, { recursive: true });
   legacy = await startEchoUpstream('legacy');
-  h = await startHarness({ upstreams: { legacy: { url: legacy.url } } });
+  h = await startTestFicus({ upstreams: { legacy: { url: legacy.url } } });
   for (let i = 0; i < 20; i++) await (await fetch(`${h.proxyUrl}/items/pat-${i}`)).arrayBuffer();
   await recordDifferences(h.ficus.store.db, [
     { record: { route: 'items', source: 'shadow', pointer: '/meta/lastUpdated', kind: 'changed', controlType: 'string', candidateType: 'string', controlHmac: 'a', candidateHmac: 'b', keyId: 'k' }, count: 12, seenAt: new Date() },

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { startTestFicus, type TestFicus } from '../support/ficus/test-ficus.ts';
 import { REPO_ROOT } from '../support/repo-root.ts';
 
 const deploy = (path: string) => readFileSync(join(REPO_ROOT, 'deploy', path), 'utf8');
@@ -45,11 +45,11 @@ describe('the compose fleet', () => {
 });
 
 describe('rules and dashboard use real series only', () => {
-  let h: Harness | undefined;
+  let h: TestFicus | undefined;
   afterAll(async () => h?.close());
 
   it('names only metrics in a running Ficus /metrics, or recording rules', async () => {
-    h = await startHarness();
+    h = await startTestFicus();
     const text = await (await fetch(`${h.adminUrl}/metrics`)).text();
     const exposed = new Set([...text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]!));
     const recorded = new Set(rules.groups.flatMap((g) => g.rules.flatMap((r) => (r.record ? [r.record] : []))));

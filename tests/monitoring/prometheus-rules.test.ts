@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { startTestFicus, type TestFicus } from '../support/ficus/test-ficus.ts';
 import { REPO_ROOT } from '../support/repo-root.ts';
 
 const RULES = join(REPO_ROOT, 'deploy/prometheus/ficus-rules.yml');
@@ -38,7 +38,7 @@ describe('Prometheus rules for Ficus', () => {
   });
 
   let prometheus: ChildProcess | undefined;
-  let h: Harness | undefined;
+  let h: TestFicus | undefined;
   let work: string | undefined;
   afterAll(async () => {
     if (prometheus && prometheus.exitCode === null) {
@@ -51,7 +51,7 @@ describe('Prometheus rules for Ficus', () => {
 
   it('evaluate against a real Prometheus scraping a running Ficus: the kill switch alert goes pending', { timeout: 60_000 }, async () => {
     const binary = requireTool('prometheus');
-    h = await startHarness({ settings: { killSwitch: true } });
+    h = await startTestFicus({ settings: { killSwitch: true } });
     for (let i = 0; i < 5; i++) await fetch(`${h.proxyUrl}/items/${i}`);
     work = mkdtempSync(join(tmpdir(), 'ficus-prometheus-'));
     const target = new URL(h.adminUrl).host;

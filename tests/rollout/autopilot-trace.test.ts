@@ -1,7 +1,7 @@
 // Every audited autopilot decision is one trace event (a span of its own), with route-level facts only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEchoUpstream, type TestUpstream } from '../support/upstreams/http-upstream.ts';
-import { startTracedFicus, type TracedFicus } from '../telemetry/traced-ficus.ts';
+import { type TestFicus, startTestFicus } from '../support/ficus/test-ficus.ts';
 
 const ROUTES = `routes:
   - id: items
@@ -15,13 +15,13 @@ const ROUTES = `routes:
 `;
 
 describe('autopilot decisions in traces', () => {
-  let t: TracedFicus;
+  let t: TestFicus;
   let legacy: TestUpstream;
   let next: TestUpstream;
   beforeAll(async () => {
     legacy = await startEchoUpstream('legacy');
     next = await startEchoUpstream('new');
-    t = await startTracedFicus({ routes: ROUTES, upstreams: { legacy: legacy.url, next: next.url }, flags: { 'ficus.items': { mode: 'legacy' } }, settings: { autopilotTickMs: 100 } });
+    t = await startTestFicus({ routes: ROUTES, upstreams: { legacy: legacy.url, next: next.url }, flags: { 'ficus.items': { mode: 'legacy' } }, settings: { autopilotTickMs: 100 }, traces: 'in-memory' });
   });
   afterAll(async () => {
     await t?.close();

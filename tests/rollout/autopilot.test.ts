@@ -2,7 +2,7 @@
 // canary 75% on real traffic through real upstreams, every decision in the audit log with its gate
 // values; and the migration map shows the unmigrated traffic without the PHI in its paths.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { startTestFicus, type TestFicus } from '../support/ficus/test-ficus.ts';
 
 /** Polls an async probe until it gives a value (the harness's waitFor takes synchronous probes). */
 async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
@@ -34,9 +34,9 @@ type Json = Record<string, any>;
 const auth = { authorization: 'Bearer test-token', 'content-type': 'application/json' };
 
 describe('autopilot in a running Ficus', () => {
-  let h: Harness;
+  let h: TestFicus;
   beforeAll(async () => {
-    h = await startHarness({ routes: ROUTES, flags: { 'ficus.items': { mode: 'legacy' } }, settings: { autopilotTickMs: 200 } });
+    h = await startTestFicus({ routes: ROUTES, flags: { 'ficus.items': { mode: 'legacy' } }, settings: { autopilotTickMs: 200 } });
   });
   afterAll(async () => h?.close());
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNewServiceDemo, type NewServiceDemoHandle } from '../../src/demo/new-service/server.ts';
 import { startEchoUpstream, type TestUpstream } from '../support/upstreams/http-upstream.ts';
 import { metricValue } from '../support/metrics/metric-value.ts';
-import { startSafetyFicus, type SafetyFicus } from './safety-ficus.ts';
+import { type TestFicus, startTestFicus } from '../support/ficus/test-ficus.ts';
 
 const ROUTES = `routes:
   - id: records
@@ -19,11 +19,11 @@ const ROUTES = `routes:
 describe('breaker under a reset storm (default spec)', () => {
   let legacy: TestUpstream;
   let next: NewServiceDemoHandle;
-  let f: SafetyFicus;
+  let f: TestFicus;
   beforeAll(async () => {
     legacy = await startEchoUpstream('legacy');
     next = await startNewServiceDemo({ behaviour: 'reset' });
-    f = await startSafetyFicus({ upstreams: `upstreams:\n  legacy:\n    url: ${legacy.url}\n  next:\n    url: ${next.url}\n`, routes: ROUTES, flags: { 'ficus.records': { mode: 'new' } } });
+    f = await startTestFicus({ upstreams: `upstreams:\n  legacy:\n    url: ${legacy.url}\n  next:\n    url: ${next.url}\n`, routes: ROUTES, flags: { 'ficus.records': { mode: 'new' } } });
   });
   afterAll(async () => {
     await f?.close();

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNewServiceDemo, type NewServiceDemoHandle } from '../../src/demo/new-service/server.ts';
 import { listAudit } from '../../src/store/audit-log.ts';
 import { startEchoUpstream, type TestUpstream } from '../support/upstreams/http-upstream.ts';
-import { lastRequestLog, startSafetyFicus, type SafetyFicus } from './safety-ficus.ts';
+import { type TestFicus, lastRequestLog, startTestFicus } from '../support/ficus/test-ficus.ts';
 
 const ROUTES = `routes:
   - id: records
@@ -18,14 +18,14 @@ const ROUTES = `routes:
 describe('circuit breaker on the request path (injected clock)', () => {
   let legacy: TestUpstream;
   let next: NewServiceDemoHandle;
-  let f: SafetyFicus;
+  let f: TestFicus;
   let clock = Date.parse('2026-05-04T08:00:00Z');
   let random = 0.9;
 
   beforeAll(async () => {
     legacy = await startEchoUpstream('legacy');
     next = await startNewServiceDemo({ behaviour: 'error500' });
-    f = await startSafetyFicus({
+    f = await startTestFicus({
       upstreams: `upstreams:\n  legacy:\n    url: ${legacy.url}\n  next:\n    url: ${next.url}\n`,
       routes: ROUTES,
       flags: { 'ficus.records': { mode: 'new' } },

@@ -8,7 +8,7 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteSummary } from '../../src/admin/route-report.ts';
 import { startUpstream, type TestUpstream } from '../support/upstreams/http-upstream.ts';
-import { startSafetyFicus, type SafetyFicus } from './safety-ficus.ts';
+import { type TestFicus, startTestFicus } from '../support/ficus/test-ficus.ts';
 
 const ROUTES = `routes:
   - id: bombed
@@ -48,7 +48,7 @@ describe('comparison bombs from a hostile new service (mode shadow)', () => {
   let bombs: Bombs;
   let legacy: TestUpstream;
   let next: TestUpstream;
-  let f: SafetyFicus;
+  let f: TestFicus;
 
   beforeAll(async () => {
     bombs = makeBombs();
@@ -68,7 +68,7 @@ describe('comparison bombs from a hostile new service (mode shadow)', () => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': encoding, 'content-length': body.length });
       res.end(body);
     });
-    f = await startSafetyFicus({
+    f = await startTestFicus({
       upstreams: `upstreams:\n  legacy:\n    url: ${legacy.url}\n  next:\n    url: ${next.url}\n`,
       routes: ROUTES,
       flags: { 'ficus.bombed': { mode: 'shadow' }, 'ficus.roomy': { mode: 'shadow' }, 'ficus.sized': { mode: 'shadow' } },

@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startNewServiceDemo, type NewServiceDemoHandle } from '../../src/demo/new-service/server.ts';
 import { startEchoUpstream, startUpstream, type TestUpstream } from '../support/upstreams/http-upstream.ts';
-import { closedPortUrl, lastRequestLog, startSafetyFicus, type SafetyFicus } from './safety-ficus.ts';
+import { type TestFicus, lastRequestLog, startTestFicus } from '../support/ficus/test-ficus.ts';
+import { closedPortUrl } from '../support/upstreams/loopback.ts';
 
 const ROUTES = `routes:
   - id: records
@@ -23,14 +24,14 @@ async function post(url: string, body: string) {
 describe('fallback when the new service fails (mode new)', () => {
   let legacy: TestUpstream;
   let next: NewServiceDemoHandle;
-  let f: SafetyFicus;
-  let refusing: SafetyFicus;
+  let f: TestFicus;
+  let refusing: TestFicus;
 
   beforeAll(async () => {
     legacy = await startEchoUpstream('legacy');
     next = await startNewServiceDemo({ behaviour: 'normal' });
-    f = await startSafetyFicus({ upstreams: upstreamsYaml(legacy.url, next.url), routes: ROUTES, flags: { 'ficus.records': { mode: 'new' } } });
-    refusing = await startSafetyFicus({ upstreams: upstreamsYaml(legacy.url, await closedPortUrl()), routes: ROUTES, flags: { 'ficus.records': { mode: 'new' } } });
+    f = await startTestFicus({ upstreams: upstreamsYaml(legacy.url, next.url), routes: ROUTES, flags: { 'ficus.records': { mode: 'new' } } });
+    refusing = await startTestFicus({ upstreams: upstreamsYaml(legacy.url, await closedPortUrl()), routes: ROUTES, flags: { 'ficus.records': { mode: 'new' } } });
   });
   afterAll(async () => {
     await f?.close();
@@ -117,7 +118,7 @@ describe('regression: ERR_HTTP_HEADERS_SENT when the body tee started before the
         res.writeHead(201, { 'content-type': 'text/plain' }).end('created');
       });
     });
-    const f = await startSafetyFicus({ upstreams: upstreamsYaml(legacy.url, next.url), routes: ROUTES, flags: { 'ficus.records': { mode: 'new' } } });
+    const f = await startTestFicus({ upstreams: upstreamsYaml(legacy.url, next.url), routes: ROUTES, flags: { 'ficus.records': { mode: 'new' } } });
     try {
       const payload = JSON.stringify({ note: 'x'.repeat(5_000) });
       const res = await post(`${f.proxyUrl}/records/9`, payload);

@@ -3,12 +3,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readSettings } from '../../src/config/env.ts';
 import { flagsFileText } from '../support/ficus/config-files.ts';
-import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { startTestFicus, type TestFicus } from '../support/ficus/test-ficus.ts';
 
 const ALL_NEW = { 'ficus.items': { mode: 'new' as const }, 'ficus.search': { mode: 'new' as const }, 'ficus.open': { mode: 'new' as const } };
 const PATHS = ['/items/1', '/search?patient=p1', '/open/anything'];
 
-async function sides(h: Harness): Promise<string[]> {
+async function sides(h: TestFicus): Promise<string[]> {
   return Promise.all(PATHS.map(async (p) => ((await (await fetch(`${h.proxyUrl}${p}`)).json()) as { side: string }).side));
 }
 
@@ -19,14 +19,14 @@ function withKillSwitch(enabled: boolean): string {
 }
 
 describe('kill switch', () => {
-  let h: Harness | undefined;
+  let h: TestFicus | undefined;
   afterEach(async () => {
     await h?.close();
     h = undefined;
   });
 
   it('moves every route to legacy within one flag refresh and back when it is turned off', async () => {
-    h = await startHarness({ flags: ALL_NEW });
+    h = await startTestFicus({ flags: ALL_NEW });
     expect(await sides(h)).toEqual(['new', 'new', 'new']);
     await h.writeFlagsFile(withKillSwitch(true)); // returns once Ficus evaluates the new revision
     expect(await sides(h)).toEqual(['legacy', 'legacy', 'legacy']);
@@ -38,7 +38,7 @@ describe('kill switch', () => {
   });
 
   it('takes effect when the flag file is edited by hand (bounded poll for the next request)', async () => {
-    h = await startHarness({ flags: ALL_NEW });
+    h = await startTestFicus({ flags: ALL_NEW });
     const { writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     writeFileSync(join(h.flagsDir, 'features.json'), withKillSwitch(true));
@@ -54,7 +54,7 @@ describe('kill switch', () => {
   it('FICUS_KILL_SWITCH=1 serves every route from legacy whatever the flags say', async () => {
     const { killSwitch } = readSettings([], { FICUS_KILL_SWITCH: '1' });
     expect(killSwitch).toBe(true);
-    h = await startHarness({ flags: ALL_NEW, settings: { killSwitch } });
+    h = await startTestFicus({ flags: ALL_NEW, settings: { killSwitch } });
     expect(await sides(h)).toEqual(['legacy', 'legacy', 'legacy']);
   });
 });

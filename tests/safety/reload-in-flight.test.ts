@@ -5,13 +5,11 @@
 import http, { type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { closeServer } from '../support/upstreams/loopback.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { send } from '../support/http/raw-http.ts';
-import { startSafetyFicus, type SafetyFicus } from './safety-ficus.ts';
+import { type TestFicus, startTestFicus } from '../support/ficus/test-ficus.ts';
 import { createTestPki, type TestPki } from '../support/certs/test-pki.ts';
 
 interface HeldUpstream {
@@ -69,7 +67,7 @@ afterAll(() => pki?.remove());
 describe('a routes/ reload during in-flight requests', () => {
   let legacy: HeldUpstream | undefined;
   let next: HeldUpstream | undefined;
-  let f: SafetyFicus | undefined;
+  let f: TestFicus | undefined;
   afterEach(async () => {
     await f?.close();
     await legacy?.close();
@@ -90,16 +88,13 @@ describe('a routes/ reload during in-flight requests', () => {
   }
 
   async function reload(upstreamsYaml: string, routesYaml: string): Promise<void> {
-    const before = f!.ficus.routes().hash;
-    writeFileSync(join(f!.root, 'routes', 'upstreams.yaml'), upstreamsYaml);
-    writeFileSync(join(f!.root, 'routes', 'routes.yaml'), routesYaml);
-    await waitFor(() => f!.logs.some((l) => l.event === 'routes-reloaded') && f!.ficus.routes().hash !== before, 5_000, 'routes reload');
+    expect(await f!.writeRouteFiles({ 'upstreams.yaml': upstreamsYaml, 'routes.yaml': routesYaml })).toBe('reloaded');
   }
 
   it('finishes every in-flight request when the legacy URL changes (127.0.0.1 → localhost, same server)', async () => {
     legacy = await startHeldUpstream();
     next = await startHeldUpstream(pki.server('next-a'));
-    f = await startSafetyFicus({ upstreams: upstreams(legacy.url, next.url), routes: ROUTES('before'), flags: { 'ficus.items': { mode: 'legacy' } } });
+    f = await startTestFicus({ upstreams: upstreams(legacy.url, next.url), routes: ROUTES('before'), flags: { 'ficus.items': { mode: 'legacy' } } });
     const outcomes = await inFlight('/unmatched/', 20, legacy);
     await reload(upstreams(legacy.url.replace('127.0.0.1', 'localhost'), next.url), ROUTES('before'));
     legacy.release();
@@ -111,7 +106,7 @@ describe('a routes/ reload during in-flight requests', () => {
   it('keeps a TLS upstream\'s agent and its connections when an unrelated field changes', async () => {
     legacy = await startHeldUpstream();
     next = await startHeldUpstream(pki.server('next-b'));
-    f = await startSafetyFicus({ upstreams: upstreams(legacy.url, next.url), routes: ROUTES('before'), flags: { 'ficus.items': { mode: 'new' } } });
+    f = await startTestFicus({ upstreams: upstreams(legacy.url, next.url), routes: ROUTES('before'), flags: { 'ficus.items': { mode: 'new' } } });
     const outcomes = await inFlight('/items/', 20, next);
     const handshakes = next.connections();
     await reload(upstreams(legacy.url, next.url), ROUTES('a description edited under load'));

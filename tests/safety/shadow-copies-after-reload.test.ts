@@ -6,14 +6,12 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createUpstreamPool } from '../../src/dispatch/upstream-pool.ts';
 import { sendShadowCopy } from '../../src/dispatch/shadow-call.ts';
 import { closeServer } from '../support/upstreams/loopback.ts';
 import { waitFor } from '../support/wait-for.ts';
-import { startSafetyFicus, type SafetyFicus } from './safety-ficus.ts';
+import { type TestFicus, startTestFicus } from '../support/ficus/test-ficus.ts';
 import { createTestPki, type TestPki } from '../support/certs/test-pki.ts';
 
 const BODY = JSON.stringify({ resourceType: 'Observation', status: 'final' });
@@ -53,7 +51,7 @@ afterAll(() => pki?.remove());
 
 describe('shadow copies across a routes/ reload', () => {
   const servers: CountingServer[] = [];
-  let f: SafetyFicus | undefined;
+  let f: TestFicus | undefined;
   afterEach(async () => {
     await f?.close();
     f = undefined;
@@ -72,14 +70,12 @@ describe('shadow copies across a routes/ reload', () => {
     const nextHttp = await startAnswering();
     const nextHttps = await startAnswering(pki.server('next-https'));
     servers.push(legacy, nextHttp, nextHttps);
-    f = await startSafetyFicus({ upstreams: upstreams(legacy.url, nextHttp.url), routes: ROUTES, flags: { 'ficus.obs': { mode: 'shadow' } } });
+    f = await startTestFicus({ upstreams: upstreams(legacy.url, nextHttp.url), routes: ROUTES, flags: { 'ficus.obs': { mode: 'shadow' } } });
 
     // A copy before the reload warms the copy agent for `next` (plain http).
     expect((await fetch(`${f.proxyUrl}/obs/1`)).status).toBe(200);
     await waitFor(() => nextHttp.copies() === 1, 5_000, 'first copy at the http new service');
-    const before = f.ficus.routes().hash;
-    writeFileSync(join(f.root, 'routes', 'upstreams.yaml'), upstreams(legacy.url, nextHttps.url, pki.caFile));
-    await waitFor(() => f!.ficus.routes().hash !== before, 5_000, 'routes reload');
+    expect(await f.writeRouteFiles({ 'upstreams.yaml': upstreams(legacy.url, nextHttps.url, pki.caFile) })).toBe('reloaded');
 
     for (let i = 2; i <= 4; i++) expect((await fetch(`${f.proxyUrl}/obs/${i}`)).status).toBe(200);
     await waitFor(() => nextHttps.copies() === 3, 5_000, 'copies at the https new service');

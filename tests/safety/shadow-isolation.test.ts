@@ -6,7 +6,7 @@ import { startNewServiceDemo, type NewServiceDemoHandle } from '../../src/demo/n
 import { listAudit } from '../../src/store/audit-log.ts';
 import { startEchoUpstream, type TestUpstream } from '../support/upstreams/http-upstream.ts';
 import { waitFor } from '../support/wait-for.ts';
-import { startSafetyFicus, type SafetyFicus } from './safety-ficus.ts';
+import { type TestFicus, startTestFicus } from '../support/ficus/test-ficus.ts';
 
 const route = (id: string, path: string, extra = '') => `  - id: ${id}
     match: { methods: ['*'], path: ${path} }
@@ -28,14 +28,14 @@ const IDS = ['records', 'budget', 'observations', 'noack', 'search', 'sampled', 
 describe('shadow isolation (mode shadow)', () => {
   let legacy: TestUpstream;
   let next: NewServiceDemoHandle;
-  let f: SafetyFicus;
+  let f: TestFicus;
   const closedShadowSockets: number[] = [];
 
   beforeAll(async () => {
     legacy = await startEchoUpstream('legacy');
     next = await startNewServiceDemo({ behaviour: 'normal' });
     next.server.on('connection', (socket) => socket.once('close', () => closedShadowSockets.push(Date.now())));
-    f = await startSafetyFicus({
+    f = await startTestFicus({
       upstreams: `upstreams:\n  legacy:\n    url: ${legacy.url}\n  next:\n    url: ${next.url}\n`,
       routes: ROUTES,
       flags: Object.fromEntries(IDS.map((id) => [`ficus.${id}`, { mode: 'shadow' as const }])),
@@ -164,7 +164,7 @@ describe('shadow isolation (mode shadow)', () => {
     expect(next.received().filter((r) => r.method === 'POST').map((r) => r.url)).toEqual(['/probation/1']);
   });
 
-  type Summary = Awaited<ReturnType<SafetyFicus['routeSummary']>>;
+  type Summary = Awaited<ReturnType<TestFicus['routeSummary']>>;
   async function waitForSummary(id: string, ok: (s: Summary) => boolean): Promise<Summary> {
     let last: Summary | undefined;
     for (let i = 0; i < 100; i++) {

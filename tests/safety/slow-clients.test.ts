@@ -10,7 +10,7 @@ import { startUpstream, type TestUpstream } from '../support/upstreams/http-upst
 import { waitFor } from '../support/wait-for.ts';
 import { metricValue } from '../support/metrics/metric-value.ts';
 import { send } from '../support/http/raw-http.ts';
-import { startSafetyFicus, type SafetyFicus } from './safety-ficus.ts';
+import { type TestFicus, startTestFicus } from '../support/ficus/test-ficus.ts';
 
 const ROUTES = 'routes: []\n';
 
@@ -36,7 +36,7 @@ function slowBody(chunks: number, chunkBytes: number, everyMs: number): Readable
 }
 
 describe('slow request bodies', () => {
-  let f: SafetyFicus | undefined;
+  let f: TestFicus | undefined;
   let upstream: TestUpstream | undefined;
   const sockets: net.Socket[] = [];
   afterEach(async () => {
@@ -48,7 +48,7 @@ describe('slow request bodies', () => {
 
   it('does not answer 504 to an upload that takes longer than headersMs to send (the timer starts when the body is sent)', async () => {
     upstream = await startCountingUpstream();
-    f = await startSafetyFicus({ upstreams: `upstreams:\n  legacy:\n    url: ${upstream.url}\n    timeouts: { headersMs: 400 }\n`, routes: ROUTES, flags: {} });
+    f = await startTestFicus({ upstreams: `upstreams:\n  legacy:\n    url: ${upstream.url}\n    timeouts: { headersMs: 400 }\n`, routes: ROUTES, flags: {} });
     // 2 MB over ~1.6 s: four times the headers timeout.
     const res = await send(f.proxyUrl, {
       method: 'POST', path: '/upload',
@@ -61,7 +61,7 @@ describe('slow request bodies', () => {
 
   it('answers 408 and closes the connection when the request body stops arriving (bodyIdleMs), counted', async () => {
     upstream = await startCountingUpstream();
-    f = await startSafetyFicus({ upstreams: `upstreams:\n  legacy:\n    url: ${upstream.url}\n    timeouts: { bodyIdleMs: 300 }\n`, routes: ROUTES, flags: {} });
+    f = await startTestFicus({ upstreams: `upstreams:\n  legacy:\n    url: ${upstream.url}\n    timeouts: { bodyIdleMs: 300 }\n`, routes: ROUTES, flags: {} });
     const socket = net.connect(Number(new URL(f.proxyUrl).port), '127.0.0.1');
     sockets.push(socket);
     let text = '';
@@ -77,7 +77,7 @@ describe('slow request bodies', () => {
 
   it('keeps serving ordinary GETs while clients trickling request bodies hold every upload connection', async () => {
     upstream = await startCountingUpstream();
-    f = await startSafetyFicus({
+    f = await startTestFicus({
       upstreams: `upstreams:\n  legacy:\n    url: ${upstream.url}\n    maxSockets: 8\n    maxUploadSockets: 4\n    timeouts: { headersMs: 2000, queueMs: 300 }\n`,
       routes: ROUTES, flags: {},
     });

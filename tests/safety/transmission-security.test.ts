@@ -6,11 +6,10 @@ import type { TLSSocket } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { startTestFicus, type TestFicus } from '../support/ficus/test-ficus.ts';
 import { startEchoUpstream, type TestUpstream } from '../support/upstreams/http-upstream.ts';
 import { closeServer } from '../support/upstreams/loopback.ts';
 import { waitFor } from '../support/wait-for.ts';
-import { startSafetyFicus, type SafetyFicus } from './safety-ficus.ts';
 import { createTestPki, type TestPki } from '../support/certs/test-pki.ts';
 
 let pki: TestPki;
@@ -38,7 +37,7 @@ function header(raw: readonly string[], name: string): string | undefined {
 }
 
 describe('inbound TLS', () => {
-  let h: Harness | undefined;
+  let h: TestFicus | undefined;
   let liveDir: string | undefined;
   afterEach(async () => {
     await h?.close();
@@ -50,7 +49,7 @@ describe('inbound TLS', () => {
     const a = pki.server('edge-a');
     const legacy = await startEchoUpstream('legacy');
     try {
-      h = await startHarness({ upstreams: { legacy: { url: legacy.url } }, settings: { tls: { certFile: a.certFile, keyFile: a.keyFile } } });
+      h = await startTestFicus({ upstreams: { legacy: { url: legacy.url } }, settings: { tls: { certFile: a.certFile, keyFile: a.keyFile } } });
       expect(h.proxyUrl).toMatch(/^https:/);
       const res = await httpsGet(`${h.proxyUrl}/items/1`, pki.ca);
       expect(res.status).toBe(200);
@@ -72,7 +71,7 @@ describe('inbound TLS', () => {
     const keyFile = join(liveDir, 'tls.key');
     copyFileSync(a.certFile, certFile);
     copyFileSync(a.keyFile, keyFile);
-    h = await startHarness({ settings: { tls: { certFile, keyFile } } });
+    h = await startTestFicus({ settings: { tls: { certFile, keyFile } } });
     expect((await httpsGet(`${h.proxyUrl}/items/1`, pki.ca)).peerCn).toBe('edge-before');
 
     copyFileSync(b.keyFile, keyFile);
@@ -91,7 +90,7 @@ describe('upstreams over HTTPS with a custom CA and client certificates (mTLS)',
   let upstream: https.Server;
   let url: string;
   const seen: { url: string; clientCn: string; shadow: string | undefined }[] = [];
-  let ficus: SafetyFicus | undefined;
+  let ficus: TestFicus | undefined;
 
   beforeAll(async () => {
     const serverCert = pki.server('upstream-mtls');
@@ -130,7 +129,7 @@ describe('upstreams over HTTPS with a custom CA and client certificates (mTLS)',
 
   it('proxies to an upstream that requires a client certificate', async () => {
     const client = pki.client('ficus-client');
-    ficus = await startSafetyFicus({ upstreams: upstreams(client), routes, flags: { 'ficus.items': { mode: 'legacy' } } });
+    ficus = await startTestFicus({ upstreams: upstreams(client), routes, flags: { 'ficus.items': { mode: 'legacy' } } });
     const res = await fetch(`${ficus.proxyUrl}/anything/else`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ side: 'mtls', url: '/anything/else' });
@@ -139,7 +138,7 @@ describe('upstreams over HTTPS with a custom CA and client certificates (mTLS)',
 
   it('presents the client certificate on shadow copies too (the shadow agent copies the upstream TLS options)', async () => {
     const client = pki.client('ficus-shadow-client');
-    ficus = await startSafetyFicus({ upstreams: upstreams(client), routes, flags: { 'ficus.items': { mode: 'shadow' } } });
+    ficus = await startTestFicus({ upstreams: upstreams(client), routes, flags: { 'ficus.items': { mode: 'shadow' } } });
     const res = await fetch(`${ficus.proxyUrl}/items/7`);
     expect(res.status).toBe(200);
     await waitFor(() => seen.some((s) => s.shadow === 'shadow'), 5_000, 'shadow copy at the mTLS upstream');
@@ -148,7 +147,7 @@ describe('upstreams over HTTPS with a custom CA and client certificates (mTLS)',
 
   it('answers 502 when the upstream refuses Ficus\'s client certificate', async () => {
     const wrong = pki.untrustedClient('stranger');
-    ficus = await startSafetyFicus({ upstreams: upstreams(wrong), routes, flags: { 'ficus.items': { mode: 'legacy' } } });
+    ficus = await startTestFicus({ upstreams: upstreams(wrong), routes, flags: { 'ficus.items': { mode: 'legacy' } } });
     const res = await fetch(`${ficus.proxyUrl}/anything/else`);
     expect(res.status).toBe(502);
     expect(seen).toEqual([]);
@@ -156,7 +155,7 @@ describe('upstreams over HTTPS with a custom CA and client certificates (mTLS)',
 });
 
 describe('X-Forwarded-* from clients', () => {
-  let h: Harness | undefined;
+  let h: TestFicus | undefined;
   let legacy: TestUpstream | undefined;
   afterEach(async () => {
     await h?.close();
@@ -167,7 +166,7 @@ describe('X-Forwarded-* from clients', () => {
 
   it('replaces an untrusted client\'s X-Forwarded-* instead of passing them on', async () => {
     legacy = await startEchoUpstream('legacy');
-    h = await startHarness({ upstreams: { legacy: { url: legacy.url } }, settings: { trustedProxies: ['10.9.9.9'] } });
+    h = await startTestFicus({ upstreams: { legacy: { url: legacy.url } }, settings: { trustedProxies: ['10.9.9.9'] } });
     const res = await fetch(`${h.proxyUrl}/unmatched`, { headers: forged });
     expect(res.status).toBe(200);
     const received = legacy.received.at(-1)!.rawHeaders;
@@ -178,7 +177,7 @@ describe('X-Forwarded-* from clients', () => {
 
   it('keeps and appends to X-Forwarded-* from a trusted proxy', async () => {
     legacy = await startEchoUpstream('legacy');
-    h = await startHarness({ upstreams: { legacy: { url: legacy.url } }, settings: { trustedProxies: ['127.0.0.1'] } });
+    h = await startTestFicus({ upstreams: { legacy: { url: legacy.url } }, settings: { trustedProxies: ['127.0.0.1'] } });
     await fetch(`${h.proxyUrl}/unmatched`, { headers: forged });
     const received = legacy.received.at(-1)!.rawHeaders;
     expect(header(received, 'x-forwarded-for')).toBe('6.6.6.6, 127.0.0.1');

@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { startTestFicus, type TestFicus } from '../support/ficus/test-ficus.ts';
 import { startUpstream, type TestUpstream } from '../support/upstreams/http-upstream.ts';
 import { waitForCompared } from '../support/ficus/wait-for-compared.ts';
 
@@ -63,14 +63,14 @@ ${route('note', 'note', `{ facts: [''], formulary: '${FORMULARY}' }`)}`;
 describe('clinical formats through a shadowing Ficus', () => {
   let legacy: TestUpstream;
   let next: TestUpstream;
-  let h: Harness;
+  let h: TestFicus;
   const api = async (path: string) => (await fetch(`${h.adminUrl}${path}`, { headers: { authorization: 'Bearer test-token' } })).text();
   const differencesOf = async (id: string) => (JSON.parse(await api(`/api/differences?route=${id}`)) as { differences: { pointer: string; kind: string; count: number }[] }).differences;
 
   beforeAll(async () => {
     legacy = await startUpstream(answer('legacy'));
     next = await startUpstream(answer('new'));
-    h = await startHarness({
+    h = await startTestFicus({
       routes: ROUTES,
       upstreams: { legacy: { url: legacy.url }, next: { url: next.url } },
       flags: Object.fromEntries(['v2-oru', 'cda', 'summary', 'note'].map((id) => [`ficus.${id}`, { mode: 'shadow' as const }])),

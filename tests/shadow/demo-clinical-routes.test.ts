@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLegacyDemo } from '../../src/demo/legacy/server.ts';
 import { startNewServiceDemo } from '../../src/demo/new-service/server.ts';
-import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { startTestFicus, type TestFicus } from '../support/ficus/test-ficus.ts';
 import { REPO_ROOT } from '../support/repo-root.ts';
 import { waitForCompared } from '../support/ficus/wait-for-compared.ts';
 
@@ -24,13 +24,13 @@ const ADT = (id: string) => Buffer.from(`MSH|^~\\&|REG|GEN|EHR|GEN|2026113010150
 describe('the demo clinical routes in shadow', () => {
   let legacy: Awaited<ReturnType<typeof startLegacyDemo>>;
   let next: Awaited<ReturnType<typeof startNewServiceDemo>>;
-  let h: Harness;
+  let h: TestFicus;
   const api = async <T>(path: string): Promise<T> => (await (await fetch(`${h.adminUrl}${path}`, { headers: { authorization: 'Bearer test-token' } })).json()) as T;
 
   beforeAll(async () => {
     legacy = await startLegacyDemo();
     next = await startNewServiceDemo();
-    h = await startHarness({
+    h = await startTestFicus({
       routes: shippedRoutes(),
       upstreams: { legacy: { url: legacy.url }, 'ehr-next': { url: next.url } },
       flags: { 'ficus.patient-summary': { mode: 'shadow' }, 'ficus.hl7-adt': { mode: 'shadow' } },

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLegacyDemo } from '../../src/demo/legacy/server.ts';
 import { startNewServiceDemo } from '../../src/demo/new-service/server.ts';
 import { patientReadRoute } from '../support/ficus/demo-routes.ts';
-import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { startTestFicus, type TestFicus } from '../support/ficus/test-ficus.ts';
 import { waitForCompared } from '../support/ficus/wait-for-compared.ts';
 
 const ROUTES = `routes:
@@ -32,7 +32,7 @@ const CANARIES = ['MRN-99887766', 'Zebulon', 'Quigglesworth', '1931-02-29'];
 describe('shadow evidence with the demo upstreams', () => {
   let legacy: Awaited<ReturnType<typeof startLegacyDemo>>;
   let next: Awaited<ReturnType<typeof startNewServiceDemo>>;
-  let h: Harness;
+  let h: TestFicus;
   const api = async (path: string) => {
     const res = await fetch(`${h.adminUrl}${path}`, { headers: { authorization: 'Bearer test-token' } });
     return { status: res.status, text: await res.text() };
@@ -41,7 +41,7 @@ describe('shadow evidence with the demo upstreams', () => {
   beforeAll(async () => {
     legacy = await startLegacyDemo();
     next = await startNewServiceDemo();
-    h = await startHarness({
+    h = await startTestFicus({
       routes: ROUTES,
       upstreams: { legacy: { url: legacy.url }, 'ehr-next': { url: next.url } },
       flags: { 'ficus.patient-read': { mode: 'shadow' }, 'ficus.patient-read-raw': { mode: 'legacy' }, 'ficus.observation-search': { mode: 'legacy' }, 'ficus.echo': { mode: 'shadow' } },
@@ -107,10 +107,10 @@ describe('shadow evidence with the demo upstreams', () => {
 
 
 /** The patient read route with noise sampling on, in the given mode, in front of the demo upstreams. */
-async function withNoiseLearning(mode: 'legacy' | 'shadow', run: (h: Harness, next: Awaited<ReturnType<typeof startNewServiceDemo>>) => Promise<void>): Promise<void> {
+async function withNoiseLearning(mode: 'legacy' | 'shadow', run: (h: TestFicus, next: Awaited<ReturnType<typeof startNewServiceDemo>>) => Promise<void>): Promise<void> {
   const legacy = await startLegacyDemo();
   const next = await startNewServiceDemo();
-  const h = await startHarness({
+  const h = await startTestFicus({
     routes: `routes:\n${patientReadRoute('    compare:\n      noise: { sample: 1 }\n')}`,
     upstreams: { legacy: { url: legacy.url }, 'ehr-next': { url: next.url } },
     flags: { 'ficus.patient-read': { mode } },
@@ -124,10 +124,10 @@ async function withNoiseLearning(mode: 'legacy' | 'shadow', run: (h: Harness, ne
 }
 
 const ADMIN = { authorization: 'Bearer test-token' };
-const adminJson = async <T>(h: Harness, path: string): Promise<T> => (await (await fetch(`${h.adminUrl}${path}`, { headers: ADMIN })).json()) as T;
+const adminJson = async <T>(h: TestFicus, path: string): Promise<T> => (await (await fetch(`${h.adminUrl}${path}`, { headers: ADMIN })).json()) as T;
 
 /** Sends patient reads until a noise suggestion appears (lastUpdated is legacy's clock in ms: a pair in one ms matches). */
-async function readUntilNoiseSuggested(h: Harness): Promise<{ pointer: string; kinds: string[] }[]> {
+async function readUntilNoiseSuggested(h: TestFicus): Promise<{ pointer: string; kinds: string[] }[]> {
   let suggestions: { pointer: string; kinds: string[] }[] = [];
   for (let i = 0; i < 50 && suggestions.length === 0; i++) {
     await (await fetch(`${h.proxyUrl}/fhir/Patient/pat-0001`)).arrayBuffer();

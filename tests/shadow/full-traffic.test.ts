@@ -4,16 +4,16 @@
 // sampling is the operator's choice (compare.sample), never a side effect of a default.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteSummary } from '../../src/admin/route-report.ts';
-import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { startTestFicus, type TestFicus } from '../support/ficus/test-ficus.ts';
 
 const CONCURRENT = 100;
 const ROUNDS = 5;
 
 describe('a shadowed route at 100 concurrent requests, default budgets', () => {
-  let h: Harness;
+  let h: TestFicus;
 
   beforeAll(async () => {
-    h = await startHarness({ flags: { 'ficus.items': { mode: 'shadow' } } });
+    h = await startTestFicus({ flags: { 'ficus.items': { mode: 'shadow' } } });
   });
   afterAll(async () => {
     await h?.close();

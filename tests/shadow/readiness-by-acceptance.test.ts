@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLegacyDemo } from '../../src/demo/legacy/server.ts';
 import { DEMO_NEW_SERVICE_VERSION, startNewServiceDemo } from '../../src/demo/new-service/server.ts';
 import { patientReadRoute } from '../support/ficus/demo-routes.ts';
-import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { startTestFicus, type TestFicus } from '../support/ficus/test-ficus.ts';
 
 // Volume small enough for a test: 0 unexpected mismatches in 40 comparisons bounds the rate below 10%.
 // The latency budget is out of the way: this test is about acceptance, and tests never judge wall-clock time.
@@ -26,7 +26,7 @@ interface Summary {
 describe('readiness through acceptance and per version, with the demo upstreams', () => {
   let legacy: Awaited<ReturnType<typeof startLegacyDemo>>;
   let next: Awaited<ReturnType<typeof startNewServiceDemo>>;
-  let h: Harness;
+  let h: TestFicus;
   const api = async (path: string, init: { method?: string; body?: unknown } = {}) => {
     const res = await fetch(`${h.adminUrl}${path}`, {
       method: init.method ?? 'GET',
@@ -56,7 +56,7 @@ describe('readiness through acceptance and per version, with the demo upstreams'
   beforeAll(async () => {
     legacy = await startLegacyDemo();
     next = await startNewServiceDemo();
-    h = await startHarness({ routes: ROUTES, upstreams: { legacy: { url: legacy.url }, 'ehr-next': { url: next.url } }, flags: { 'ficus.patient-read': { mode: 'shadow' } } });
+    h = await startTestFicus({ routes: ROUTES, upstreams: { legacy: { url: legacy.url }, 'ehr-next': { url: next.url } }, flags: { 'ficus.patient-read': { mode: 'shadow' } } });
   });
   afterAll(async () => {
     await h?.close();

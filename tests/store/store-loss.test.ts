@@ -2,18 +2,13 @@
 // restart onto an empty store while the flag changes stay in force, is an alarm; mode changes are
 // refused rather than confirmed with audit sequence numbers that vanish; the chain's head is
 // exported so a truncated tail is caught against a copy kept elsewhere.
-import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { rmSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.ts';
-import { startFicus, type Ficus } from '../../src/ficus.ts';
 import { STORE_ANCHOR_FILE } from '../../src/store/store-anchor.ts';
-import { DEFAULT_ROUTES, flagsFileText, testSettings, upstreamsYaml } from '../support/ficus/config-files.ts';
-import { createLogSink } from '../support/ficus/log-sink.ts';
-import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
-import { startEchoUpstream, type TestUpstream } from '../support/upstreams/http-upstream.ts';
+import { startTestFicus, type TestFicus } from '../support/ficus/test-ficus.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies asserted field by field
 type Json = any;
@@ -33,10 +28,10 @@ const flagMode = async (adminUrl: string) => ((await (await fetch(`${adminUrl}/a
 
 describe('a data directory deleted under a running Ficus', () => {
   it('is an alarm, and mode changes answer 503 STORE_LOST instead of 200 with a vanishing audit seq', async () => {
-    const h: Harness = await startHarness();
+    const h: TestFicus = await startTestFicus();
     cleanups.push(() => h.close());
     expect((await setMode(h.adminUrl, 'shadow')).status).toBe(200);
-    rmSync(join(dirname(h.routesDir), 'data'), { recursive: true, force: true });
+    rmSync(h.dataDir, { recursive: true, force: true });
 
     const refused = await setMode(h.adminUrl, 'legacy');
     expect(refused.status).toBe(503);
@@ -51,35 +46,19 @@ describe('a data directory deleted under a running Ficus', () => {
 });
 
 describe('a restart onto an empty store', () => {
-  async function start(dirs: { routesDir: string; flagsDir: string; dataDir: string }): Promise<{ ficus: Ficus; logs: Json[] }> {
-    const { logs, log } = createLogSink();
-    const ficus = await startFicus(testSettings(dirs), { log });
-    cleanups.push(() => ficus.close());
-    return { ficus, logs };
-  }
-
   it('is an alarm while the flag changes stay in force; the exported head proves the chain is gone; deleting the anchor adopts the store', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'ficus-loss-'));
-    const dirs = { routesDir: join(root, 'routes'), flagsDir: join(root, 'flags'), dataDir: join(root, 'data') };
-    for (const dir of Object.values(dirs)) mkdirSync(dir);
-    const upstreams: TestUpstream[] = [await startEchoUpstream('legacy'), await startEchoUpstream('new')];
-    cleanups.push(async () => {
-      await Promise.all(upstreams.map((u) => u.close()));
-      rmSync(root, { recursive: true, force: true });
-    });
-    writeFileSync(join(dirs.routesDir, 'upstreams.yaml'), upstreamsYaml({ legacy: { url: upstreams[0]!.url }, next: { url: upstreams[1]!.url } }));
-    writeFileSync(join(dirs.routesDir, 'routes.yaml'), DEFAULT_ROUTES);
-    writeFileSync(join(dirs.flagsDir, 'features.json'), flagsFileText({ 'ficus.items': { mode: 'legacy' }, 'ficus.search': { mode: 'legacy' }, 'ficus.open': { mode: 'legacy' } }));
-
-    const first = await start(dirs);
+    const h: TestFicus = await startTestFicus();
+    cleanups.push(() => h.close());
+    const first = { ficus: h.ficus, logs: h.logs };
     const changed = (await (await setMode(first.ficus.adminUrl, 'shadow')).json()) as Json;
     const head = first.logs.find((l) => l.event === 'audit-head' && l.seq === changed.audit.seq);
     expect(head).toMatchObject({ seq: changed.audit.seq, hash: changed.audit.hash });
     expect(await (await fetch(`${first.ficus.adminUrl}/metrics`)).text()).toContain(`ficus_audit_head_info{seq="${changed.audit.seq}",hash="${changed.audit.hash}"} 1`);
-    await first.ficus.close();
-    rmSync(dirs.dataDir, { recursive: true, force: true });
+    await h.stop();
+    rmSync(h.dataDir, { recursive: true, force: true });
 
-    const second = await start(dirs);
+    await h.restart();
+    const second = { ficus: h.ficus, logs: h.logs };
     expect(await flagMode(second.ficus.adminUrl)).toBe('shadow'); // the change stays in force...
     expect(await readyz(second.ficus.adminUrl)).toMatchObject({ status: 'ready', storeStatus: 'lost', storeHealth: { code: 'STORE_LOST' } });
     expect(second.logs.find((l) => l.event === 'store-health')).toMatchObject({ status: 'lost', error: expect.stringContaining(STORE_ANCHOR_FILE) });
@@ -96,7 +75,7 @@ describe('a restart onto an empty store', () => {
     expect(expectHead.code).toBe(1);
     expect(expectHead.out).toMatch(/tail truncated/);
 
-    unlinkSync(join(dirs.flagsDir, STORE_ANCHOR_FILE)); // the operator adopts the new store on purpose
+    unlinkSync(join(h.flagsDir, STORE_ANCHOR_FILE)); // the operator adopts the new store on purpose
     expect((await second.ficus.storeHealth.check()).status).toBe('ok');
     expect((await setMode(second.ficus.adminUrl, 'legacy')).status).toBe(200);
   });

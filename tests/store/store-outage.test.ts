@@ -5,17 +5,17 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openStore } from '../../src/store/index.ts';
-import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { startTestFicus, type TestFicus } from '../support/ficus/test-ficus.ts';
 import { startPrivatePostgres, type PrivatePostgres } from '../support/store/private-postgres.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies asserted field by field
 type Json = any;
 let pg: PrivatePostgres;
-let h: Harness;
+let h: TestFicus;
 
 beforeAll(async () => {
   pg = await startPrivatePostgres();
-  h = await startHarness({
+  h = await startTestFicus({
     settings: { databaseUrl: pg.url, diffKey: `outage:${randomBytes(32).toString('hex')}` },
     flags: { 'ficus.items': { mode: 'shadow' } },
   });

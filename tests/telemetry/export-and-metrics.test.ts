@@ -5,7 +5,7 @@ import { DEFAULT_ROUTES } from '../support/ficus/config-files.ts';
 import { startEchoUpstream, type TestUpstream } from '../support/upstreams/http-upstream.ts';
 import { listenLoopback, closeServer } from '../support/upstreams/loopback.ts';
 import { waitFor } from '../support/wait-for.ts';
-import { startTracedFicus, type TracedFicus } from './traced-ficus.ts';
+import { type TestFicus, startTestFicus } from '../support/ficus/test-ficus.ts';
 
 // A real OTLP/HTTP receiver on loopback: records the bodies POSTed to /v1/traces.
 const received: { path: string; contentType: string; body: string }[] = [];
@@ -13,7 +13,7 @@ let receiver: http.Server;
 let receiverUrl: string;
 let legacy: TestUpstream;
 let next: TestUpstream;
-let t: TracedFicus;
+let t: TestFicus;
 
 beforeAll(async () => {
   receiver = http.createServer((req, res) => {
@@ -29,9 +29,9 @@ beforeAll(async () => {
   next = await startEchoUpstream('new');
   // Settings exactly as main builds them from the standard variables.
   const telemetry = readTelemetrySettings({ OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: receiverUrl, OTEL_SERVICE_NAME: 'ficus-test' });
-  t = await startTracedFicus({
+  t = await startTestFicus({
     routes: DEFAULT_ROUTES, upstreams: { legacy: legacy.url, next: next.url },
-    flags: { 'ficus.items': { mode: 'shadow' } }, settings: { telemetry }, inMemory: false,
+    flags: { 'ficus.items': { mode: 'shadow' } }, settings: { telemetry },
   });
 });
 afterAll(async () => {
@@ -56,9 +56,9 @@ describe('OTLP/HTTP export', () => {
 });
 
 describe('/metrics on the admin port', () => {
-  let metrics: TracedFicus;
+  let metrics: TestFicus;
   beforeAll(async () => {
-    metrics = await startTracedFicus({ routes: DEFAULT_ROUTES, upstreams: { legacy: legacy.url, next: next.url }, flags: { 'ficus.items': { mode: 'shadow' } } });
+    metrics = await startTestFicus({ routes: DEFAULT_ROUTES, upstreams: { legacy: legacy.url, next: next.url }, flags: { 'ficus.items': { mode: 'shadow' } }, traces: 'in-memory' });
   });
   afterAll(async () => metrics?.close());
 

@@ -3,7 +3,7 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTelemetrySettings } from '../../src/config/env.ts';
-import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { startTestFicus, type TestFicus } from '../support/ficus/test-ficus.ts';
 import { closeServer, listenLoopback } from '../support/upstreams/loopback.ts';
 import { waitFor } from '../support/wait-for.ts';
 
@@ -13,7 +13,7 @@ interface OtlpRequest { resourceMetrics: { resource: { attributes: OtlpAttribute
 
 const pushes: { path: string; body: OtlpRequest }[] = [];
 let receiver: http.Server;
-let h: Harness;
+let h: TestFicus;
 
 beforeAll(async () => {
   receiver = http.createServer((req, res) => {
@@ -26,7 +26,7 @@ beforeAll(async () => {
   });
   const url = await listenLoopback(receiver);
   const telemetry = readTelemetrySettings({ OTEL_METRICS_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: url, OTEL_METRIC_EXPORT_INTERVAL: '100', OTEL_SERVICE_NAME: 'ficus-metrics-test' });
-  h = await startHarness({ flags: { 'ficus.items': { mode: 'shadow' } }, settings: { telemetry } });
+  h = await startTestFicus({ flags: { 'ficus.items': { mode: 'shadow' } }, settings: { telemetry } });
 });
 afterAll(async () => {
   await h?.close();

@@ -9,7 +9,7 @@ import type { Mode } from '../../src/compare/evidence.ts';
 import { startLegacyDemo } from '../../src/demo/legacy/server.ts';
 import { startNewServiceDemo } from '../../src/demo/new-service/server.ts';
 import { REPO_ROOT } from '../support/repo-root.ts';
-import { startTracedFicus, type TracedFicus } from './traced-ficus.ts';
+import { type TestFicus, startTestFicus } from '../support/ficus/test-ficus.ts';
 
 const MRN = 'MRN-99887766';
 const NAME = 'Zebulon Quigglesworth';
@@ -27,16 +27,17 @@ const PHI_HEADERS = {
 
 let legacy: Awaited<ReturnType<typeof startLegacyDemo>>;
 let next: Awaited<ReturnType<typeof startNewServiceDemo>>;
-let t: TracedFicus;
+let t: TestFicus;
 
 beforeAll(async () => {
   legacy = await startLegacyDemo({ port: 0 });
   next = await startNewServiceDemo({ port: 0 });
-  t = await startTracedFicus({
+  t = await startTestFicus({
     routes: readFileSync(join(REPO_ROOT, 'routes/fhir.yaml'), 'utf8'),
     routeFiles: { 'formulary.txt': readFileSync(join(REPO_ROOT, 'routes/formulary.txt'), 'utf8') },
     upstreams: { legacy: legacy.url, 'ehr-next': next.url },
     flags: flagsFor('legacy'),
+    traces: 'in-memory',
   });
 });
 afterAll(async () => {

@@ -8,7 +8,7 @@
 // map, rollouts), the dashboard page and every byte of the store's files — is searched for every
 // canary, raw, URL-encoded and case-folded. The sweep proves it can fail: the same search finds the
 // canaries in what the client and the upstreams received, and in a store file where one is planted.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -18,7 +18,7 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Mode } from '../../src/compare/evidence.ts';
 import { startUpstream, type TestUpstream } from '../support/upstreams/http-upstream.ts';
-import { startTracedFicus, type TracedFicus } from './traced-ficus.ts';
+import { type TestFicus, startTestFicus } from '../support/ficus/test-ficus.ts';
 
 const MRN = 'MRN-CANARY-90210';
 const SURNAME = 'Quigglesworth';
@@ -190,7 +190,7 @@ const PHI_HEADERS: Record<string, string> = {
 
 let legacy: TestUpstream;
 let next: TestUpstream;
-let t: TracedFicus;
+let t: TestFicus;
 let dataDir: string;
 const clientSaw: string[] = [];
 const admin = async (path: string, init: RequestInit = {}) => {
@@ -293,20 +293,12 @@ const statuses: Record<string, Record<string, number>> = {};
 beforeAll(async () => {
   legacy = await upstream('legacy');
   next = await upstream('new');
-  const root = mkdtempSync(join(tmpdir(), 'ficus-phi-sweep-'));
-  dataDir = join(root, 'data');
-  mkdirSync(dataDir);
-  t = await startTracedFicus({
-    routes: ROUTES,
-    upstreams: { legacy: legacy.url, next: next.url },
-    flags: flagsFor('legacy'),
-    settings: { dataDir, databaseUrl: `sqlite:${join(dataDir, 'ficus.db')}` },
-  });
+  t = await startTestFicus({ routes: ROUTES, upstreams: { legacy: legacy.url, next: next.url }, flags: flagsFor('legacy'), traces: 'in-memory' });
+  dataDir = t.dataDir;
 }, 30_000);
 afterAll(async () => {
   await t?.close();
   await Promise.all([legacy?.close(), next?.close()]);
-  if (dataDir) rmSync(join(dataDir, '..'), { recursive: true, force: true });
 });
 
 describe('PHI sweep: canaries everywhere in, nowhere out', () => {

@@ -4,11 +4,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_ROUTES } from '../support/ficus/config-files.ts';
 import { startEchoUpstream, startUpstream, type TestUpstream } from '../support/upstreams/http-upstream.ts';
 import { waitFor } from '../support/wait-for.ts';
-import { startTracedFicus, type TracedFicus } from './traced-ficus.ts';
+import { type TestFicus, startTestFicus } from '../support/ficus/test-ficus.ts';
 
 let legacy: TestUpstream;
 let next: TestUpstream;
-let t: TracedFicus;
+let t: TestFicus;
 
 beforeAll(async () => {
   legacy = await startEchoUpstream('legacy');
@@ -18,7 +18,7 @@ beforeAll(async () => {
     const status = req.url === '/items/fail' ? 503 : 200;
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ side: 'new' }));
   });
-  t = await startTracedFicus({ routes: DEFAULT_ROUTES, upstreams: { legacy: legacy.url, next: next.url }, flags: { 'ficus.items': { mode: 'new' } } });
+  t = await startTestFicus({ routes: DEFAULT_ROUTES, upstreams: { legacy: legacy.url, next: next.url }, flags: { 'ficus.items': { mode: 'new' } }, traces: 'in-memory' });
 });
 afterAll(async () => {
   await t?.close();

@@ -2,7 +2,7 @@
 // still continues the client's W3C trace or starts one, so the monolith's and the new service's own
 // traces join up per request. Real upstreams record the `traceparent` they receive.
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { startTestFicus, type TestFicus } from '../support/ficus/test-ficus.ts';
 import { type TestUpstream, startEchoUpstream } from '../support/upstreams/http-upstream.ts';
 import { waitFor } from '../support/wait-for.ts';
 
@@ -21,7 +21,7 @@ function traceparentOf(upstream: TestUpstream, index: number): RegExpExecArray {
 }
 
 describe('trace context with no exporter', () => {
-  let h: Harness | undefined;
+  let h: TestFicus | undefined;
   const upstreams: TestUpstream[] = [];
   afterEach(async () => {
     await h?.close();
@@ -33,7 +33,7 @@ describe('trace context with no exporter', () => {
     const legacy = await startEchoUpstream('legacy');
     const next = await startEchoUpstream('new');
     upstreams.push(legacy, next);
-    h = await startHarness({ upstreams: { legacy: { url: legacy.url }, next: { url: next.url } }, flags: { 'ficus.items': { mode } } });
+    h = await startTestFicus({ upstreams: { legacy: { url: legacy.url }, next: { url: next.url } }, flags: { 'ficus.items': { mode } } });
     return { legacy, next, proxyUrl: h.proxyUrl };
   }
 

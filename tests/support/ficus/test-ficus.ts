@@ -1,130 +1,227 @@
-// Ficus started in-process for a test: real upstreams on 127.0.0.1:0, temp routes/ and flags/
-// folders, and a pino logger writing into an array.
+// The one way tests start Ficus in-process: temp routes/, flags/ and data/ folders, real upstreams
+// on 127.0.0.1:0, and a pino logger writing into an array. Options cover what the suites need —
+// upstreams as specs or as raw YAML (TLS), extra route files, the repository's own config, an
+// injected clock and randomness, spans into memory, server mode's poll interval — and the handle
+// restarts Ficus on the same folders (store loss, backups). A real process is ficus-process.ts.
 //
-//   const h = await startHarness({ routes: ROUTES_YAML, flags: { 'ficus.items': { mode: 'new' } } });
+//   const h = await startTestFicus({ routes: ROUTES_YAML, flags: { 'ficus.items': { mode: 'new' } } });
 //   await fetch(`${h.proxyUrl}/items/1`); await h.setFlagMode('ficus.items', 'canary', 25);
 //   await h.close();
-import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
+import type { RouteSummary } from '../../../src/admin/route-report.ts';
 import type { Mode } from '../../../src/compare/evidence.ts';
 import type { Settings } from '../../../src/config/settings.ts';
-import { startFicus, type Ficus } from '../../../src/ficus.ts';
+import { startFicus, type Ficus, type StartOptions } from '../../../src/ficus.ts';
+import { REPO_ROOT } from '../repo-root.ts';
 import { startEchoUpstream, type TestUpstream } from '../upstreams/http-upstream.ts';
 import { waitFor } from '../wait-for.ts';
-import { DEFAULT_ROUTES, flagsFileText, testSettings, upstreamsYaml, type FlagSpec, type UpstreamSpecForTest } from './config-files.ts';
+import { DEFAULT_ROUTES, flagsFileText, makeConfigDirs, testSettings, upstreamsYaml, type FlagSpec, type UpstreamSpecForTest } from './config-files.ts';
 import { createLogSink, type LogEntry } from './log-sink.ts';
+import { waitForFlagsReload, waitForRoutesReload } from './wait-for-reload.ts';
 
-export interface HarnessOptions {
-  /** The `routes:` YAML (a whole file body, without `upstreams:`); defaults to DEFAULT_ROUTES. */
-  readonly routes?: string;
-  /** Upstreams by name. `legacy` and `next` default to fresh `startEchoUpstream` servers tagged legacy/new. */
-  readonly upstreams?: Readonly<Record<string, UpstreamSpecForTest>>;
-  /** Flags written to flags/features.json (every flag of DEFAULT_ROUTES defaults to legacy). */
+export interface TestFicusOptions {
+  /**
+   * routes/routes.yaml (a whole file body, without `upstreams:`); defaults to DEFAULT_ROUTES.
+   * `false`: no route files at all (pass-through from zero routes; give legacy in settings.upstreamUrls).
+   */
+  readonly routes?: string | false;
+  /** Other files written into routes/ beside routes.yaml (a formulary, a second route file). */
+  readonly routeFiles?: Readonly<Record<string, string>>;
+  /**
+   * Upstreams by name (a URL or a spec); `legacy` and `next` default to fresh echo upstreams tagged
+   * legacy/new. A string is written as routes/upstreams.yaml verbatim (TLS options) and starts none.
+   */
+  readonly upstreams?: Readonly<Record<string, string | UpstreamSpecForTest>> | string;
+  /** Flags written to flags/features.json (with DEFAULT_ROUTES, its flags default to legacy). */
   readonly flags?: Readonly<Record<string, FlagSpec>>;
+  /** 'repo': copy the repository's routes/ and flags/ (the demo config) instead of writing any. */
+  readonly config?: 'repo';
   readonly settings?: Partial<Settings>;
+  /** 'in-memory': spans go to `spans` (one traced Ficus per file at a time: OTel's provider is global). */
+  readonly traces?: 'in-memory';
+  readonly now?: StartOptions['now'];
+  readonly random?: StartOptions['random'];
+  readonly unleashRefreshIntervalMs?: number;
+  readonly storeCheckIntervalMs?: number;
 }
 
-export interface Harness {
+export interface TestFicus {
+  /** The running Ficus (the newest one after restart()). */
   readonly ficus: Ficus;
   readonly proxyUrl: string;
   readonly adminUrl: string;
-  /** Parsed pino lines, oldest first. */
+  /** Parsed pino lines of the running Ficus, oldest first. */
   readonly logs: LogEntry[];
+  readonly root: string;
   readonly routesDir: string;
   readonly flagsDir: string;
+  readonly dataDir: string;
   /** URLs of the upstreams (including the default ones the harness started). */
   readonly upstreamUrls: Readonly<Record<string, string>>;
-  /** Rewrites the flag and waits until Ficus evaluates the new revision. */
+  /** Finished spans (only with `traces: 'in-memory'`). */
+  readonly spans: InMemorySpanExporter;
+  /** Rewrites one flag (keeping the others) and waits until Ficus evaluates the new revision. */
   setFlagMode(flag: string, mode: Mode, percent?: number): Promise<void>;
+  /** Rewrites flags/features.json with exactly these flags and waits for the reload. */
+  setFlags(flags: Readonly<Record<string, FlagSpec>>): Promise<void>;
   /** Writes raw text as flags/features.json (e.g. broken JSON); waits for the reload or its failure log. */
   writeFlagsFile(text: string): Promise<void>;
   /** Writes routes/routes.yaml; resolves once Ficus serves the new table or logged that it refused it. */
   writeRoutes(yaml: string): Promise<'reloaded' | 'refused'>;
+  /** Writes files into routes/ (e.g. upstreams.yaml and routes.yaml together) and waits as writeRoutes does. */
+  writeRouteFiles(files: Readonly<Record<string, string>>): Promise<'reloaded' | 'refused'>;
   waitForLog(predicate: (entry: LogEntry) => boolean, timeoutMs?: number): Promise<LogEntry>;
+  /** GET /api/routes after flushing statistics: the route's summary as an operator sees it. */
+  routeSummary(id: string): Promise<RouteSummary>;
+  /** Access log lines (event 'request'), oldest first. */
+  requests(): LogEntry[];
+  /** Closes the running Ficus, keeping folders and upstreams (restart() starts it again). */
+  stop(): Promise<void>;
+  /** Starts a fresh Ficus on the same folders (stopping the running one first), with new logs. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
-/** The revision Ficus computes for a flags folder (same recipe as readFlagFiles). */
-function folderHash(dir: string, pattern: RegExp, length?: number): string {
-  const hash = createHash('sha256');
-  for (const name of readdirSync(dir).filter((n) => pattern.test(n) && !n.startsWith('.')).sort()) {
-    hash.update(name).update('\0').update(readFileSync(join(dir, name), 'utf8')).update('\0');
-  }
-  const hex = hash.digest('hex');
-  return length ? hex.slice(0, length) : hex;
-}
-
-export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const root = mkdtempSync(join(tmpdir(), 'ficus-test-'));
-  const routesDir = join(root, 'routes');
-  const flagsDir = join(root, 'flags');
-  const dataDir = join(root, 'data');
-  for (const d of [routesDir, flagsDir, dataDir]) mkdirSync(d);
-
+/** Writes the folders without starting Ficus (`start()` it later: server mode pushes flags/ first). */
+export async function createTestFicus(options: TestFicusOptions = {}): Promise<TestFicus & { start(): Promise<void> }> {
+  const dirs = makeConfigDirs();
   const started: TestUpstream[] = [];
-  const upstreams: Record<string, UpstreamSpecForTest> = { ...options.upstreams };
-  for (const [name, side] of [['legacy', 'legacy'], ['next', 'new']] as const) {
-    if (!upstreams[name]) {
-      const u = await startEchoUpstream(side);
-      started.push(u);
-      upstreams[name] = { url: u.url };
-    }
-  }
-  const flags: Record<string, FlagSpec> = { 'ficus.items': { mode: 'legacy' }, 'ficus.search': { mode: 'legacy' }, 'ficus.open': { mode: 'legacy' }, ...options.flags };
-  writeFileSync(join(routesDir, 'upstreams.yaml'), upstreamsYaml(upstreams));
-  writeFileSync(join(routesDir, 'routes.yaml'), options.routes ?? DEFAULT_ROUTES);
-  writeFileSync(join(flagsDir, 'features.json'), flagsFileText(flags));
-
-  const { logs, log } = createLogSink();
-  let ficus: Ficus;
-  try {
-    ficus = await startFicus(testSettings({ routesDir, flagsDir, dataDir }, options.settings), { log });
-  } catch (error) {
+  const cleanup = async () => {
     await Promise.all(started.map((u) => u.close()));
-    rmSync(root, { recursive: true, force: true });
+    dirs.remove();
+  };
+  const upstreamUrls: Record<string, string> = {};
+  // DEFAULT_ROUTES' flags start on legacy; a test with its own routes writes exactly the flags it gives.
+  const defaultFlags: Record<string, FlagSpec> = options.routes === undefined ? { 'ficus.items': { mode: 'legacy' }, 'ficus.search': { mode: 'legacy' }, 'ficus.open': { mode: 'legacy' } } : {};
+  const flags: Record<string, FlagSpec> = { ...defaultFlags, ...options.flags };
+  try {
+    if (options.config === 'repo') {
+      cpSync(join(REPO_ROOT, 'routes'), dirs.routesDir, { recursive: true });
+      cpSync(join(REPO_ROOT, 'flags'), dirs.flagsDir, { recursive: true });
+    } else {
+      if (options.routes !== false) {
+        writeFileSync(join(dirs.routesDir, 'upstreams.yaml'), typeof options.upstreams === 'string' ? options.upstreams : upstreamsYaml(await withDefaultUpstreams(options.upstreams ?? {}, started, upstreamUrls)));
+        writeFileSync(join(dirs.routesDir, 'routes.yaml'), options.routes ?? DEFAULT_ROUTES);
+      }
+      for (const [name, text] of Object.entries(options.routeFiles ?? {})) writeFileSync(join(dirs.routesDir, name), text);
+      writeFileSync(join(dirs.flagsDir, 'features.json'), flagsFileText(flags));
+    }
+  } catch (error) {
+    await cleanup();
     throw error;
   }
 
-  const waitForLog = (predicate: (entry: LogEntry) => boolean, timeoutMs = 5_000) => waitFor(() => logs.find(predicate), timeoutMs, 'log line');
-
-  const writeFlagsText = async (text: string) => {
-    const failuresBefore = logs.filter((l) => l.event === 'flags-reload-failed').length;
-    writeFileSync(join(flagsDir, 'features.json'), text);
-    const expected = folderHash(flagsDir, /\.json$/, 12);
-    await waitFor(() => ficus.flags.revision() === expected || logs.filter((l) => l.event === 'flags-reload-failed').length > failuresBefore, 5_000, 'flags reload');
+  const spans = new InMemorySpanExporter();
+  let running: { ficus: Ficus; logs: LogEntry[] } | undefined;
+  const current = () => {
+    if (!running) throw new Error('Ficus is not running (start() or restart() it first)');
+    return running;
   };
+  const start = async () => {
+    if (running) return;
+    const { logs, log } = createLogSink();
+    const ficus = await startFicus(testSettings(dirs, options.settings), {
+      log,
+      now: options.now,
+      random: options.random,
+      unleashRefreshIntervalMs: options.unleashRefreshIntervalMs,
+      storeCheckIntervalMs: options.storeCheckIntervalMs,
+      spanProcessors: options.traces === 'in-memory' ? [new SimpleSpanProcessor({ exporter: spans })] : undefined,
+    });
+    running = { ficus, logs };
+  };
+  const stop = async () => {
+    const was = running;
+    running = undefined;
+    await was?.ficus.close();
+  };
+  const writeFlagsText = (text: string) => waitForFlagsReload(current().ficus, current().logs, dirs.flagsDir, () => writeFileSync(join(dirs.flagsDir, 'features.json'), text));
+  const writeRouteFiles = (files: Readonly<Record<string, string>>) =>
+    waitForRoutesReload(current().ficus, current().logs, dirs.routesDir, () => {
+      for (const [name, text] of Object.entries(files)) writeFileSync(join(dirs.routesDir, name), text);
+    });
 
   return {
-    ficus,
-    proxyUrl: ficus.proxyUrl,
-    adminUrl: ficus.adminUrl,
-    logs,
-    routesDir,
-    flagsDir,
-    upstreamUrls: Object.fromEntries(Object.entries(upstreams).map(([n, s]) => [n, s.url])),
+    get ficus() { return current().ficus; },
+    get proxyUrl() { return current().ficus.proxyUrl; },
+    get adminUrl() { return current().ficus.adminUrl; },
+    get logs() { return current().logs; },
+    get spans() {
+      if (options.traces !== 'in-memory') throw new Error("spans are recorded only with traces: 'in-memory'");
+      return spans;
+    },
+    root: dirs.root,
+    routesDir: dirs.routesDir,
+    flagsDir: dirs.flagsDir,
+    dataDir: dirs.dataDir,
+    upstreamUrls,
     async setFlagMode(flag, mode, percent = 0) {
       flags[flag] = { mode, percent };
       await writeFlagsText(flagsFileText(flags));
     },
-    writeFlagsFile: writeFlagsText,
-    async writeRoutes(yaml) {
-      const failuresBefore = logs.filter((l) => l.event === 'routes-reload-failed').length;
-      writeFileSync(join(routesDir, 'routes.yaml'), yaml);
-      const expected = folderHash(routesDir, /\.ya?ml$/);
-      return waitFor(() => {
-        if (ficus.routes().hash === expected) return 'reloaded' as const;
-        if (logs.filter((l) => l.event === 'routes-reload-failed').length > failuresBefore) return 'refused' as const;
-        return undefined;
-      }, 5_000, 'routes reload');
+    async setFlags(next) {
+      for (const name of Object.keys(flags)) delete flags[name];
+      Object.assign(flags, next);
+      await writeFlagsText(flagsFileText(flags));
     },
-    waitForLog,
+    writeFlagsFile: writeFlagsText,
+    writeRoutes: (yaml) => writeRouteFiles({ 'routes.yaml': yaml }),
+    writeRouteFiles,
+    waitForLog: (predicate, timeoutMs = 5_000) => waitFor(() => current().logs.find(predicate), timeoutMs, 'log line'),
+    async routeSummary(id) {
+      await current().ficus.flush();
+      const res = await fetch(`${current().ficus.adminUrl}/api/routes`, { headers: { authorization: 'Bearer test-token' } });
+      const body = (await res.json()) as { routes: RouteSummary[] };
+      const summary = body.routes.find((r) => r.id === id);
+      if (!summary) throw new Error(`no route ${id} in /api/routes`);
+      return summary;
+    },
+    requests: () => current().logs.filter((l) => l.event === 'request'),
+    start,
+    stop,
+    async restart() {
+      await stop();
+      await start();
+    },
     async close() {
-      await ficus.close();
-      await Promise.all(started.map((u) => u.close()));
-      rmSync(root, { recursive: true, force: true });
+      await stop();
+      await cleanup();
     },
   };
 }
 
+/** Writes the folders, starts upstreams it was not given, starts Ficus. */
+export async function startTestFicus(options: TestFicusOptions = {}): Promise<TestFicus> {
+  const t = await createTestFicus(options);
+  try {
+    await t.start();
+  } catch (error) {
+    await t.close();
+    throw error;
+  }
+  return t;
+}
+
+/** Fills in `legacy` and `next` with fresh echo upstreams when the test did not name them. */
+async function withDefaultUpstreams(given: Readonly<Record<string, string | UpstreamSpecForTest>>, started: TestUpstream[], urls: Record<string, string>): Promise<Record<string, UpstreamSpecForTest>> {
+  const specs: Record<string, UpstreamSpecForTest> = {};
+  for (const [name, spec] of Object.entries(given)) specs[name] = typeof spec === 'string' ? { url: spec } : spec;
+  for (const [name, side] of [['legacy', 'legacy'], ['next', 'new']] as const) {
+    if (specs[name]) continue;
+    const upstream = await startEchoUpstream(side);
+    started.push(upstream);
+    specs[name] = { url: upstream.url };
+  }
+  for (const [name, spec] of Object.entries(specs)) urls[name] = spec.url;
+  return specs;
+}
+
+/** Waits (bounded) until the access log holds `count` request lines; returns the last one. */
+export async function lastRequestLog(logs: readonly LogEntry[], count: number): Promise<LogEntry> {
+  return waitFor(() => {
+    const lines = logs.filter((l) => l.event === 'request');
+    return lines.length >= count ? lines[count - 1] : undefined;
+  }, 5_000, `access log line ${count}`);
+}

@@ -1,13 +1,13 @@
 // Waits until a route's evidence holds `count` pairs (compared or uncomparable), flushing Ficus's
 // buffers between looks, and answers the route's summary as the admin API gives it.
-import type { Harness } from './test-ficus.ts';
+import type { TestFicus } from './test-ficus.ts';
 
 export interface ComparedRoute {
   readonly stats: Record<string, number>;
   readonly readiness: { readonly reasons: string[] };
 }
 
-export async function waitForCompared(h: Harness, route: string, count: number, attempts = 300): Promise<ComparedRoute> {
+export async function waitForCompared(h: TestFicus, route: string, count: number, attempts = 300): Promise<ComparedRoute> {
   for (let i = 0; i < attempts; i++) {
     await h.ficus.flush();
     const res = await fetch(`${h.adminUrl}/api/routes/${route}`, { headers: { authorization: 'Bearer test-token' } });
