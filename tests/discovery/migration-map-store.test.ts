@@ -3,7 +3,7 @@
 // window is validated like every window parameter of the admin API.
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { startTestFicus, type TestFicus } from '../support/ficus/test-ficus.ts';
 import { testEngines } from '../support/store/engines.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers read field by field
@@ -11,23 +11,23 @@ type Json = Record<string, any>;
 const auth = { authorization: 'Bearer test-token' };
 const postgres = testEngines().find((e) => e.name === 'postgres')!;
 const diffKey = `map:${randomBytes(32).toString('hex')}`;
-const running: Harness[] = [];
+const running: TestFicus[] = [];
 afterAll(async () => {
   await Promise.all(running.map((h) => h.close()));
 });
 
-async function replica(databaseUrl: string): Promise<Harness> {
-  const h = await startHarness({ settings: { databaseUrl, diffKey, autopilotTickMs: 0 } });
+async function replica(databaseUrl: string): Promise<TestFicus> {
+  const h = await startTestFicus({ settings: { databaseUrl, diffKey, autopilotTickMs: 0 } });
   running.push(h);
   return h;
 }
 
-async function map(h: Harness, query = ''): Promise<{ status: number; body: Json }> {
+async function map(h: TestFicus, query = ''): Promise<{ status: number; body: Json }> {
   const response = await fetch(`${h.adminUrl}/api/map${query}`, { headers: auth });
   return { status: response.status, body: (await response.json()) as Json };
 }
 
-async function send(h: Harness, paths: readonly string[]): Promise<void> {
+async function send(h: TestFicus, paths: readonly string[]): Promise<void> {
   for (const path of paths) await (await fetch(`${h.proxyUrl}${path}`)).text();
 }
 
