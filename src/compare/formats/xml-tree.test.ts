@@ -75,6 +75,18 @@ describe('FHIR XML against FHIR JSON', () => {
     expect(await diff(a, b)).toEqual(['/birthDate changed']);
   });
 
+  it('an unordered array the JSON side has fewer elements of reports the removed element, not a type difference in the unpaired one', async () => {
+    // Regression (bench:evidence, fhir xml/json): XML elements past the JSON array's length kept
+    // their numbers as strings, so the similarity matcher paired one with a JSON element and
+    // reported /telecom/*/rank as a type change.
+    const telecom = (n: number) => Array.from({ length: n }, (_, i) => `<telecom><value value="555-01${i}"/><rank value="${i + 1}"/></telecom>`).join('');
+    const xmlTree = treeOf(`<Patient xmlns="http://hl7.org/fhir">${telecom(3)}</Patient>`);
+    const jsonPatient = { resourceType: 'Patient', telecom: [{ value: '555-012', rank: 3 }, { value: '555-011', rank: 2 }] };
+    const [a, b] = alignFhirXmlWithJson(xmlTree, jsonPatient);
+    const unordered = await compileCompareRules({ arrays: { '/telecom': 'unordered' } }, { baseDir: import.meta.dirname });
+    expect(diffJson(a, b, unordered.root).map((d) => `${d.pointer} ${d.kind}`)).toEqual(['/telecom/0 removed']);
+  });
+
   it('unwraps resources inside Bundle entries', async () => {
     const bundle = '<Bundle xmlns="http://hl7.org/fhir"><type value="searchset"/><entry><resource><Patient><id value="p1"/></Patient></resource></entry></Bundle>';
     const [a, b] = alignFhirXmlWithJson(treeOf(bundle), { resourceType: 'Bundle', type: 'searchset', entry: [{ resource: { resourceType: 'Patient', id: 'p1' } }] });

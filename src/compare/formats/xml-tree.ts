@@ -74,6 +74,12 @@ export function alignXmlShapes(a: unknown, b: unknown, coerce = false): [unknown
     const left = [...a];
     const right = [...b];
     for (let i = 0; i < Math.min(left.length, right.length); i += 1) [left[i], right[i]] = alignXmlShapes(left[i], right[i], coerce);
+    // Elements beyond the other side's length have no partner by position, yet the array may be
+    // matched by key or similarity: every element of one array has the same shape and types, so
+    // the other side's last element is their exemplar (else a number read from XML stays a
+    // string and reports a type difference against the JSON element it is later paired with).
+    for (let i = right.length; i < left.length && right.length > 0; i += 1) left[i] = alignXmlShapes(left[i], right[right.length - 1], coerce)[0];
+    for (let i = left.length; i < right.length && left.length > 0; i += 1) right[i] = alignXmlShapes(left[left.length - 1], right[i], coerce)[1];
     return [left, right];
   }
   if (isObject(a) && isObject(b)) {
