@@ -20,7 +20,7 @@ describe('the evidence corpus', () => {
     expect(corpus.routes.length).toBeGreaterThanOrEqual(20);
     const truths = corpus.cases.flatMap((c) => c.truth);
     expect(truths.length).toBeGreaterThanOrEqual(200);
-    expect(new Set(truths.map((t) => t.kind))).toEqual(new Set(['changed', 'added', 'removed', 'type', 'precision', 'status', 'header', 'order']));
+    expect(new Set(truths.map((t) => t.kind))).toEqual(new Set(['changed', 'added', 'removed', 'type', 'precision', 'status', 'header', 'order', 'fact-missing', 'fact-added', 'fact-changed']));
     expect(truths.filter((t) => t.where === 'reordered').length).toBeGreaterThan(50);
     for (const route of corpus.routes) expect(corpus.noise.some((n) => n.route === route.id), route.id).toBe(true);
   });
@@ -36,7 +36,16 @@ describe('the evidence corpus', () => {
         expect(c.truth).toEqual([]);
       }
     }
-    const precision = corpus.routes.filter((r) => Object.keys(r.written).length > 0).length;
-    expect(corpus.cases.filter((c) => c.phase === 'dirty')).toHaveLength(corpus.routes.length * INJECTION_PLAN.length + precision);
+    const planned = corpus.routes.reduce((n, r) => n + (r.plan?.length ?? INJECTION_PLAN.length + (Object.keys(r.written).length > 0 ? 1 : 0)), 0);
+    expect(corpus.cases.filter((c) => c.phase === 'dirty')).toHaveLength(planned);
+  });
+
+  it('covers every wire format with injected differences and noise', () => {
+    for (const format of ['json', 'hl7v2', 'xml', 'fhir xml/json', 'text facts']) {
+      const routes = corpus.routes.filter((r) => (r.wire?.name ?? 'json') === format).map((r) => r.id);
+      expect(routes.length, format).toBeGreaterThan(0);
+      expect(corpus.cases.filter((c) => routes.includes(c.route.id)).flatMap((c) => c.truth).length, format).toBeGreaterThanOrEqual(10);
+      expect(corpus.noise.filter((n) => routes.includes(n.route)).length, format).toBeGreaterThan(0);
+    }
   });
 });

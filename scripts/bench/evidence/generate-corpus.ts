@@ -61,7 +61,7 @@ export function generateCorpus(options: CorpusOptions): Corpus {
     };
     for (let n = 0; n < options.learning; n++) cases.push(make('learning', n));
     for (let n = 0; n < options.clean; n++) cases.push(make('clean', n));
-    const plan = options.plan ?? [...INJECTION_PLAN, ...(Object.keys(route.written).length ? [{ kind: 'precision' } as const] : [])];
+    const plan = options.plan ?? route.plan ?? [...INJECTION_PLAN, ...(Object.keys(route.written).length ? [{ kind: 'precision' } as const] : [])];
     plan.forEach((injection, n) => cases.push(make('dirty', n, injection)));
   }
   return { seed: options.seed, routes: options.routes, cases, noise: noiseItemsOf(options.routes), byUrl: new Map(cases.map((c) => [c.url, c])) };

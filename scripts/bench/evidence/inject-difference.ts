@@ -5,28 +5,10 @@
 import { pick } from '../../../src/demo/shared/prng.ts';
 import { int } from './clinical-values.ts';
 import { writtenNumber } from './render-response.ts';
-import type { Json, JsonObject, RouteSpec } from './route-spec.ts';
+import type { Injection, Json, JsonObject, RouteSpec, Truth } from './route-spec.ts';
 import { templateCovers, templateOf } from './visit-pointer.ts';
 
-export type InjectedKind = 'changed' | 'added' | 'removed' | 'type' | 'precision' | 'status' | 'header' | 'order';
-
-/** One injected difference: what Ficus should report (template pointer and kind). */
-export interface Truth {
-  readonly pointer: string;
-  readonly kind: InjectedKind;
-  /** Where it was injected, for the report's breakdown. */
-  readonly where: 'anywhere' | 'reordered' | 'tolerance' | 'element' | 'response';
-}
-
-/**
- * One entry of the plan. `where` applies to body kinds: any field, a field inside an order-free
- * array's elements, a field with a tolerance (changed beyond it), or (changed only) the same field
- * in two elements / in every element of an order-free array.
- */
-export interface Injection {
-  readonly kind: 'changed' | 'removed' | 'added' | 'type' | 'precision' | 'element-added' | 'element-removed' | 'order' | 'status' | 'header';
-  readonly where?: 'anywhere' | 'reordered' | 'tolerance' | 'two-elements' | 'every-element';
-}
+export type { InjectedKind, Injection, Truth } from './route-spec.ts';
 
 /** The differences one route's dirty cases carry, one case per entry (plus `precision` where numbers are written). */
 export const INJECTION_PLAN: readonly Injection[] = [
@@ -60,7 +42,11 @@ export function isIdentityField(key: string): boolean {
 
 export function injectDifference(spec: RouteSpec, base: JsonObject, injection: Injection, random: () => number): Injected {
   const doc = structuredClone(base);
-  const done = (truth: Truth[], status = 200, headers = spec.headers): Injected => ({ doc, status, headers, truth });
+  const done = (truth: readonly Truth[], status = 200, headers = spec.headers): Injected => ({ doc, status, headers, truth });
+  if (injection.kind === 'custom') {
+    if (!spec.injectCustom || !injection.name) throw new Error(`route ${spec.id}: a custom injection needs a name and RouteSpec.injectCustom`);
+    return done(spec.injectCustom(doc, injection.name, random));
+  }
   if (injection.kind === 'status') return done([{ pointer: '/status', kind: 'status', where: 'response' }], pick(random, [404, 500, 503]));
   if (injection.kind === 'header') {
     const name = pick(random, Object.keys(spec.headers).filter((h) => h !== 'content-type'));
@@ -75,8 +61,10 @@ export function injectDifference(spec: RouteSpec, base: JsonObject, injection: I
   if (injection.kind === 'precision') return done([rewriteNumber(spec, leaves, random)]);
   const wanted = injection.where ?? 'anywhere';
   if (wanted === 'two-elements' || wanted === 'every-element') return done(changeAcrossElements(spec, doc, leaves, wanted, random));
-  const candidates = leaves.filter((leaf) => matchesWhere(spec, leaf, wanted));
-  const leaf = pick(random, candidates.length > 0 ? candidates : leaves);
+  // A field whose removal empties its parent would be reported at the parent in v2 and XML.
+  const removable = injection.kind === 'removed' && spec.wire?.removalNeedsSibling ? leaves.filter((leaf) => Object.keys(leaf.parent).length >= 2) : leaves;
+  const candidates = removable.filter((leaf) => matchesWhere(spec, leaf, wanted));
+  const leaf = pick(random, candidates.length > 0 ? candidates : removable);
   const where = candidates.length > 0 ? wanted : 'anywhere';
   if (injection.kind === 'added') return done([addField(spec, doc, leaf, random, where)]);
   if (injection.kind === 'removed') {
@@ -145,6 +133,7 @@ function leavesOf(spec: RouteSpec, doc: JsonObject): Leaf[] {
         const template = templateOf(doc, childPath, spec.dataMaps);
         if (spec.noise.some((n) => templateCovers(n.pointer, template))) continue;
         if (keyFields.has(template)) continue;
+        if (isFixed(spec, template)) continue;
         const reorderedArray = reordered.find((a) => template.startsWith(`${a}/*/`));
         leaves.push({ path: childPath, parent: node, key, template, reorderedArray });
       }
@@ -152,6 +141,15 @@ function leavesOf(spec: RouteSpec, doc: JsonObject): Leaf[] {
   };
   walk(doc, []);
   return leaves;
+}
+
+/** A template at or beneath one the route says no injection touches. */
+function isFixed(spec: RouteSpec, template: string): boolean {
+  const segments = template.split('/');
+  return (spec.fixed ?? []).some((f) => {
+    const head = f.split('/');
+    return head.length <= segments.length && head.every((s, i) => s === '*' || s === segments[i]);
+  });
 }
 
 function changedValue(value: Json, random: () => number): Json {
@@ -174,7 +172,7 @@ function otherType(value: Json): Json {
 const ADDED_FIELDS = ['comment', 'verifiedBy', 'sourceSystem', 'externalRef', 'reviewNote'];
 
 function addField(spec: RouteSpec, doc: JsonObject, leaf: Leaf, random: () => number, where: Truth['where']): Truth {
-  const name = ADDED_FIELDS.find((f) => !Object.hasOwn(leaf.parent, f))!;
+  const name = spec.wire?.addedKey?.(leaf.parent) ?? ADDED_FIELDS.find((f) => !Object.hasOwn(leaf.parent, f))!;
   leaf.parent[name] = pick(random, ['checked', 'pending review', 'imported']);
   return { pointer: templateOf(doc, [...leaf.path.slice(0, -1), name], spec.dataMaps), kind: 'added', where };
 }
@@ -187,7 +185,7 @@ function objectArrays(spec: RouteSpec, doc: JsonObject): { path: string[]; items
     if (node === null || typeof node !== 'object') return;
     if (Array.isArray(node)) {
       const template = templateOf(doc, path, spec.dataMaps);
-      if (node.length >= 2 && node.every((e) => e !== null && typeof e === 'object' && !Array.isArray(e))) found.push({ path, items: node as JsonObject[], ordered: !reordered.includes(template) });
+      if (node.length >= 2 && !isFixed(spec, template) && node.every((e) => e !== null && typeof e === 'object' && !Array.isArray(e))) found.push({ path, items: node as JsonObject[], ordered: !reordered.includes(template) });
       node.forEach((child, i) => walk(child, [...path, String(i)]));
     } else for (const [key, value] of Object.entries(node)) walk(value, [...path, key]);
   };

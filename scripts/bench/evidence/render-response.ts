@@ -3,13 +3,13 @@
 // injected differences), its own noise, its own order for arrays declared or learned as
 // order-free, and numbers and times that differ from legacy's only within the declared tolerances.
 import { int, uuid } from './clinical-values.ts';
-import type { Json, JsonObject, RouteSpec } from './route-spec.ts';
+import type { Json, JsonObject, RouteSpec, WireCall } from './route-spec.ts';
 import { readValue, visitPointer, writeValue } from './visit-pointer.ts';
 
 export interface Rendered {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
-  readonly body: string;
+  readonly body: string | Buffer;
 }
 
 /** A side's clock: every call is at least a second after the previous one, so timestamps always move. */
@@ -24,9 +24,17 @@ export function createCallClock(startMs: number): CallClock {
 
 export function renderLegacy(spec: RouteSpec, base: JsonObject, random: () => number, clock: CallClock): Rendered {
   const doc = structuredClone(base);
-  applyNoise(doc, spec, random, clock.next());
+  const callMs = clock.next();
+  applyNoise(doc, spec, random, callMs);
   for (const pointer of spec.shuffled) reorder(doc, pointer, (items) => shuffle(items, random));
-  return { status: 200, headers: spec.headers, body: writeJson(doc, spec) };
+  return writeBody(doc, spec, spec.headers, { side: 'legacy', random, callMs });
+}
+
+/** The document on the wire: JSON by default, else the route's wire format (its own Content-Type). */
+function writeBody(doc: JsonObject, spec: RouteSpec, headers: Readonly<Record<string, string>>, call: WireCall): Rendered {
+  if (!spec.wire) return { status: 200, headers, body: writeJson(doc, spec) };
+  const { body, contentType } = spec.wire.write(doc, call);
+  return { status: 200, headers: { ...headers, 'content-type': contentType }, body };
 }
 
 /** Marks a number to be written exactly as `text` (JSON.stringify cannot write `25.50`). */
@@ -58,10 +66,11 @@ export function renderNew(spec: RouteSpec, answer: NewAnswer, random: () => numb
   }
   const doc = structuredClone(answer.doc);
   jitter(doc, spec, random);
-  applyNoise(doc, spec, random, clock.next());
+  const callMs = clock.next();
+  applyNoise(doc, spec, random, callMs);
   for (const pointer of [...spec.unordered, ...Object.keys(spec.keyed)]) reorder(doc, pointer, (items) => items.reverse());
   for (const pointer of spec.shuffled) reorder(doc, pointer, (items) => shuffle(items, random));
-  return { status: 200, headers: answer.headers, body: writeJson(doc, spec) };
+  return writeBody(doc, spec, answer.headers, { side: 'new', random, callMs });
 }
 
 function applyNoise(doc: Json, spec: RouteSpec, random: () => number, callMs: number): void {

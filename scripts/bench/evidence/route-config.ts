@@ -23,6 +23,7 @@ export function compareBlock(spec: RouteSpec, accepted: AcceptedRules, noiseSamp
     ...(Object.keys(tolerance).length ? { tolerance } : {}),
     ...(accepted.ignore.length ? { ignore: accepted.ignore } : {}),
     ...(Object.keys(spec.written).length ? { precision: true } : {}),
+    ...spec.compare,
     ...(noiseSample > 0 ? { noise: { sample: noiseSample } } : {}),
   };
 }

@@ -21,7 +21,7 @@ export interface DirtyOutcome {
 
 export interface BenchObservations {
   readonly suggestions: ReadonlyMap<string, readonly SuggestedRule[]>;
-  readonly clean: { readonly sent: number; readonly counters: RouteCounters; readonly recorded: ReadonlyMap<string, ReadonlyMap<string, number>> };
+  readonly clean: { readonly sent: number; readonly counters: RouteCounters; readonly byRoute: ReadonlyMap<string, RouteCounters>; readonly recorded: ReadonlyMap<string, ReadonlyMap<string, number>> };
   readonly dirty: readonly DirtyOutcome[];
   readonly seconds: { readonly learning: number; readonly clean: number; readonly dirty: number; readonly total: number };
 }
@@ -66,7 +66,8 @@ export async function runEvidenceBench(options: RunOptions): Promise<BenchObserv
     await sendAll(bench, cleanCases, options.concurrency ?? 8);
     const afterClean = await waitSettled(bench, beforeClean, countByRoute(cleanCases));
     const diffsAfter = await readAllDifferences(bench, corpus);
-    const cleanCounters = sumCounters(corpus.routes.map((r) => counterDelta(beforeClean.get(r.id), afterClean.get(r.id))));
+    const cleanByRoute = new Map(corpus.routes.map((r) => [r.id, counterDelta(beforeClean.get(r.id), afterClean.get(r.id))]));
+    const cleanCounters = sumCounters([...cleanByRoute.values()]);
     const cleanRecorded = new Map(corpus.routes.map((r) => [r.id, differenceDelta(diffsBefore.get(r.id)!, diffsAfter.get(r.id)!)]));
     const cleanDoneAt = performance.now();
 
@@ -76,7 +77,7 @@ export async function runEvidenceBench(options: RunOptions): Promise<BenchObserv
     const end = performance.now();
     return {
       suggestions,
-      clean: { sent: cleanCases.length, counters: cleanCounters, recorded: cleanRecorded },
+      clean: { sent: cleanCases.length, counters: cleanCounters, byRoute: cleanByRoute, recorded: cleanRecorded },
       dirty,
       seconds: { learning: (learnedAt - started) / 1000, clean: (cleanDoneAt - learnedAt) / 1000, dirty: (end - cleanDoneAt) / 1000, total: (end - started) / 1000 },
     };

@@ -9,6 +9,7 @@
 import type { Corpus, NoiseItem } from './generate-corpus.ts';
 import type { SuggestedRule } from './accept-noise.ts';
 import { signatureOf } from './read-evidence.ts';
+import type { RouteSpec } from './route-spec.ts';
 import type { BenchObservations } from './run-evidence-bench.ts';
 
 export interface Target {
@@ -24,7 +25,21 @@ export interface Miss {
   readonly count: number;
 }
 
+/** The four figures for the routes of one wire format (json, hl7v2, xml, fhir xml/json, text facts). */
+export interface FormatScore {
+  readonly format: string;
+  readonly routes: number;
+  readonly injected: number;
+  readonly found: number;
+  readonly cleanCompared: number;
+  readonly falseAlarms: number;
+  readonly phantoms: number;
+  readonly noiseItems: number;
+  readonly noiseLearned: number;
+}
+
 export interface EvidenceScore {
+  readonly byFormat: readonly FormatScore[];
   readonly injected: number;
   readonly found: number;
   readonly recall: number;
@@ -97,6 +112,7 @@ export function scoreEvidence(corpus: Corpus, observed: BenchObservations): Evid
   }
 
   const noise = scoreNoise(corpus.noise, observed.suggestions);
+  const byFormat = scoreByFormat(corpus, observed, misses, phantoms, noise.missed);
   const { compared, mismatched, uncomparable, skipped } = observed.clean.counters;
   const dirtyNotCompared = observed.dirty.filter((o) => o.counters.compared === 0).length;
   const recall = injected ? found / injected : 0;
@@ -105,7 +121,7 @@ export function scoreEvidence(corpus: Corpus, observed: BenchObservations): Evid
   const phantomTotal = phantomsInDirty + phantomsInClean;
   const byCount = (a: Miss, b: Miss) => b.count - a.count || (a.route + a.signature < b.route + b.signature ? -1 : 1);
   return {
-    injected, found, recall, recallBy, misses: [...misses.values()].sort(byCount), dirtyNotCompared,
+    byFormat, injected, found, recall, recallBy, misses: [...misses.values()].sort(byCount), dirtyNotCompared,
     cleanCompared: compared, cleanSent: observed.clean.sent, falseAlarms: mismatched, falseAlarmRate, uncomparable, skipped,
     phantomsInDirty, phantomsInClean, phantomSignatures: [...phantoms.values()].sort(byCount),
     noiseItems: noise.items, noiseLearned: noise.learned, noiseMissed: noise.missed, suggestionCount: noise.suggestions, wrongSuggestions: noise.wrong,
@@ -116,6 +132,30 @@ export function scoreEvidence(corpus: Corpus, observed: BenchObservations): Evid
       { name: 'noise learned', value: noiseRate, goal: '≥ 95%', met: noiseRate >= 0.95 },
     ],
   };
+}
+
+export const formatOfRoute = (route: RouteSpec): string => route.wire?.name ?? 'json';
+
+function scoreByFormat(corpus: Corpus, observed: BenchObservations, misses: ReadonlyMap<string, Miss>, phantoms: ReadonlyMap<string, Miss>, noiseMissed: readonly NoiseItem[]): FormatScore[] {
+  const rows = new Map<string, { -readonly [K in keyof FormatScore]: FormatScore[K] }>();
+  for (const route of corpus.routes) {
+    const format = formatOfRoute(route);
+    const row = rows.get(format) ?? { format, routes: 0, injected: 0, found: 0, cleanCompared: 0, falseAlarms: 0, phantoms: 0, noiseItems: 0, noiseLearned: 0 };
+    rows.set(format, row);
+    const injected = observed.dirty.filter((o) => o.case.route.id === route.id).reduce((n, o) => n + o.case.truth.length, 0);
+    const missed = [...misses.values()].filter((m) => m.route === route.id).reduce((n, m) => n + m.count, 0);
+    const noiseItems = corpus.noise.filter((n) => n.route === route.id).length;
+    const clean = observed.clean.byRoute.get(route.id);
+    row.routes += 1;
+    row.injected += injected;
+    row.found += injected - missed;
+    row.cleanCompared += clean?.compared ?? 0;
+    row.falseAlarms += clean?.mismatched ?? 0;
+    row.phantoms += [...phantoms.values()].filter((p) => p.route === route.id).reduce((n, p) => n + p.count, 0);
+    row.noiseItems += noiseItems;
+    row.noiseLearned += noiseItems - noiseMissed.filter((n) => n.route === route.id).length;
+  }
+  return [...rows.values()];
 }
 
 function scoreNoise(items: readonly NoiseItem[], suggestions: ReadonlyMap<string, readonly SuggestedRule[]>) {

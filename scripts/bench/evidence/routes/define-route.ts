@@ -1,5 +1,6 @@
 // Route specs list only what is particular to them; everything else is "none".
-import type { RouteSpec } from '../route-spec.ts';
+import { INJECTION_PLAN } from '../inject-difference.ts';
+import type { Injection, RouteSpec } from '../route-spec.ts';
 
 type Particular = Pick<RouteSpec, 'id' | 'matchPath' | 'stickiness' | 'url' | 'document'> & Partial<RouteSpec>;
 
@@ -19,3 +20,9 @@ export const BUNDLE_NOISE = [
 ] as const;
 
 export const FHIR_HEADERS = { 'content-type': 'application/fhir+json', 'cache-control': 'no-store' };
+
+/**
+ * The plan for formats whose values carry no JSON type (HL7 v2, XML, FHIR XML against JSON): every
+ * kind and place of INJECTION_PLAN but `type`, and `tolerance` (their routes declare none).
+ */
+export const UNTYPED_PLAN: readonly Injection[] = INJECTION_PLAN.filter((i) => i.kind !== 'type' && i.where !== 'tolerance');
