@@ -26,6 +26,12 @@ export interface EdgeServer {
   readonly server: Server;
   /** Requests being answered right now (the drain waits for them). */
   inFlight(): number;
+  /**
+   * Stops keeping connections alive (each one closes as soon as its exchange ends) and resolves when
+   * no exchange is in flight — 'idle' — or when `deadlineMs` passes first — 'deadline'. Driven by
+   * the exchanges' own ends, not a poll. Upgraded sockets are not exchanges: close them after.
+   */
+  drain(deadlineMs: number): Promise<'idle' | 'deadline'>;
   /** Replaces the certificate and key for new TLS connections (throws if they do not match). */
   updateTls(tls: { readonly key: Buffer; readonly cert: Buffer }): void;
   /** Ends upgraded (WebSocket) connections: closeAllConnections() does not see them. */
@@ -34,11 +40,19 @@ export interface EdgeServer {
 
 export function createEdgeServer(options: EdgeServerOptions): EdgeServer {
   let inFlight = 0;
+  let draining: { idle(): void } | undefined;
+  const exchangeEnded = () => {
+    inFlight--;
+    if (!draining) return;
+    // The socket is detached from its response by now; closing it here ends keep-alive reuse.
+    server.closeIdleConnections();
+    if (inFlight === 0) draining.idle();
+  };
   const app = new Hono<{ Bindings: HttpBindings }>();
   app.all('*', (c) => {
     const { incoming, outgoing } = c.env;
     inFlight++;
-    outgoing.once('close', () => inFlight--);
+    outgoing.once('close', exchangeEnded);
     options.handleRequest(incoming, outgoing);
     return RESPONSE_ALREADY_SENT;
   });
@@ -73,6 +87,19 @@ export function createEdgeServer(options: EdgeServerOptions): EdgeServer {
   return {
     server,
     inFlight: () => inFlight,
+    drain(deadlineMs) {
+      server.closeIdleConnections();
+      if (inFlight === 0) return Promise.resolve('idle');
+      return new Promise((resolve) => {
+        const deadline = setTimeout(() => resolve('deadline'), deadlineMs);
+        draining = {
+          idle() {
+            clearTimeout(deadline);
+            resolve('idle');
+          },
+        };
+      });
+    },
     closeUpgraded: () => {
       for (const socket of upgraded) socket.destroy();
       upgraded.clear();

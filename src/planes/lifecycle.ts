@@ -53,13 +53,7 @@ export async function startLifecycle(deps: LifecycleDeps, details: Pick<EventOf<
       onDraining();
       emit({ type: 'draining', inFlight: edge.inFlight() });
       const closing = closeServer(edge.server);
-      edge.server.closeIdleConnections();
-      const deadline = Date.now() + settings.drainMs;
-      while (edge.inFlight() > 0 && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 25));
-        edge.server.closeIdleConnections();
-      }
-      if (edge.inFlight() > 0) emit({ type: 'drain-deadline', inFlight: edge.inFlight() });
+      if ((await edge.drain(settings.drainMs)) === 'deadline') emit({ type: 'drain-deadline', inFlight: edge.inFlight() });
       edge.server.closeAllConnections();
       edge.closeUpgraded();
       await closing;
