@@ -6,7 +6,7 @@ import http, { type ServerResponse } from 'node:http';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { startTestFicus, type TestFicus } from '../support/ficus/test-ficus.ts';
 import { send } from '../support/http/raw-http.ts';
 import { closeServer, listenLoopback } from '../support/upstreams/loopback.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -67,16 +67,16 @@ async function openWebSocket(proxyUrl: string): Promise<net.Socket> {
 
 describe('drain and close', () => {
   let upstream: HoldingUpstream | undefined;
-  let h: Harness | undefined;
+  let h: TestFicus | undefined;
   afterEach(async () => {
     await h?.close();
     await upstream?.close();
     h = upstream = undefined;
   });
 
-  async function start(drainMs = 30_000): Promise<{ h: Harness; upstream: HoldingUpstream }> {
+  async function start(drainMs = 30_000): Promise<{ h: TestFicus; upstream: HoldingUpstream }> {
     upstream = await startHoldingUpstream();
-    h = await startHarness({ upstreams: { legacy: { url: upstream.url } }, settings: { drainMs } });
+    h = await startTestFicus({ upstreams: { legacy: { url: upstream.url } }, settings: { drainMs } });
     return { h, upstream };
   }
 
