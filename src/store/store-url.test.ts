@@ -1,6 +1,6 @@
 // Store URLs reach start-up errors and logs: no form of password may survive redaction.
 import { describe, expect, it } from 'vitest';
-import { redactStoreUrl } from '../../src/store/store-url.ts';
+import { redactStoreUrl } from './store-url.ts';
 
 describe('redactStoreUrl', () => {
   it.each([

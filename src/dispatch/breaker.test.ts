@@ -1,8 +1,8 @@
 // The breaker as a pure state machine, driven by an injected clock and an injected random source.
 import { describe, expect, it } from 'vitest';
-import { routeSchema, type BreakerSpec } from '../../src/config/route-schema.ts';
-import { createBreaker, type BreakerTransition } from '../../src/dispatch/breaker.ts';
-import { compileRouteTable, type CompiledRoute } from '../../src/routing/route-table.ts';
+import { routeSchema, type BreakerSpec } from '../config/route-schema.ts';
+import { createBreaker, type BreakerTransition } from './breaker.ts';
+import { compileRouteTable, type CompiledRoute } from '../routing/route-table.ts';
 
 function routeWith(breaker: Partial<BreakerSpec>, id = 'patients'): CompiledRoute {
   const spec = routeSchema.parse({ id, match: { path: '/fhir/Patient/:id' }, new: 'next', flag: `ficus.${id}`, breaker });

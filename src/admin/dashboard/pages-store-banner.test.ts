@@ -1,7 +1,7 @@
 // #13 item 6: the dashboard shows the store's health when it is not ok (the proxy keeps serving).
 import { describe, expect, it } from 'vitest';
-import { routesPage } from '../../src/admin/dashboard/pages.ts';
-import type { StoreHealthSnapshot } from '../../src/store/store-health.ts';
+import { routesPage } from './pages.ts';
+import type { StoreHealthSnapshot } from '../../store/store-health.ts';
 
 const snapshot = (status: StoreHealthSnapshot['status']): StoreHealthSnapshot => ({
   status, since: '2026-11-30T04:00:00.000Z', code: status === 'ok' ? null : 'STORE_LOST', summary: status === 'ok' ? null : 'the store is not the one this Ficus was using (deleted or replaced)',

@@ -2,8 +2,8 @@
 // admin-login-and-lockout.test.ts): window, lockout end, address keys, bounded memory.
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { clientKey, createAttemptLimiter } from '../../src/admin/attempt-limiter.ts';
-import { dashboardCookie } from '../../src/admin/sessions.ts';
+import { clientKey, createAttemptLimiter } from './attempt-limiter.ts';
+import { dashboardCookie } from './sessions.ts';
 
 const limits = { maxFailures: 3, windowMs: 60_000, lockoutMs: 300_000, maxClients: 2 };
 

@@ -2,9 +2,9 @@
 // end-to-end proof against a normalising nginx is route-confusion.test.ts; this table pins the
 // decoding cases one by one, and the ordinary ids that must keep matching.
 import { describe, expect, it } from 'vitest';
-import { parsePathPattern } from '../../src/routing/path-pattern.ts';
-import { findPathStructure } from '../../src/routing/path-structure.ts';
-import { compileRouteTable, matchRoute } from '../../src/routing/route-table.ts';
+import { parsePathPattern } from './path-pattern.ts';
+import { findPathStructure } from './path-structure.ts';
+import { compileRouteTable, matchRoute } from './route-table.ts';
 
 describe('findPathStructure', () => {
   it.each([
