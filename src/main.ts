@@ -10,8 +10,6 @@ import { startFicus, describeError, type Ficus } from './ficus.ts';
 import { isoTimeCached } from './telemetry/log-time.ts';
 import type { DemoSession } from './demo/console/start-demo-session.ts';
 
-silenceKnownDeprecation();
-
 const [command = 'help', ...rest] = process.argv.slice(2);
 
 if (command === 'start') {
@@ -108,14 +106,4 @@ function fail(error: unknown): never {
   const message = error instanceof ConfigError ? error.message : describeError(error);
   process.stderr.write(`ficus: cannot start: ${message}\n`);
   process.exit(1);
-}
-
-/** http-proxy 1.18 calls util._extend (DEP0060) on Node 24; one known line, not the operator's concern. */
-function silenceKnownDeprecation(): void {
-  const emit = process.emitWarning.bind(process);
-  process.emitWarning = ((warning: string | Error, ...args: unknown[]) => {
-    const code = typeof args[0] === 'object' ? (args[0] as { code?: string } | null)?.code : args[1];
-    if (code === 'DEP0060') return;
-    (emit as (...a: unknown[]) => void)(warning, ...args);
-  }) as typeof process.emitWarning;
 }

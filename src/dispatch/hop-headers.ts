@@ -1,6 +1,6 @@
 // Header rules for a faithful hop. Headers are rebuilt from rawHeaders (Node lowercases and merges
 // `req.headers`), so names keep the case the client or upstream wrote and repeated headers stay
-// repeated. Only what RFC 9110 §7.6.1 says belongs to one connection is removed.
+// repeated, one line each, in their order. Only what RFC 9110 §7.6.1 says belongs to one connection is removed.
 
 /** Hop-by-hop fields (RFC 9110 §7.6.1), lowercased. Transfer-Encoding is re-framed by Node itself. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'transfer-encoding', 'upgrade', 'trailer']);
@@ -32,7 +32,12 @@ export function canonicalName(lower: string): string {
   return lower.includes('_') ? lower.replaceAll('_', '-') : lower;
 }
 
-export type HeaderEntries = Array<[name: string, value: string | string[]]>;
+/**
+ * Request header lines for an upstream, one entry per line as the client wrote it: interleaved
+ * repeats (`A, B, A`) keep their order, and each line its own case (upstream-request.ts renders them
+ * in this order, one line each).
+ */
+export type HeaderEntries = Array<[name: string, value: string]>;
 
 export interface ForwardedInfo {
   /** The immediate peer's address. */
@@ -67,21 +72,25 @@ function connectionListed(raw: readonly string[]): Set<string> | undefined {
   return listed;
 }
 
-/** Request headers for the upstream, grouped by name in first-seen order, case as sent. */
+/** Request headers for the upstream: one entry per line, in the order and case the client sent them. */
 export function buildRequestHeaders(raw: readonly string[], options: RequestHeaderOptions): HeaderEntries {
   const listed = connectionListed(raw);
-  const grouped = new Map<string, [string, string | string[]]>();
+  const out: HeaderEntries = [];
   const { forwarded } = options;
   /** Client-identity fields the request carried (any spelling), and a trusted proxy's values. */
   const carried = new Set<string>();
   const identity = new Map<string, string>();
   let host: string | undefined;
   let chunked = false;
+  let framingAt = -1;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
     const value = raw[i + 1]!;
     const lower = name.toLowerCase();
-    if (lower === 'transfer-encoding') chunked ||= /chunked/i.test(value);
+    if (lower === 'transfer-encoding') {
+      chunked ||= /chunked/i.test(value);
+      if (framingAt < 0) framingAt = out.length;
+    }
     const canonical = canonicalName(lower);
     const keptForUpgrade = options.upgrade === true && (lower === 'connection' || lower === 'upgrade');
     if (HOP_BY_HOP.has(canonical) && !keptForUpgrade) continue;
@@ -99,15 +108,20 @@ export function buildRequestHeaders(raw: readonly string[], options: RequestHead
       }
       continue;
     }
-    if (lower === 'host') host = value;
-    const entry = grouped.get(lower);
-    if (!entry) grouped.set(lower, [name, value]);
-    else entry[1] = Array.isArray(entry[1]) ? [...entry[1], value] : [entry[1], value];
+    if (lower === 'host') {
+      // request-screen refuses a repeated Host before this runs, so there is one line to replace.
+      host = value;
+      if (options.hostOverride !== undefined) {
+        out.push([name, options.hostOverride]);
+        continue;
+      }
+    }
+    out.push([name, value]);
   }
-  if (options.hostOverride !== undefined) grouped.set('host', [grouped.get('host')?.[0] ?? 'Host', options.hostOverride]);
-  // Node frames the body itself; a chunked request stays chunked (the upstream gets the same bytes).
-  if (chunked) grouped.set('transfer-encoding', ['Transfer-Encoding', 'chunked']);
-  const out: HeaderEntries = [...grouped.values()];
+  if (options.hostOverride !== undefined && host === undefined) out.push(['Host', options.hostOverride]);
+  // Node frames the body itself; a chunked request stays chunked (the upstream gets the same bytes),
+  // announced where the client announced it.
+  if (chunked) out.splice(framingAt, 0, ['Transfer-Encoding', 'chunked']);
   appendClientIdentity(out, { carried, trusted: identity }, forwarded.protocol, forwarded.remoteAddress, host);
   return out;
 }

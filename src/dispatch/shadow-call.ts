@@ -1,13 +1,15 @@
 // A copy of a request sent by Ficus itself (shadow, dry-run, reverse mirror, noise probe). It has
 // its own agent (a hanging new service can never take the sockets the primary path needs), its own
-// timeout, and reads at most `capBytes` of the answer before hanging up. It never throws.
-import { request as httpRequest, type Agent } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+// timeout, and reads at most `capBytes` of the answer before hanging up. It never throws. It is
+// addressed and rendered like every upstream call (upstream-request.ts): raw target, header lines
+// in the client's order and case, this upstream's Host when it rewrites Host.
+import type { Agent, ClientRequest } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { CapturedResponse } from '../compare/types.ts';
 import type { HeaderEntries } from './hop-headers.ts';
 import { captureOf } from './relay.ts';
 import type { Upstream } from './upstream-pool.ts';
+import { openUpstreamRequest } from './upstream-request.ts';
 
 export type ShadowOutcome =
   | { readonly ok: true; readonly captured: CapturedResponse; readonly latencyMs: number }
@@ -35,19 +37,9 @@ export function sendShadowCopy(call: ShadowCall): Promise<ShadowOutcome> {
       resolve(outcome);
     };
     const fail = (failure: 'timeout' | 'error') => settle({ ok: false, failure, latencyMs: performance.now() - started });
-    const { target } = call.upstream;
-    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
-    let req: ReturnType<typeof httpRequest>;
+    let req: ClientRequest;
     try {
-      req = send({
-        protocol: target.protocol,
-        hostname: target.hostname,
-        port: target.port,
-        method: call.method,
-        path: call.rawPath,
-        headers: headersFor(call),
-        agent: call.agent,
-      });
+      req = openUpstreamRequest(call);
     } catch {
       // request() throws synchronously on options it refuses (an agent of the wrong protocol,
       // a header value with a newline): a failed copy like any other, never a rejection. (No
@@ -80,15 +72,4 @@ export function sendShadowCopy(call: ShadowCall): Promise<ShadowOutcome> {
     });
     req.end(call.body.length ? call.body : undefined);
   });
-}
-
-/** The copy's headers; Host is this upstream's own when it rewrites Host (not the served side's). */
-function headersFor(call: ShadowCall): Record<string, string | string[]> {
-  const headers: Record<string, string | string[]> = {};
-  for (const [name, value] of call.headers) {
-    if (call.upstream.rewriteHost && name.toLowerCase() === 'host') continue;
-    headers[name] = value;
-  }
-  if (call.upstream.rewriteHost) headers.Host = call.upstream.hostHeader;
-  return headers;
 }

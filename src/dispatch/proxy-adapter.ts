@@ -1,0 +1,109 @@
+// The only importer of the forwarding library, and every correction Ficus makes to it.
+//
+// Library: http-proxy-3 2.0.1, the maintained same-API rewrite of http-proxy (used by Vite), chosen
+// by measurement over http-proxy 1.18.1 (no release since 2020; it calls util._extend, DEP0060, on
+// Node 24). Both pass the fidelity suite with the corrections below; on CPU per 1 KB request (wrk
+// -c32, /proc of the proxy process, interleaved rounds, median; this 2-core VM shared with other
+// work) they are within noise of each other — figures in the commit that made the switch and in
+// tests/core/proxy-adapter.test.ts's header. http-proxy-3 calls no deprecated Node API (proved by
+// tests/core/no-deprecated-api.test.ts).
+//
+// What the library still does for Ficus: open the upstream request on our agent, pipe the client's
+// body (or a replay buffer) into it, and route errors of both sides to one callback. The response is
+// Ficus's own (`selfHandleResponse`), and so are upgrades (forward-upgrade.ts). Corrections, each
+// with a test in tests/core/proxy-adapter.test.ts named after what it proves:
+//  1. Path and header lines. The library builds the upstream request from `req.headers` (names
+//     lowercased, repeats merged or grouped by name, several Cookie lines joined with `; `) and joins
+//     the target onto the base path (`OPTIONS *` reaches the upstream as `/*`). Ficus renders the
+//     request line and the header lines itself (upstream-request.ts, the same rendering every copy
+//     and upgrade gets), through a per-call view of the agent: ClientRequest hands itself to
+//     `agent.addRequest` synchronously in its constructor, before any byte can be written, so the
+//     rendering always wins — even for a request that waits in the agent's queue for a socket.
+//  2. `req.headers` is hidden from the library during the call: its setupOutgoing copies every field
+//     (work correction 1 discards) and its `deleteLength` pass *writes* into them (a DELETE without
+//     Content-Length gained `content-length: 0` and lost its Transfer-Encoding in the client's
+//     `req.headers`, which Ficus reads again to decide whether a body is coming).
+//  3. The upstream request is handed to the caller synchronously (`onRequest`), not through the
+//     library's 'proxyReq' event: that fires only on 'socket' and never for a request carrying
+//     Expect, so the timers that guard the call would start late or never.
+//  4. Errors: the callback receives them; 'econnreset' (the client already gone) and 'error' get
+//     listeners, since an EventEmitter without an 'error' listener throws.
+// No state lives at module level: each call's corrections close over that call.
+import type { Agent, ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { createProxyServer, type ServerOptions } from 'http-proxy-3';
+import { headerLinesFor, requestLineFor, type UpstreamRequestSpec } from './upstream-request.ts';
+
+export interface ProxyCall extends UpstreamRequestSpec {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  /** Replay these bytes instead of streaming the client's body (a fallback to legacy). */
+  readonly body?: Buffer;
+  /** The upstream request exists and nothing of it has been written yet. */
+  onRequest(proxyReq: ClientRequest): void;
+  /** A failure of either side of the call (connect, reset, the client's request stream). */
+  onError(error: Error): void;
+}
+
+export interface ProxyAdapter {
+  web(call: ProxyCall): void;
+  close(): void;
+}
+
+/** What Node's ClientRequest uses to render its head; the public API cannot interleave repeats. */
+interface RenderableRequest {
+  _storeHeader(firstLine: string, headers: string[]): void;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+export function createProxyAdapter(): ProxyAdapter {
+  // toProxy: the library takes req.url as the path instead of parsing it (correction 1 replaces it
+  // anyway); xfwd off: hop-headers.ts sets X-Forwarded-* by Ficus's own trust rules.
+  const proxy = createProxyServer({ selfHandleResponse: true, xfwd: false, prependPath: false, ws: false, toProxy: true });
+  proxy.on('econnreset', ignore);
+  proxy.on('error', ignore);
+  return {
+    web(call) {
+      const options: ServerOptions = {
+        target: call.upstream.target,
+        agent: renderingAgent(call),
+        buffer: call.body !== undefined ? Readable.from([call.body.length ? call.body : EMPTY]) : undefined,
+      };
+      const headers = call.req.headers;
+      call.req.headers = {}; // correction 2; IncomingMessage.headers has a setter, restored at once
+      try {
+        proxy.web(call.req, call.res, options, (error) => call.onError(error));
+      } catch (error) {
+        // Node refused the head as rendered (a value it will not write): nothing was sent.
+        call.onError(error as Error);
+      } finally {
+        call.req.headers = headers;
+      }
+    },
+    close() {
+      proxy.close();
+    },
+  };
+}
+
+/**
+ * Correction 1 (and 3): a view of the pool's agent whose addRequest renders the request's head
+ * from the call before handing the request to the real agent. Everything else (pooling, the
+ * keepAlive flag a reload turns off, free-socket events) is the real agent's, through the prototype.
+ */
+function renderingAgent(call: ProxyCall): Agent {
+  const view = Object.create(call.agent) as Agent & { addRequest(req: ClientRequest, options: unknown): void };
+  const real = call.agent as unknown as { addRequest(req: ClientRequest, options: unknown): void };
+  view.addRequest = (proxyReq: ClientRequest, options: unknown) => {
+    proxyReq.path = call.rawPath;
+    // Rendered now, from the flat list, exactly as http.request({ headers: [...] }) renders it:
+    // ClientRequest's own _implicitHeader would render the grouped setHeader map instead.
+    (proxyReq as unknown as RenderableRequest)._storeHeader(requestLineFor(call), headerLinesFor(call.upstream, call.headers));
+    call.onRequest(proxyReq);
+    real.addRequest.call(call.agent, proxyReq, options);
+  };
+  return view;
+}
+
+function ignore(): void {}
