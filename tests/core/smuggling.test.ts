@@ -1,5 +1,6 @@
 // REQUEST SMUGGLING: ambiguous or malformed framing is refused by Ficus itself (400/431) and the
-// upstream — a raw `net` server counting every byte it receives — sees nothing at all.
+// upstream — a raw `net` server counting every byte it receives — sees nothing at all. (Framing that
+// breaks inside a body, and bodies that carry a request, are in smuggling-keep-alive.test.ts.)
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestFicus, type TestFicus } from '../support/ficus/test-ficus.ts';
@@ -33,6 +34,16 @@ describe('request smuggling', () => {
     ['a control byte in a header value', 'GET /a HTTP/1.1\r\nHost: x\r\nX-Bad: a\x01b\r\n\r\n', /^HTTP\/1\.1 400 /],
     ['a bare LF line ending inside headers', 'GET /a HTTP/1.1\r\nHost: x\nX-Evil: 1\r\n\r\n', /^HTTP\/1\.1 400 /],
     ['a non-token header name', 'GET /a HTTP/1.1\r\nHost: x\r\nX(Bad): 1\r\n\r\n', /^HTTP\/1\.1 400 /],
+    ['Transfer-Encoding then Content-Length', 'POST /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n', /^HTTP\/1\.1 400 /],
+    ['chunked that is not the last coding', 'POST /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, identity\r\n\r\n0\r\n\r\n', /^HTTP\/1\.1 400 /],
+    ['two Transfer-Encoding lines', 'POST /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: identity\r\n\r\n0\r\n\r\n', /^HTTP\/1\.1 400 /],
+    ['a space before the colon of Transfer-Encoding', 'POST /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding : chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n', /^HTTP\/1\.1 400 /],
+    ['an obs-fold continuation line', 'GET /a HTTP/1.1\r\nHost: x\r\nX-Fold: a\r\n GET /smuggled HTTP/1.1\r\n\r\n', /^HTTP\/1\.1 400 /],
+    ['a bare CR inside headers', 'GET /a HTTP/1.1\r\nHost: x\rX-Evil: 1\r\n\r\n', /^HTTP\/1\.1 400 /],
+    ['bare LF line endings throughout', 'GET /a HTTP/1.1\nHost: x\n\n', /^HTTP\/1\.1 400 /],
+    ['a bare LF after a chunk size', 'POST /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\nhello\r\n0\r\n\r\n', /^HTTP\/1\.1 400 /],
+    ['a bare LF inside a chunk extension', 'POST /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5;a=b\nc\r\nhello\r\n0\r\n\r\n', /^HTTP\/1\.1 400 /],
+    ['a chunk size that overflows', 'POST /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFFFFFFF\r\nx\r\n0\r\n\r\n', /^HTTP\/1\.1 400 /],
     ['headers over 16 KB', `GET /a HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(17 * 1024)}\r\n\r\n`, /^HTTP\/1\.1 431 /],
   ];
 
