@@ -10,6 +10,7 @@ import { startLegacyDemo, type LegacyDemoHandle } from '../../src/demo/legacy/se
 import { startTestFicus, type TestFicus } from '../support/ficus/test-ficus.ts';
 import { LATIN1_HL7, startFidelityUpstream, type FidelityUpstream } from '../support/upstreams/fidelity-upstream.ts';
 import { headerValues, send, sha256, withoutHeaders, type RawResponse } from '../support/http/raw-http.ts';
+import { startRecordingUpstream, type RecordingUpstream } from '../support/upstreams/recording-upstream.ts';
 
 const REQUEST_SIDE_PROXY_HEADERS = ['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'connection', 'keep-alive', 'te', 'transfer-encoding', 'upgrade', 'proxy-connection', 'trailer', 'traceparent'];
 const RESPONSE_SIDE_PROXY_HEADERS = ['server-timing', 'connection', 'keep-alive'];
@@ -65,6 +66,13 @@ describe('fidelity: request side', () => {
   it("keeps header names' case and repeated headers as sent", async () => {
     const headers = ['Host', 'ehr.example', 'X-Custom-CASE', 'a', 'x-lower', 'b', 'Accept', '*/*', 'X-Dup', '1', 'X-Dup', '2', 'X-Empty', ''];
     const { direct, proxied } = await both({ path: '/echo/h', headers });
+    expect(withoutHeaders(proxied.rawHeaders, REQUEST_SIDE_PROXY_HEADERS)).toEqual(withoutHeaders(direct.rawHeaders, REQUEST_SIDE_PROXY_HEADERS));
+    expect(withoutHeaders(proxied.rawHeaders, REQUEST_SIDE_PROXY_HEADERS)).toEqual(withoutHeaders(headers, []));
+  });
+
+  it('keeps interleaved repeated headers in their order and case, one line each (A, B, A; x-dup then X-Dup; several Cookie lines)', async () => {
+    const headers = ['Host', 'ehr.example', 'X-A', '1', 'X-B', '2', 'X-A', '3', 'x-dup', 'lower', 'X-Dup', 'upper', 'Cookie', 'sid=1', 'Accept', '*/*', 'Cookie', 'theme=dark'];
+    const { direct, proxied } = await both({ path: '/echo/interleaved', headers });
     expect(withoutHeaders(proxied.rawHeaders, REQUEST_SIDE_PROXY_HEADERS)).toEqual(withoutHeaders(direct.rawHeaders, REQUEST_SIDE_PROXY_HEADERS));
     expect(withoutHeaders(proxied.rawHeaders, REQUEST_SIDE_PROXY_HEADERS)).toEqual(withoutHeaders(headers, []));
   });
@@ -170,6 +178,28 @@ describe('fidelity: request side', () => {
       await hl.close();
       await legacy.close();
     }
+  });
+});
+
+describe('fidelity: shadow copies', () => {
+  let next: RecordingUpstream;
+  let h: Harness;
+  beforeAll(async () => {
+    next = await startRecordingUpstream();
+    h = await startHarness({ upstreams: { next: { url: next.url } }, flags: { 'ficus.items': { mode: 'shadow' } } });
+  });
+  afterAll(async () => {
+    await h?.close();
+    await next?.close();
+  });
+
+  it('sends a shadow copy with the request target and the header lines as the client wrote them, one line each', async () => {
+    const headers = ['Host', 'ehr.example', 'X-A', '1', 'X-B', '2', 'x-a', '3', 'Cookie', 'sid=1', 'Cookie', 'theme=dark'];
+    expect((await send(h.proxyUrl, { path: '/items/7?q=%2F&q=', headers })).status).toBe(200);
+    const [copy] = await next.requestCount(1);
+    expect(copy!.requestLine).toBe('GET /items/7?q=%2F&q= HTTP/1.1');
+    expect(withoutHeaders(copy!.headerLines, [...REQUEST_SIDE_PROXY_HEADERS, 'ficus-shadow'])).toEqual(withoutHeaders(headers, []));
+    expect(headerValues(copy!.headerLines, 'ficus-shadow')).toEqual(['shadow']);
   });
 });
 
