@@ -15,7 +15,7 @@ export interface FlagSpec {
 export interface UpstreamSpecForTest {
   readonly url: string;
   /** YAML flow mapping body for the upstream's timeouts, e.g. `{ headersMs: 300 }`. */
-  readonly timeouts?: Partial<Record<'connectMs' | 'headersMs' | 'idleMs', number>>;
+  readonly timeouts?: Partial<Record<'connectMs' | 'headersMs' | 'idleMs' | 'queueMs' | 'bodyIdleMs', number>>;
   readonly rewriteHost?: boolean;
 }
 
