@@ -183,10 +183,10 @@ describe('fidelity: request side', () => {
 
 describe('fidelity: shadow copies', () => {
   let next: RecordingUpstream;
-  let h: Harness;
+  let h: TestFicus;
   beforeAll(async () => {
     next = await startRecordingUpstream();
-    h = await startHarness({ upstreams: { next: { url: next.url } }, flags: { 'ficus.items': { mode: 'shadow' } } });
+    h = await startTestFicus({ upstreams: { next: { url: next.url } }, flags: { 'ficus.items': { mode: 'shadow' } } });
   });
   afterAll(async () => {
     await h?.close();

@@ -5,12 +5,12 @@
 import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { startTestFicus, type TestFicus } from '../support/ficus/test-ficus.ts';
 import { startUpstream, type TestUpstream } from '../support/upstreams/http-upstream.ts';
 
 describe('request body stall after an early upstream response', () => {
   let upstream: TestUpstream;
-  let h: Harness;
+  let h: TestFicus;
   /** Resolves when the upstream's request ends: 'complete' or 'cut' (closed before its body ended). */
   let upstreamEnded: Promise<'complete' | 'cut'>;
   beforeAll(async () => {
@@ -24,7 +24,7 @@ describe('request body stall after an early upstream response', () => {
       req.once('end', () => ended('complete'));
       req.once('close', () => ended(req.complete ? 'complete' : 'cut'));
     });
-    h = await startHarness({ upstreams: { legacy: { url: upstream.url, timeouts: { bodyIdleMs: 300 } } } });
+    h = await startTestFicus({ upstreams: { legacy: { url: upstream.url, timeouts: { bodyIdleMs: 300 } } } });
   });
   afterAll(async () => {
     await h?.close();

@@ -9,7 +9,7 @@
 // boundary, and the next request the upstream parses is the next real one.
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/ficus/test-ficus.ts';
+import { startTestFicus, type TestFicus } from '../support/ficus/test-ficus.ts';
 import { startRecordingUpstream, type RecordingUpstream } from '../support/upstreams/recording-upstream.ts';
 
 const SMUGGLED = 'GET /secret HTTP/1.1\r\nHost: ficus.test\r\n\r\n';
@@ -39,10 +39,10 @@ function smugglingPayload(method: string, connection: string): string {
 
 describe('request smuggling into a keep-alive upstream (GHSA-ggv3-7p47-pfv8)', () => {
   let upstream: RecordingUpstream;
-  let h: Harness;
+  let h: TestFicus;
   beforeAll(async () => {
     upstream = await startRecordingUpstream();
-    h = await startHarness({ upstreams: { legacy: { url: upstream.url } } });
+    h = await startTestFicus({ upstreams: { legacy: { url: upstream.url } } });
   });
   afterAll(async () => {
     await h?.close();
