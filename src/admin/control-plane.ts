@@ -35,6 +35,8 @@ export interface ControlPlaneDeps extends RouteReportDeps {
   readonly rollouts?: RolloutController;
   /** The migration map of the traffic this replica has seen. */
   readonly map?: MigrationMap;
+  /** Peers whose X-Forwarded-Proto is believed, so the session cookie is Secure behind TLS termination. */
+  readonly isTrustedProxy?: (address: string) => boolean;
 }
 
 export function mountControlPlane(app: Hono<{ Variables: AuthVariables }>, deps: ControlPlaneDeps): void {

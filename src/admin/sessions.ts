@@ -18,9 +18,25 @@ export const SESSION_COOKIE = 'ficus_session';
  */
 export const DASHBOARD_PATH = '/_ficus';
 
-/** HttpOnly, SameSite=Strict, Path=DASHBOARD_PATH (or narrower), Secure when served over https. */
-export function dashboardCookie(c: Context, options: { maxAgeSeconds: number; path?: string }): CookieOptions {
-  return { httpOnly: true, sameSite: 'Strict', path: options.path ?? DASHBOARD_PATH, maxAge: options.maxAgeSeconds, secure: new URL(c.req.url).protocol === 'https:' };
+/** HttpOnly, SameSite=Strict, Path=DASHBOARD_PATH (or narrower), Secure when the browser is on https. */
+export function dashboardCookie(c: Context, options: { maxAgeSeconds: number; path?: string; isTrustedProxy?: (address: string) => boolean }): CookieOptions {
+  return { httpOnly: true, sameSite: 'Strict', path: options.path ?? DASHBOARD_PATH, maxAge: options.maxAgeSeconds, secure: browserOnHttps(c, options.isTrustedProxy) };
+}
+
+/**
+ * Whether the browser reached the dashboard over https: this port serves TLS itself, or a proxy the
+ * operator trusts (FICUS_TRUSTED_PROXIES) terminated TLS and says so in X-Forwarded-Proto. Behind
+ * a TLS-terminating load balancer the admin port itself sees plain http, and a session cookie
+ * without Secure would be sent by the browser over any plain-http request to the same host. The
+ * header counts only from a trusted peer: anyone else could write it.
+ */
+export function browserOnHttps(c: Context, isTrustedProxy?: (address: string) => boolean): boolean {
+  if (new URL(c.req.url).protocol === 'https:') return true;
+  if (!isTrustedProxy) return false;
+  const peer = (c.env as { incoming?: { socket: { remoteAddress?: string } } } | undefined)?.incoming?.socket.remoteAddress;
+  if (!peer || !isTrustedProxy(peer)) return false;
+  // The proxy nearest the browser wrote the first value.
+  return c.req.header('x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase() === 'https';
 }
 
 export interface Session {

@@ -13,6 +13,7 @@ import type { RouteConfig } from '../config/load-routes.ts';
 import type { Settings } from '../config/settings.ts';
 import type { MigrationMap } from '../discovery/create-migration-map.ts';
 import type { Breaker } from '../dispatch/breaker.ts';
+import { createTrustedProxyCheck } from '../dispatch/trusted-proxies.ts';
 import { startAutopilot } from '../rollout/start-autopilot.ts';
 import { renderStoreMetrics } from '../store/render-store-metrics.ts';
 import type { MetricSnapshot } from '../telemetry/proxy-metrics.ts';
@@ -22,7 +23,7 @@ import type { StorePlane } from './store-plane.ts';
 import type { EmitEvent } from './events.ts';
 
 export interface ControlPlaneDeps {
-  readonly settings: Pick<Settings, 'adminToken' | 'autopilotTickMs' | 'differenceRetentionDays' | 'auditRetentionYears'>;
+  readonly settings: Pick<Settings, 'adminToken' | 'trustedProxies' | 'autopilotTickMs' | 'differenceRetentionDays' | 'auditRetentionYears'>;
   readonly log: Logger;
   readonly emit: EmitEvent;
   readonly now: () => Date;
@@ -81,6 +82,7 @@ export function startControlPlane(deps: ControlPlaneDeps): ControlPlane {
     breakerState: (route) => deps.breaker.state(route),
     rollouts: autopilot.controller,
     map: deps.map,
+    isTrustedProxy: createTrustedProxyCheck(settings.trustedProxies),
   });
   const server = createAdaptorServer({ fetch: app.fetch, overrideGlobalObjects: false }) as Server;
   return {

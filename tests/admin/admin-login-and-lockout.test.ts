@@ -160,6 +160,21 @@ describe('session cookie and API headers', () => {
     expect(attributes).not.toContain('Secure'); // plain http here; Secure over https
   });
 
+  // Behind a TLS-terminating load balancer the admin port sees plain http: without Secure, the
+  // browser would also send the session over any plain-http request to the same host.
+  it('marks the session cookie Secure when a trusted proxy says the browser is on https, and only then', async () => {
+    await h.close();
+    h = await startTestFicus({ settings: { trustedProxies: ['127.0.0.2'] } });
+    const loginVia = async (from: string) => {
+      const { cookie, csrf } = await loginForm(from);
+      const reply = await request('/_ficus/login', { form: { token: 'test-token', csrf }, headers: { cookie, 'x-forwarded-proto': 'https' }, from });
+      expect(reply.status).toBe(303);
+      return cookieOf(reply, 'ficus_session')!.split(';').map((a) => a.trim());
+    };
+    expect(await loginVia('127.0.0.2')).toContain('Secure');
+    expect(await loginVia('127.0.0.1')).not.toContain('Secure'); // anyone else could write the header
+  });
+
   it.each([['/api/routes', 'Bearer test-token', 200], ['/api/routes', undefined, 401], ['/_ficus/api/audit', 'Bearer test-token', 200], ['/api/differences?route=nope', 'Bearer test-token', 404]] as const)('answers %s (auth %s) with no-store and nosniff', async (path, authorization, status) => {
     const reply = await request(path, { headers: authorization ? { authorization } : {} });
     expect(reply.status).toBe(status);

@@ -18,6 +18,8 @@ export interface LoginDeps {
   readonly limiter: AttemptLimiter;
   onLockout(): void;
   readonly randomId?: () => string;
+  /** Peers whose X-Forwarded-Proto is believed (TLS terminated in front of the admin port). */
+  readonly isTrustedProxy?: (address: string) => boolean;
 }
 
 const LOGIN_COOKIE = 'ficus_login';
@@ -29,7 +31,7 @@ type Ctx = Context<{ Variables: SessionVariables }>;
 /** The login page with a fresh login nonce (cookie + hidden field). */
 export function renderLogin(c: Ctx, deps: LoginDeps, error?: string, status: 200 | 401 | 403 | 429 = 200) {
   const nonce = (deps.randomId ?? randomNonce)();
-  setCookie(c, LOGIN_COOKIE, nonce, dashboardCookie(c, { maxAgeSeconds: LOGIN_NONCE_SECONDS, path: LOGIN_PATH }));
+  setCookie(c, LOGIN_COOKIE, nonce, dashboardCookie(c, { maxAgeSeconds: LOGIN_NONCE_SECONDS, path: LOGIN_PATH, isTrustedProxy: deps.isTrustedProxy }));
   return c.html(loginPage(error, nonce), status);
 }
 
@@ -63,7 +65,7 @@ export function mountLogin(app: Hono<{ Variables: SessionVariables }>, deps: Log
     }
     deps.sessions.destroy(getCookie(c, SESSION_COOKIE));
     const session = deps.sessions.create(principal);
-    setCookie(c, SESSION_COOKIE, session.id, dashboardCookie(c, { maxAgeSeconds: Math.floor(deps.sessions.ttlMs / 1000) }));
+    setCookie(c, SESSION_COOKIE, session.id, dashboardCookie(c, { maxAgeSeconds: Math.floor(deps.sessions.ttlMs / 1000), isTrustedProxy: deps.isTrustedProxy }));
     deleteCookie(c, LOGIN_COOKIE, { path: LOGIN_PATH });
     return c.redirect(`${DASHBOARD_PATH}/`, 303);
   });
