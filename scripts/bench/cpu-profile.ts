@@ -114,6 +114,7 @@ export const REQUEST_PARTS: readonly Part[] = [
   { name: 'relay to client (relay.ts)', matches: inFile('dispatch/relay.ts') },
   { name: 'handle-request passes', matches: inFile('dispatch/handle-request.ts') },
   { name: 'Hono + @hono/node-server (edge app)', matches: (_, url) => url.includes('/hono/') || url.includes('/@hono/') },
+  { name: 'statistics rollup (evidence)', matches: inFile('store/stats-rollup.ts') },
   { name: 'mirror + comparison', matches: (_, url) => url.endsWith('dispatch/mirror.ts') || url.includes('/src/compare/') },
   { name: 'Node HTTP server (parse, respond)', matches: (fn, url) => url === 'node:_http_server' || url === 'node:_http_common' || url === 'node:_http_outgoing' || inFileFunction('node:_http_incoming', 'IncomingMessage')(fn, url) },
   { name: 'Node HTTP client (upstream request)', matches: (_, url) => url === 'node:_http_client' || url === 'node:_http_agent' },
