@@ -116,7 +116,7 @@ function compareJson(control: unknown, candidate: unknown, rules: CompareRules):
   // Past it, the rule-aware walk is itself the second gate: it allocates nothing on equal subtrees,
   // measured about 3x cheaper than normalising both trees through the rules and deep-comparing them.
   if (equal(control, candidate)) return [];
-  const structural = diffJson(control, candidate, rules.root, rules.fields);
+  const structural = diffJson(control, candidate, rules.root, { fields: rules.fields, fhirTemporal: rules.fhirTemporal });
   const facts = rules.facts?.length ? compareBodyFacts(control, candidate, rules.facts, rules.formulary ?? []) : [];
   return facts.length ? [...structural, ...facts] : structural;
 }

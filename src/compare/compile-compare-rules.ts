@@ -35,6 +35,8 @@ export interface CompareRules {
   readonly fields?: FieldVocabulary;
   /** Numbers are decoded with their written form and compared by it (compare.precision). */
   readonly precision?: boolean;
+  /** FHIR date/dateTime/instant strings compared as the same instant and precision (the fhir-r4 presets). */
+  readonly fhirTemporal?: boolean;
   /** Passed through for dispatch. */
   readonly sample: number;
   readonly noiseSample: number;
@@ -73,6 +75,7 @@ export async function compileCompareRules(config: unknown, options: { readonly b
     formulary: valid.formulary ? await loadFormulary(valid.formulary, options.baseDir) : Object.freeze([]),
     fields: createFieldVocabulary({ routeWords: ruleWords(valid) }),
     precision: valid.precision === true,
+    fhirTemporal: valid.preset !== undefined,
     comparator: valid.comparator ? await loadComparator(valid.comparator, options.baseDir) : null,
     sample: valid.sample ?? 1,
     noiseSample: valid.noise?.sample ?? 0,

@@ -15,6 +15,7 @@ import { alignInOrder, byPosition } from './align-in-order.ts';
 import { elementForm, matchByKey, matchUnordered, type ArrayMatch, type MatchSides } from './match-array-elements.ts';
 import type { FieldVocabulary } from './field-vocabulary.ts';
 import { formatPointer } from './pointer.ts';
+import { compareFhirTemporal } from './presets/fhir-temporal.ts';
 import { descend, resolveRules, type ArrayPolicy, type LocationRules, type RuleNode } from './rule-trie.ts';
 import { templatePointer } from './template-pointer.ts';
 import type { Difference } from './types.ts';
@@ -30,14 +31,24 @@ interface Walk {
   cost: number;
   /** The walk stops descending once cost reaches limit. */
   readonly limit: number;
+  /** Strings spelled as FHIR dates/dateTimes/instants compare as instants and precisions (presets/fhir-temporal.ts). */
+  readonly fhirTemporal: boolean;
+}
+
+export interface DiffOptions {
+  /** The route's field vocabulary: both documents teach it their keys and each difference carries its template. */
+  readonly fields?: FieldVocabulary | undefined;
+  /** FHIR date/dateTime/instant semantics (the fhir-r4 presets). */
+  readonly fhirTemporal?: boolean | undefined;
 }
 
 /**
  * Differences between two decoded JSON values under a route's compiled rules. With the route's
  * field vocabulary, both documents teach it their keys and each difference carries its template.
  */
-export function diffJson(control: unknown, candidate: unknown, root: RuleNode, fields?: FieldVocabulary): Difference[] {
-  const walk: Walk = { out: [], path: [], cost: 0, limit: Infinity };
+export function diffJson(control: unknown, candidate: unknown, root: RuleNode, options: DiffOptions = {}): Difference[] {
+  const { fields } = options;
+  const walk: Walk = { out: [], path: [], cost: 0, limit: Infinity, fhirTemporal: options.fhirTemporal === true };
   diffValue(walk, control, candidate, [root], null);
   if (!fields) return walk.out!;
   fields.learn(control, candidate);
@@ -58,7 +69,13 @@ function diffValue(walk: Walk, control: unknown, candidate: unknown, states: rea
   if (rules.shape) return;
   if (controlType === 'array') return diffArray(walk, control as unknown[], candidate as unknown[], states, ignore, rules.array);
   if (controlType === 'object') return diffObject(walk, control as Record<string, unknown>, candidate as Record<string, unknown>, states, ignore);
-  if (control === candidate || isWithinTolerance(control, candidate, rules)) return;
+  if (control === candidate) return;
+  if (walk.fhirTemporal && typeof control === 'string' && typeof candidate === 'string') {
+    const verdict = compareFhirTemporal(control, candidate);
+    if (verdict === 'same') return;
+    if (verdict === 'precision') return emit(walk, 'precision', control, candidate, ignore);
+  }
+  if (isWithinTolerance(control, candidate, rules)) return;
   emit(walk, 'changed', control, candidate, ignore);
 }
 
@@ -94,7 +111,7 @@ function diffObject(walk: Walk, control: Record<string, unknown>, candidate: Rec
 
 function diffArray(walk: Walk, control: unknown[], candidate: unknown[], states: readonly RuleNode[], ignore: Ignored, policy: ArrayPolicy | null): void {
   if (policy?.kind === 'ordered') return diffMatch(walk, byPosition(control, candidate), control, candidate, states, ignore);
-  const sides = matchSides(control, candidate, states, ignore);
+  const sides = matchSides(walk, control, candidate, states, ignore);
   // Inside a cost probe (no output), nested arrays are costed by position: searching alignments
   // inside every alignment search multiplied the work at each level of nesting (a 12 KB body of
   // nested arrays took 2 s on the event loop). Only the walk that reports differences aligns.
@@ -111,7 +128,7 @@ function diffMatch(walk: Walk, match: ArrayMatch, control: readonly unknown[], c
 
 /** An array without a policy: in order, aligned by similarity when position cannot explain it (alignInOrder). */
 function diffInOrder(walk: Walk, sides: MatchSides, states: readonly RuleNode[], ignore: Ignored): void {
-  const { match, reordered } = alignInOrder(sides, (candidate) => matchCost(sides, candidate, states, ignore));
+  const { match, reordered } = alignInOrder(sides, (candidate) => matchCost(walk, sides, candidate, states, ignore));
   if (reordered) {
     walk.cost += 1;
     walk.out?.push({ pointer: formatPointer(walk.path), kind: 'order', controlType: 'array', candidateType: 'array' });
@@ -119,8 +136,8 @@ function diffInOrder(walk: Walk, sides: MatchSides, states: readonly RuleNode[],
   diffMatch(walk, match, sides.control, sides.candidate, states, ignore);
 }
 
-function matchCost(sides: MatchSides, match: ArrayMatch, states: readonly RuleNode[], ignore: Ignored): number {
-  const probe: Walk = { out: null, path: [], cost: 0, limit: Infinity };
+function matchCost(walk: Walk, sides: MatchSides, match: ArrayMatch, states: readonly RuleNode[], ignore: Ignored): number {
+  const probe: Walk = { out: null, path: [], cost: 0, limit: Infinity, fhirTemporal: walk.fhirTemporal };
   // Pairs equal as decoded cost nothing: skip their walk.
   const pairs = match.pairs.filter(([i, j]) => !equal(sides.control[i], sides.candidate[j]));
   diffMatch(probe, { ...match, pairs }, sides.control, sides.candidate, states, ignore);
@@ -128,7 +145,7 @@ function matchCost(sides: MatchSides, match: ArrayMatch, states: readonly RuleNo
 }
 
 /** Both arrays as matching sees them: normal forms memoised, distance by the same rule-aware walk. */
-function matchSides(control: unknown[], candidate: unknown[], states: readonly RuleNode[], ignore: Ignored): MatchSides {
+function matchSides(walk: Walk, control: unknown[], candidate: unknown[], states: readonly RuleNode[], ignore: Ignored): MatchSides {
   const memoised = <T>(make: (i: number) => T) => {
     const memo = new Map<number, T>();
     return (i: number): T => {
@@ -150,7 +167,7 @@ function matchSides(control: unknown[], candidate: unknown[], states: readonly R
     controlForm: controlSide.form,
     candidateForm: candidateSide.form,
     distance: (i, j, limit) => {
-      const probe: Walk = { out: null, path: [], cost: 0, limit };
+      const probe: Walk = { out: null, path: [], cost: 0, limit, fhirTemporal: walk.fhirTemporal };
       diffValue(probe, control[i], candidate[j], descend(states, String(i)), ignore);
       return probe.cost;
     },

@@ -51,6 +51,53 @@ describe('the fhir-r4 preset', () => {
     expect(await found(envelope(1), envelope(2), { preset: 'fhir-r4' })).toContain('/id changed');
   });
 
+  it('compares decimals with their written precision: 0.010 against 0.01 is a precision difference', async () => {
+    const observation = (value: string) => Buffer.from(`{"resourceType":"Observation","id":"o1","valueQuantity":{"value":${value},"unit":"mg"}}`);
+    const raw = (body: Buffer): CapturedResponse => ({ status: 200, headers: { 'content-type': 'application/fhir+json' }, body, truncated: false });
+    const differences = async (a: string, b: string, config: unknown = { preset: 'fhir-r4' }) =>
+      compareResponses(raw(observation(a)), raw(observation(b)), await rules(config)).differences.map((d) => `${d.pointer} ${d.kind}`);
+    expect(await differences('0.010', '0.01')).toEqual(['/valueQuantity/value precision']);
+    expect(await differences('0.010', '0.010')).toEqual([]);
+    expect(await differences('0.010', '0.01', { preset: 'fhir-r4', precision: false })).toEqual([]);
+  });
+
+  describe('dateTime and instant: the same instant and the same precision', () => {
+    const observation = (effectiveDateTime: string) => ({ resourceType: 'Observation', id: 'o1', effectiveDateTime });
+    const pair = (a: string, b: string) => found(observation(a), observation(b));
+
+    it('the same instant in another zone is equal', async () => {
+      expect(await pair('2024-03-01T10:00:00+01:00', '2024-03-01T09:00:00Z')).toEqual([]);
+      expect(await found(observation('2024-03-01T10:00:00+01:00'), observation('2024-03-01T09:00:00Z'), {})).toEqual(['/effectiveDateTime changed']);
+    });
+
+    it('another instant is a change', async () => {
+      expect(await pair('2024-03-01T10:00:00+01:00', '2024-03-01T10:00:00Z')).toEqual(['/effectiveDateTime changed']);
+    });
+
+    it('a date against a dateTime of that day is a precision difference', async () => {
+      expect(await pair('2024-03-01', '2024-03-01T00:00:00Z')).toEqual(['/effectiveDateTime precision']);
+      expect(await pair('2024-03', '2024-03-01')).toEqual(['/effectiveDateTime precision']);
+    });
+
+    it('seconds against milliseconds of the same instant is a precision difference, another fraction a change', async () => {
+      expect(await pair('2024-03-01T09:00:00Z', '2024-03-01T09:00:00.000Z')).toEqual(['/effectiveDateTime precision']);
+      expect(await pair('2024-03-01T09:00:00.5Z', '2024-03-01T09:00:00.50Z')).toEqual(['/effectiveDateTime precision']);
+      expect(await pair('2024-03-01T09:00:00.5Z', '2024-03-01T09:00:00.6Z')).toEqual(['/effectiveDateTime changed']);
+    });
+
+    it('dates are compared as written', async () => {
+      const born = (birthDate: string) => ({ resourceType: 'Patient', id: 'p1', birthDate });
+      expect(await found(born('1970-01-01'), born('1970-01-01'))).toEqual([]);
+      expect(await found(born('1970-01-01'), born('1970-01-02'))).toEqual(['/birthDate changed']);
+      expect(await found(born('2024-03-01'), born('2024-03-02T00:00:00Z'))).toEqual(['/birthDate changed']);
+    });
+
+    it('strings that are not FHIR dates are compared as strings', async () => {
+      const named = (text: string) => ({ resourceType: 'Observation', id: 'o1', code: { text } });
+      expect(await found(named('2024-03-01T10:00:00 local'), named('2024-03-01T09:00:00 local'))).toEqual(['/code/text changed']);
+    });
+  });
+
   it('route rules win over the preset at the same pointer', async () => {
     const changed = patient();
     changed.identifier.reverse();

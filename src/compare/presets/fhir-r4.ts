@@ -8,6 +8,8 @@
 // The rule language's `*` matches one segment, so "identifier anywhere" is spelled out to the depths
 // FHIR resources use (resource, backbone element, nested backbone), under a resource and under a
 // Bundle entry's or a contained resource. Route rules are merged after the preset and win.
+// Decimals are compared with their written precision (compare.precision) and date/dateTime/instant
+// values as the same instant at the same precision (fhir-temporal.ts; compileCompareRules sets it).
 import type { CompareConfig } from '../compare-config-schema.ts';
 
 export type ComparePreset = NonNullable<CompareConfig['preset']>;
@@ -50,6 +52,8 @@ export function withPreset(route: CompareConfig): CompareConfig {
   const preset = presetConfig(route.preset);
   return {
     ...route,
+    // Decimals keep their precision (R4 §2.1.28.0.1: 0.010 is not 0.01) unless the route says otherwise.
+    precision: route.precision ?? true,
     ignore: [...(preset.ignore ?? []), ...(route.ignore ?? [])],
     arrays: { ...preset.arrays, ...route.arrays },
     tolerance: {
