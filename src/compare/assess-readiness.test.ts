@@ -115,10 +115,21 @@ describe('wilsonUpperBound', () => {
     const dose = { kind: 'fact-missing', pointer: '/summary/@fact/dose', comparisons: 1, accepted: false };
     const held = assessReadiness(evidence({ matched: 3899, mismatched: 1, differences: [dose] }), policy);
     expect(held.outcome).toBe('not-ready');
-    expect(held.reasons).toContain('zero tolerance for dose, allergy: 1 comparison with unaccepted fact differences (fact-missing /summary/@fact/dose)');
+    expect(held.reasons).toContain('zero tolerance for dose, allergy: 1 unaccepted fact difference in at least 1 comparison (fact-missing /summary/@fact/dose)');
     const accepted = assessReadiness(evidence({ matched: 3899, mismatched: 1, acceptedMismatches: 1, differences: [{ ...dose, accepted: true }] }), policy);
     expect(accepted.reasons.join(' ')).not.toMatch(/zero tolerance/);
     const date = assessReadiness(evidence({ matched: 3899, mismatched: 1, differences: [{ ...dose, pointer: '/summary/@fact/date' }] }), policy);
     expect(date.reasons.join(' ')).not.toMatch(/zero tolerance/);
+  });
+
+  it('zero tolerance counts each fact difference once, not one comparison per signature', () => {
+    // Regression: one comparison missing a dose and an allergy was reported as 2 comparisons.
+    const policy = { ...DEFAULT_READINESS_POLICY, zero: ['dose', 'allergy'] };
+    const differences = [
+      { kind: 'fact-missing', pointer: '/summary/@fact/dose', comparisons: 1, accepted: false },
+      { kind: 'fact-missing', pointer: '/summary/@fact/allergy', comparisons: 1, accepted: false },
+    ];
+    const held = assessReadiness(evidence({ matched: 3899, mismatched: 1, differences }), policy);
+    expect(held.reasons).toContain('zero tolerance for dose, allergy: 2 unaccepted fact differences in at least 1 comparison (fact-missing /summary/@fact/dose, fact-missing /summary/@fact/allergy)');
   });
 });

@@ -94,9 +94,13 @@ function checkZeroTolerance(evidence: RouteEvidence, policy: ReadinessPolicy): s
   const zero = new Set(policy.zero);
   const open = evidence.differences.filter((d) => !d.accepted && d.kind.startsWith('fact-') && zero.has(factCategoryOf(d.pointer)));
   if (open.length === 0) return null;
-  const comparisons = open.reduce((sum, d) => sum + d.comparisons, 0);
+  // Each signature counts the comparisons that carried it, and one comparison may carry several
+  // (a dose missing and an allergy missing): their sum counts fact differences, once each; the
+  // comparisons are at least the most any one signature was seen in.
+  const differences = open.reduce((sum, d) => sum + d.comparisons, 0);
+  const comparisons = Math.max(...open.map((d) => d.comparisons));
   const named = [...new Set(open.map((d) => `${d.kind} ${d.pointer}`))].slice(0, 3).join(', ');
-  return `zero tolerance for ${[...zero].join(', ')}: ${comparisons} comparison${comparisons === 1 ? '' : 's'} with unaccepted fact differences (${named})`;
+  return `zero tolerance for ${[...zero].join(', ')}: ${differences} unaccepted fact difference${differences === 1 ? '' : 's'} in at least ${comparisons} comparison${comparisons === 1 ? '' : 's'} (${named})`;
 }
 
 /** The category of a fact pointer (…/@fact/<category>); '' for any other pointer. */
