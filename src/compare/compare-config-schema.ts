@@ -18,11 +18,6 @@ const relativePointerSchema = z.string().superRefine((value, ctx) => {
   if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
 });
 
-/** A pointer to one value: facts are read at a concrete place, never at every match of a `*`. */
-const concretePointerSchema = pointerSchema.superRefine((value, ctx) => {
-  if (value.split('/').includes('*')) ctx.addIssue({ code: 'custom', message: `a facts pointer cannot contain '*': ${JSON.stringify(value)}` });
-});
-
 /**
  * How bodies are read. Without it, by Content-Type. `fhir`: JSON or FHIR XML by Content-Type, XML
  * turned into the FHIR JSON shape, so a resource served as XML by one side and JSON by the other
@@ -71,10 +66,10 @@ export const compareConfigSchema = z.strictObject({
   /** HL7 v2 bodies ignore MSH-7 (message time) and MSH-10 (control id) unless this is false. */
   hl7DefaultIgnores: z.boolean().optional(),
   /**
-   * Text fields compared by the clinical facts they state rather than their wording (JSON pointers;
-   * '' for a whole text/* body). Differences are at <pointer>/@fact/<category>.
+   * Text fields compared by the clinical facts they state rather than their wording (JSON pointers,
+   * `*` for every match; '' for a whole text/* body). Differences are at <pointer>/@fact/<category>.
    */
-  facts: z.array(concretePointerSchema).optional(),
+  facts: z.array(pointerSchema).optional(),
   /** File of medication names (one a line, # comments), resolved from the route file's directory. */
   formulary: z.string().min(1).optional(),
   /** Opt-in legacy-twice sampling for noise learning; dispatch applies it. */

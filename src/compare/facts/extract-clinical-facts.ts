@@ -22,6 +22,26 @@ export interface FactVocabulary {
   readonly medications: readonly string[];
 }
 
+export function createFactVocabulary(medications: readonly string[]): FactVocabulary {
+  return { medications };
+}
+
+/**
+ * A vocabulary's names lowercased, deduplicated and longest first, prepared once per vocabulary
+ * object rather than per sentence (a summary of 40 sentences sorted the list 40 times).
+ */
+const preparedNames = new WeakMap<FactVocabulary, readonly string[]>();
+
+function medicationNamesOf(vocabulary: FactVocabulary): readonly string[] {
+  let names = preparedNames.get(vocabulary);
+  if (!names) {
+    // Longest names first, so "insulin glargine" is not also found as "insulin".
+    names = [...new Set(vocabulary.medications.map((n) => n.toLowerCase().trim()).filter((n) => n.length > 2))].sort((a, b) => b.length - a.length);
+    preparedNames.set(vocabulary, names);
+  }
+  return names;
+}
+
 const UNITS: Readonly<Record<string, string>> = {
   mg: 'mg', milligram: 'mg', milligrams: 'mg', mcg: 'mcg', 'µg': 'mcg', microgram: 'mcg', micrograms: 'mcg',
   g: 'g', gram: 'g', grams: 'g', ml: 'mL', milliliter: 'mL', milliliters: 'mL', millilitre: 'mL', millilitres: 'mL',
@@ -108,8 +128,7 @@ function factsOfSentence(sentence: string, vocabulary: FactVocabulary): Clinical
 
 function findMedications(lower: string, vocabulary: FactVocabulary): { name: string; index: number }[] {
   const found: { name: string; index: number }[] = [];
-  // Longest names first, so "insulin glargine" is not also found as "insulin".
-  const names = [...new Set(vocabulary.medications.map((n) => n.toLowerCase().trim()).filter((n) => n.length > 2))].sort((a, b) => b.length - a.length);
+  const names = medicationNamesOf(vocabulary);
   const taken: boolean[] = [];
   for (const name of names) {
     let from = 0;
