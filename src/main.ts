@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // CLI entry and composition root: the only place that reads process.env and argv.
-//   ficus start [--demo] [--legacy URL] [--port N] [--admin-port N] [--routes DIR] [--flags DIR] [--db URL]
+//   ficus start [--demo] [--legacy URL] [--port N] [--admin-port N] [--routes DIR] [--flags DIR] [--db URL] [--workers N|auto]
 //   ficus routes | set | report | accept | check | audit | flags   (control plane, see src/cli/)
+import { join } from 'node:path';
 import { pino } from 'pino';
 import { ConfigError } from './config/config-error.ts';
 import { readSettings } from './config/env.ts';
@@ -38,9 +39,11 @@ async function start(argv: string[]): Promise<void> {
   process.once('exit', () => (demo ? demo.stop() : destination?.flushSync()));
   const demoStops: (() => Promise<void>)[] = [];
   if (settings.demo) settings = await startDemoUpstreams(settings, demoStops);
-  let ficus: Ficus;
+  let ficus: Pick<Ficus, 'proxyUrl' | 'adminUrl' | 'drain'>;
   try {
-    ficus = await startFicus(settings, { log });
+    ficus = (settings.workers ?? 1) > 1
+      ? await (await import('./cluster/start-cluster.ts')).startFicusCluster(settings, { log, workerLogFile: demo ? join(settings.dataDir, 'ficus.log') : undefined })
+      : await startFicus(settings, { log });
   } catch (error) {
     await Promise.all(demoStops.map((stop) => stop()));
     demo?.stop();
@@ -87,7 +90,7 @@ function printHelp(): void {
   process.stdout.write(`ficus — strangler-fig edge proxy
 
   ficus start [--demo] [--legacy URL] [--port N] [--admin-port N] [--admin-host H]
-              [--routes DIR] [--flags DIR] [--db URL] [--data-dir DIR]
+              [--routes DIR] [--flags DIR] [--db URL] [--data-dir DIR] [--workers N|auto]
   ficus routes                         routes with mode, percent, evidence and readiness
   ficus set <route> <mode> [--percent N] --reason "..." [--force]
   ficus report <route>                 differences, noise suggestions, readiness reasons

@@ -12,6 +12,7 @@ import type { Settings } from '../config/settings.ts';
 import type { BreakerTransition } from '../dispatch/breaker.ts';
 import type { FlagsSnapshot } from '../decision/snapshot-flag-source.ts';
 import type { DiffKey } from '../store/diff-key.ts';
+import type { MapTrafficRow } from '../store/map-traffic.ts';
 import type { MinuteRollup } from '../store/stats-rollup.ts';
 import type { MetricSnapshot } from '../telemetry/proxy-metrics.ts';
 
@@ -23,7 +24,7 @@ export interface BreakerCommand {
 
 export type PrimaryMessage =
   /** First message to a new worker: what it is started with (read once, by the primary). */
-  | { readonly type: 'ficus:init'; readonly slot: number; readonly settings: Settings; readonly diffKey: DiffKey }
+  | { readonly type: 'ficus:init'; readonly slot: number; readonly settings: Settings; readonly diffKey: DiffKey; readonly logFile?: string }
   | { readonly type: 'ficus:routes'; readonly routes: RoutesConfig }
   | { readonly type: 'ficus:flags'; readonly flags: FlagsSnapshot }
   | { readonly type: 'ficus:breaker'; readonly command: BreakerCommand }
@@ -36,6 +37,8 @@ export type WorkerMessage =
   | { readonly type: 'ficus:breaker-transition'; readonly transition: BreakerTransition }
   /** Minute rollups aggregated since the last batch; merged (added) by the primary's recorder. */
   | { readonly type: 'ficus:rollups'; readonly rollups: readonly MinuteRollup[] }
+  /** Migration-map rows (method, PHI-safe template, counts, histogram) counted since the last batch. */
+  | { readonly type: 'ficus:map-traffic'; readonly rows: readonly MapTrafficRow[] }
   | { readonly type: 'ficus:differences'; readonly records: readonly DifferenceRecord[]; readonly seenAtMs: number; readonly traceId?: string }
   /** Cumulative since the worker started (the primary keeps the last one of a worker that died). */
   | { readonly type: 'ficus:metrics'; readonly snapshot: readonly MetricSnapshot[] }
@@ -44,7 +47,7 @@ export type WorkerMessage =
   /** Everything buffered has been sent; the worker exits next. */
   | { readonly type: 'ficus:drained' };
 
-const WORKER_TYPES: ReadonlySet<string> = new Set(['ficus:ready', 'ficus:breaker-transition', 'ficus:rollups', 'ficus:differences', 'ficus:metrics', 'ficus:audit', 'ficus:drained']);
+const WORKER_TYPES: ReadonlySet<string> = new Set(['ficus:ready', 'ficus:breaker-transition', 'ficus:rollups', 'ficus:map-traffic', 'ficus:differences', 'ficus:metrics', 'ficus:audit', 'ficus:drained']);
 const PRIMARY_TYPES: ReadonlySet<string> = new Set(['ficus:init', 'ficus:routes', 'ficus:flags', 'ficus:breaker', 'ficus:drain']);
 
 /** Cluster's own internal messages share the channel; only ours are dispatched. */

@@ -1,5 +1,6 @@
 // Turns the command line and the environment into Settings. The only module (with main) that
 // reads process.env: everything else gets plain values. Bad values are reported all at once.
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, type ConfigProblem } from './config-error.ts';
@@ -16,6 +17,7 @@ export const START_OPTIONS = {
   db: { type: 'string' },
   'data-dir': { type: 'string' },
   demo: { type: 'boolean' },
+  workers: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -84,6 +86,7 @@ export function readSettings(argv: readonly string[], env: NodeJS.ProcessEnv, cw
     telemetry: readTelemetrySettings(env, problems),
     ...readEdgeSettings(env, problems),
     autopilotTickMs: readAutopilotTick(env, problems),
+    workers: readWorkers(values.workers ?? env.FICUS_WORKERS, problems),
   };
   if (problems.length) throw new ConfigError(problems);
   return settings;
@@ -108,6 +111,16 @@ export function readEdgeSettings(env: NodeJS.ProcessEnv, problems: ConfigProblem
   };
 }
 // --- end edge ---
+
+/** `auto` is one worker per core (availableParallelism: what this process may run on, cgroups included). */
+function readWorkers(raw: string | undefined, problems: ConfigProblem[]): number {
+  if (raw === undefined || raw === '') return 1;
+  if (raw.trim().toLowerCase() === 'auto') return availableParallelism();
+  const n = Number(raw);
+  if (Number.isInteger(n) && n >= 1 && n <= 256) return n;
+  problems.push({ file: '(settings)', key: '--workers', message: `a number of processes (1 to 256) or auto, not ${JSON.stringify(raw)}` });
+  return 1;
+}
 
 /** 0 turns the autopilot off; otherwise 1 s .. 1 h between decisions. */
 function readAutopilotTick(env: NodeJS.ProcessEnv, problems: ConfigProblem[]): number {

@@ -47,6 +47,12 @@ export interface Settings {
   /** FICUS_WARN_INTERVAL_MS: at most one warning line per kind of refused request per interval (default 60000). */
   readonly warnIntervalMs?: number;
   // --- end edge ---
+  /**
+   * --workers / FICUS_WORKERS: proxy processes sharing the listening port (`auto` = one per core).
+   * 1 (the default) is one process doing everything; above, a primary keeps the admin API, flags,
+   * reloads, autopilot and store, and the workers serve requests (src/cluster/).
+   */
+  readonly workers?: number;
   /** FICUS_AUTOPILOT_TICK_MS: how often the autopilot decides (default 15000; 0 turns it off). */
   readonly autopilotTickMs?: number;
   // --- telemetry (owner: telemetry) ---

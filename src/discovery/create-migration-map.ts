@@ -8,7 +8,7 @@
 // and sums every replica's traffic. Bounded twice: distinct templates per 5-minute bucket when
 // counted (map-buffer.ts), and per window when read; beyond either, requests count as "other".
 import type { Kysely } from 'kysely';
-import { writeMapTraffic } from '../store/map-traffic.ts';
+import { writeMapTraffic, type MapTrafficRow } from '../store/map-traffic.ts';
 import type { StoreSchema } from '../store/schema.ts';
 import { BUILT_IN_VOCABULARY } from './classify-path-segment.ts';
 import { createMapBuffer, MAP_BUCKET_MS, type ServedAs } from './map-buffer.ts';
@@ -23,7 +23,9 @@ export { routeWordsOf } from './path-template.ts';
 export const MAX_MAP_TEMPLATES = 2_000;
 
 export interface MigrationMapDeps {
-  readonly db: Kysely<StoreSchema>;
+  /** The store the map is written to and read from. A proxy worker (`--workers`) has none: `write` sends its rows to the primary. */
+  readonly db?: Kysely<StoreSchema>;
+  readonly write?: (rows: readonly MapTrafficRow[]) => Promise<void>;
   readonly now: () => Date;
   readonly routeWords?: readonly string[];
   readonly maxTemplates?: number;
@@ -44,6 +46,8 @@ export interface MapObservation {
 
 export interface MigrationMap {
   observe(request: MapObservation): void;
+  /** Adds rows counted elsewhere (a proxy worker's) to the next write, by addition. */
+  absorb(rows: readonly MapTrafficRow[]): void;
   /** The map over the last `windowMs`, every replica's traffic included (flushes ours first). */
   snapshot(query: { readonly windowMs: number; readonly limit?: number }): Promise<MigrationMapSnapshot>;
   /** The route files' words after a reload: shown from then on, in every window. */
@@ -61,6 +65,10 @@ export function createMigrationMap(deps: MigrationMapDeps): MigrationMap {
   const buffer = createMapBuffer(maxTemplates);
   let flushing: Promise<void> = Promise.resolve();
   let droppedRequests = 0;
+  const db = deps.db;
+  const sink = deps.write ?? (db ? (rows: readonly MapTrafficRow[]) => writeMapTraffic(db, rows) : undefined);
+  if (!sink) throw new TypeError('createMigrationMap needs a db or a write function');
+  const write = sink;
 
   const report = (error: unknown) => {
     try {
@@ -74,7 +82,7 @@ export function createMigrationMap(deps: MigrationMapDeps): MigrationMap {
     const rows = buffer.take();
     if (rows.length === 0) return;
     try {
-      await writeMapTraffic(deps.db, rows);
+      await write(rows);
     } catch (error) {
       report(error);
       // Keep the batch for the next flush unless the outage has gone on too long.
@@ -99,9 +107,13 @@ export function createMigrationMap(deps: MigrationMapDeps): MigrationMap {
         report(error);
       }
     },
+    absorb(rows) {
+      buffer.restore(rows);
+    },
     async snapshot({ windowMs, limit = 50 }) {
+      if (!db) throw new TypeError('this migration map only counts (a proxy worker\'s): read it where the store is');
       await flush();
-      return readMigrationMap(deps.db, { nowMs: deps.now().getTime(), windowMs, limit, maxTemplates, vocabulary });
+      return readMigrationMap(db, { nowMs: deps.now().getTime(), windowMs, limit, maxTemplates, vocabulary });
     },
     setRouteWords(words) {
       vocabulary = new Set([...BUILT_IN_VOCABULARY, ...words]);

@@ -1,0 +1,23 @@
+// Entry of a proxy worker process (forked by start-cluster.ts; never run by hand).
+import { pino } from 'pino';
+import { isoTimeCached } from '../telemetry/log-time.ts';
+import { connectToPrimary } from './primary-channel.ts';
+import { runProxyWorker } from './run-proxy-worker.ts';
+
+// Only the primary stops a worker. Ctrl-C and a closed terminal reach the whole process group, and
+// an orchestrator may signal every process of the group: the primary then drains every worker in
+// order (a worker leaving on its own would be re-forked, and its last evidence lost).
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => {});
+
+const channel = connectToPrimary();
+let flush: (() => void) | undefined;
+await runProxyWorker({
+  channel,
+  logFor(settings, slot, logFile) {
+    const destination = pino.destination({ dest: logFile ?? 1, sync: false, append: true });
+    flush = () => destination.flushSync();
+    return pino({ level: settings.logLevel, base: { service: 'ficus', worker: slot }, timestamp: isoTimeCached }, destination);
+  },
+});
+flush?.();
+process.exit(0);
