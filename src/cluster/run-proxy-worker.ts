@@ -31,6 +31,8 @@ export interface ProxyWorkerOptions {
   readonly random?: () => number;
   /** How often metric snapshots go to the primary (default 1 s: /metrics is at most this stale). */
   readonly metricsIntervalMs?: number;
+  /** Told once the worker takes connections. */
+  onListening?(): void;
 }
 
 /** Resolves when the worker has drained (asked by the primary, or the primary is gone). */
@@ -130,6 +132,7 @@ export async function runProxyWorker(options: ProxyWorkerOptions): Promise<void>
   await listen(proxy.edge.server, settings.port, settings.host);
   const proxyUrl = urlOf(proxy.edge.server, settings.tls ? 'https' : 'http');
   channel.send({ type: 'ficus:ready', proxyUrl });
+  options.onListening?.();
   log.info({ event: 'worker-listening', slot, pid: process.pid, proxyUrl }, 'proxy worker listening');
 
   await drainAsked;

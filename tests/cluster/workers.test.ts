@@ -177,6 +177,27 @@ describe('ficus start --workers 2', () => {
   });
 });
 
+describe('proxy workers whose primary dies', () => {
+  it('drain and exit instead of serving on as orphans nobody stops', async () => {
+    const legacy = await startEchoUpstream('legacy');
+    const dirs = writeConfigDirs(ROUTES, { legacy: { url: legacy.url }, next: { url: legacy.url } }, {});
+    const ficus = await startFicusProcess(['--workers', '2', '--data-dir', dirs.dataDir], {
+      FICUS_ROUTES_DIR: dirs.routesDir, FICUS_FLAGS_DIR: dirs.flagsDir, FICUS_ADMIN_TOKEN: TOKEN, FICUS_AUTOPILOT_TICK_MS: '0',
+    }, 40_000);
+    const pids = ficus.lines.filter((l) => l.event === 'worker-ready').map((l) => Number(l.pid));
+    try {
+      expect(pids).toHaveLength(2);
+      ficus.kill('SIGKILL');
+      await ficus.exited;
+      await waitFor(() => pids.every((pid) => !isAlive(pid)), 15_000, 'orphaned workers to exit');
+    } finally {
+      for (const pid of pids.filter(isAlive)) process.kill(pid, 'SIGKILL');
+      await legacy.close();
+      dirs.remove();
+    }
+  }, 60_000);
+});
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
