@@ -1,5 +1,6 @@
 // FAILURES: what a client gets when the upstream hangs, refuses or dies; draining on SIGTERM of a
-// real child process; the startup line.
+// real child process; the startup line. The child gets a FICUS_DIFF_KEY of at least 32 bytes:
+// `start` refuses a shorter one (src/store/diff-key.ts), so a short test key fails before listening.
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
