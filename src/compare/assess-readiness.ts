@@ -5,7 +5,8 @@
 // than the observed rate: 0 mismatches in 200 comparisons is not evidence of a rate below 0.1% —
 // at 95% confidence that needs about 3,900 clean comparisons. A mismatch whose every difference is
 // accepted counts as a match: accepting says "this difference is expected".
-import type { Readiness, ReadinessOutcome, ReadinessPolicy, RouteEvidence, StatusClass } from './evidence.ts';
+import type { Readiness, ReadinessOutcome, ReadinessPolicy, RouteEvidence } from './evidence.ts';
+import type { StatusClass } from '../shared/words.ts';
 
 export const DEFAULT_READINESS_POLICY: ReadinessPolicy = Object.freeze({ minComparisons: 100, maxMismatchRate: 0.001, latencyBudgetMs: 50 });
 

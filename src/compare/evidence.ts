@@ -4,9 +4,6 @@
 
 import type { FallbackReason, Mode, Side, StatusClass } from '../shared/words.ts';
 
-// Re-exported: many stages read them from here (their home is the leaf of shared words).
-export type { FallbackReason, Mode, Side, StatusClass };
-
 /** Why a request was not mirrored. */
 export type SkipReason =
   | 'unsafe-method'

@@ -4,7 +4,7 @@
 // audit log, the store (for status and the timeline) and the log. A replica that cannot renew the
 // lease stops deciding at once: two pilots flipping one route is worse than none.
 import type { Kysely } from 'kysely';
-import type { Mode } from '../compare/evidence.ts';
+import type { Mode } from '../shared/words.ts';
 import type { StoreSchema } from '../store/schema.ts';
 import { acquireLease, releaseLease } from '../store/leases.ts';
 import { listRollouts, loadRollout, saveRollout, saveRolloutIfUnchanged, type RolloutRow } from '../store/rollouts.ts';

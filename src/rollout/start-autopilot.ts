@@ -2,7 +2,7 @@
 // flips through the same flag writer as the admin API (file or Unleash), every decision in the
 // audit log, and a tick timer that never overlaps itself. Off when FICUS_AUTOPILOT_TICK_MS is 0.
 import type { Kysely } from 'kysely';
-import type { Mode } from '../compare/evidence.ts';
+import type { Mode } from '../shared/words.ts';
 import type { RouteConfig } from '../config/load-routes.ts';
 import type { FlagWriter } from '../decision/flag-writer.ts';
 import type { AuditInput } from '../store/audit-log.ts';

@@ -3,7 +3,8 @@
 // version — by default the current one — and mismatches are re-scored against today's acceptances.
 import type { Kysely } from 'kysely';
 import { parseDifferenceSignature } from '../compare/difference-signature.ts';
-import type { DropKind, EvidenceDifference, FallbackReason, LatencySummary, RouteEvidence, Side, SkipReason, StatusClass, UncomparableReason } from '../compare/evidence.ts';
+import type { DropKind, EvidenceDifference, LatencySummary, RouteEvidence, SkipReason, UncomparableReason } from '../compare/evidence.ts';
+import type { FallbackReason, Side, StatusClass } from '../shared/words.ts';
 import { listAcceptedSignatures } from './accepted-differences.ts';
 import { createHistogram, mergeHistogram, parseHistogram, percentile, type Histogram } from './histogram.ts';
 import type { StoreSchema } from './schema.ts';

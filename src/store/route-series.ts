@@ -1,6 +1,6 @@
 // Per-bucket time series of one route for the dashboard's charts, summed over all replicas.
 import type { Kysely } from 'kysely';
-import type { Side } from '../compare/evidence.ts';
+import type { Side } from '../shared/words.ts';
 import { createHistogram, mergeHistogram, parseHistogram, percentile, type Histogram } from './histogram.ts';
 import type { StoreSchema } from './schema.ts';
 import { MINUTE_MS, minuteOf } from './stats-rollup.ts';

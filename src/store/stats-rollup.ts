@@ -4,7 +4,8 @@
 // version, and mismatches by the set of difference signatures they carried (a bounded number of
 // sets per route, minute and version; the rest counted as overflow, which no acceptance re-scores).
 import { createHash } from 'node:crypto';
-import type { ExchangeObservation, Side } from '../compare/evidence.ts';
+import type { ExchangeObservation } from '../compare/evidence.ts';
+import type { Side } from '../shared/words.ts';
 import { createHistogram, recordLatency, type Histogram } from './histogram.ts';
 
 export const MINUTE_MS = 60_000;

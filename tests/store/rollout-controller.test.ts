@@ -2,7 +2,7 @@
 // state and the audit trail. Evidence is handed in per test (what the rollups would say), and flag
 // flips are recorded, so each test states the traffic situation it proves a decision for.
 import { describe, expect, it } from 'vitest';
-import type { Mode } from '../../src/compare/evidence.ts';
+import type { Mode } from '../../src/shared/words.ts';
 import { createRolloutController, type RolloutAudit, type RolloutControllerDeps } from '../../src/rollout/create-rollout-controller.ts';
 import type { StepEvidence } from '../../src/rollout/evaluate-gates.ts';
 import { rolloutPlanSchema } from '../../src/rollout/rollout-plan.ts';

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Mode } from '../../src/compare/evidence.ts';
+import type { Mode } from '../../src/shared/words.ts';
 import { startUpstream, type TestUpstream } from '../support/upstreams/http-upstream.ts';
 import { type TestFicus, startTestFicus } from '../support/ficus/test-ficus.ts';
 

@@ -2,7 +2,7 @@
 // (validate-request.ts) and generate /api/openapi.json (openapi-document.ts), so the document cannot
 // describe a rule the API does not enforce. Query values arrive as strings: numbers are coerced.
 import { z } from 'zod';
-import type { Mode } from '../../compare/evidence.ts';
+import type { Mode } from '../../shared/words.ts';
 import type { DifferenceKind } from '../../compare/types.ts';
 import { parseAuditHead } from '../../store/verify-audit-chain.ts';
 

@@ -3,7 +3,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Mode } from '../../../src/compare/evidence.ts';
+import type { Mode } from '../../../src/shared/words.ts';
 import type { Settings } from '../../../src/config/settings.ts';
 import { flagForMode } from '../../../src/decision/flag-shape.ts';
 

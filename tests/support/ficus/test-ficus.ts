@@ -11,7 +11,7 @@ import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import type { RouteSummary } from '../../../src/admin/route-report.ts';
-import type { Mode } from '../../../src/compare/evidence.ts';
+import type { Mode } from '../../../src/shared/words.ts';
 import type { Settings } from '../../../src/config/settings.ts';
 import { startFicus, type Ficus, type StartOptions } from '../../../src/ficus.ts';
 import { REPO_ROOT } from '../repo-root.ts';
