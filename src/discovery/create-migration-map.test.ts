@@ -135,15 +135,21 @@ describe('classifyPathSegment', () => {
 });
 
 describe('suggestRouteYaml', () => {
-  it('names parameters, keys stickiness on the first and declares writes dry-run', () => {
+  it('names parameters after the word before them, keys stickiness on the chart and declares writes dry-run', () => {
     expect(suggestRouteYaml({ method: 'POST', template: '/api/v1/charts/*/notes' })).toBe([
       '  - id: api-v1-charts-notes-post',
       '    description: POST /api/v1/charts/*/notes (suggested by the migration map)',
-      '    match: { methods: [POST], path: /api/v1/charts/:id/notes }',
+      '    match: { methods: [POST], path: /api/v1/charts/:chartId/notes }',
       '    new: ehr-next',
       '    flag: ficus.api-v1-charts-notes-post',
-      '    stickiness: { path: id }',
+      '    stickiness: { path: chartId }',
       '    shadow: { writes: dry-run }  # writes are mirrored only under the dry-run contract',
     ].join('\n') + '\n');
+  });
+
+  it('keys stickiness on the patient, not on a prefix that is the same for every patient', () => {
+    const yaml = suggestRouteYaml({ method: 'GET', template: '/*/patients/*/chart' });
+    expect(yaml).toContain('path: /:p1/patients/:patientId/chart }');
+    expect(yaml).toContain('stickiness: { path: patientId }');
   });
 });

@@ -43,6 +43,8 @@ export interface RolloutView {
   readonly status: RolloutStatus;
   readonly step: string;
   readonly stepIndex: number;
+  /** When the current step began (ms since the epoch): its bake time counts from here. */
+  readonly stepStartedAt: number;
   readonly steps: readonly string[];
   readonly rollbacks: number;
   readonly dryRun: boolean;
@@ -168,7 +170,7 @@ function stepName(row: RolloutRow, index: number): string {
 function viewOf(row: RolloutRow): RolloutView {
   const plan = rolloutPlanSchema.parse(JSON.parse(row.plan));
   return {
-    route: row.route, status: row.status as RolloutStatus, step: stepName(row, row.step), stepIndex: row.step, steps: plan.steps.map(describeStep),
+    route: row.route, status: row.status as RolloutStatus, step: stepName(row, row.step), stepIndex: row.step, stepStartedAt: Number(row.step_started_ms), steps: plan.steps.map(describeStep),
     rollbacks: row.rollbacks, dryRun: row.dry_run === 1, startedBy: row.started_by, lastDecision: row.last_decision ? JSON.parse(row.last_decision) : null,
   };
 }

@@ -170,6 +170,8 @@ describe('dashboard layout at 1400 and 760 px', () => {
       expect(await page.textContent('.rollout .badge')).toBe('awaiting-approval');
       expect(await page.$$eval('ol.timeline .step .name', (names) => names.map((n) => n.textContent))).toEqual(['legacy', 'shadow', 'canary 10%', 'canary 75%']);
       expect(await page.textContent('ol.timeline .step.current .name')).toBe('canary 10%');
+      expect(await page.textContent('ol.timeline .step.current .since')).toMatch(/^since \d\d:\d\d UTC$/);
+      expect(await page.textContent('ol.timeline .step.waiting .note')).toBe('waiting for approval');
       expect(await page.isVisible('button.approve')).toBe(true);
       const gates = await page.textContent('table.gates');
       expect(gates).toContain('volume');
@@ -190,7 +192,16 @@ describe('dashboard layout at 1400 and 760 px', () => {
       expect(await page.textContent('table.map')).toContain('GET /*/patients/*/chart');
       expect(await page.isVisible('table.map tr.yaml pre')).toBe(true);
       expect(await page.textContent('table.map tr.yaml pre')).toContain('match: { methods: [GET]');
+      expect(await page.textContent('table.map tr.yaml pre')).toContain('stickiness: { path: patientId }');
+      expect(await page.textContent('nav.windows a[aria-current="page"]')).toBe('24h');
       expect(await overflow(page)).toEqual([]);
+      await page.click('nav.windows a:text("1h")');
+      await page.waitForSelector('nav.windows a[aria-current="page"]:text("1h")');
+      expect(await page.textContent('table.map')).toContain('GET /*/patients/*/chart');
+      expect(await overflow(page)).toEqual([]);
+      const bogus = await page.goto(`${h.adminUrl}/_ficus/map?window=bogus`);
+      expect(bogus?.status()).toBe(400);
+      expect(await page.textContent('body')).toContain('window must be a whole number');
       await page.close();
     });
   }

@@ -26,12 +26,25 @@ export function rolloutSection(data: { routeId: string; plan: RolloutPlan | unde
     <li class="step ${current < 0 && rollout ? 'current' : 'done'}"><span class="name">legacy</span><span class="note">start</span></li>
     ${steps.map((name, i) => html`<li class="step ${i < current ? 'done' : i === current ? 'current' : waiting && i === current + 1 ? 'waiting' : 'pending'}">
       <span class="name">${name}</span>
-      <span class="note">${plan?.steps[i] && needsApproval(plan, plan.steps[i]) ? 'needs approval' : plan?.steps[i] ? `bake ≥ ${plan.steps[i].bakeMinutes} min` : ''}</span>
+      <span class="note">${stepNote(plan, i, waiting && i === current + 1)}</span>
+      ${i === current && rollout ? html`<span class="note since">since ${clock(rollout.stepStartedAt)}</span>` : ''}
     </li>`)}
   </ol>
   ${waiting ? approval(data.routeId, steps[current + 1] ?? 'the next step', data.operator) : ''}
   ${rollout?.lastDecision ? lastDecision(rollout.lastDecision as Decision) : ''}
 </section>`;
+}
+
+/** What a step waits for: a person (and whether that wait is now), or its bake time. */
+function stepNote(plan: RolloutPlan | undefined, i: number, waitingNow: boolean): string {
+  const step = plan?.steps[i];
+  if (!plan || !step) return '';
+  if (needsApproval(plan, step)) return waitingNow ? 'waiting for approval' : 'needs approval';
+  return `bake ≥ ${step.bakeMinutes} min`;
+}
+
+function clock(ms: number): string {
+  return `${new Date(ms).toISOString().slice(11, 16)} UTC`;
 }
 
 function approval(routeId: string, next: string, operator: boolean) {
