@@ -369,6 +369,7 @@ describe('PHI sweep: canaries everywhere in, nowhere out', () => {
     await t.ficus.flush();
     const bytes = storeBytes(dataDir);
     expect(bytes.includes('pt-json')).toBe(true); // the right bytes
+    expect(bytes.includes('/patients/*/*/notes')).toBe(true); // the migration map's table is in them too (unmatched paths, templated)
     found.store = leaks(maskKnown('store', bytes.toString('latin1')));
     // Every file Ficus wrote in its data folder, not only the database.
     for (const n of readdirSync(dataDir)) {
