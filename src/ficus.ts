@@ -81,7 +81,7 @@ export async function startFicus(settings: Settings, options: StartOptions): Pro
   }, { routes: initial.routes.routes.length, flagsRevision: flags.flags.revision(), store: store.store.engine }, () => (draining = true));
   return {
     proxyUrl: lifecycle.proxyUrl, adminUrl: lifecycle.adminUrl, flags: flags.flags, store: store.store, auditor: store.auditor, breaker,
-    storeHealth: store.health, adminApp: control.app, routes: () => proxy.config().routes, flush, drain: lifecycle.drain, close: lifecycle.close,
+    storeHealth: store.health, adminApp: control.app, routes: () => proxy.config().routes, nextReload: reloader.nextReload, onReload: reloader.onReload, flush, drain: lifecycle.drain, close: lifecycle.close,
   };
 }
 

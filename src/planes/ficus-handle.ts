@@ -8,6 +8,7 @@ import type { FlagSource } from '../decision/flag-source.ts';
 import type { Breaker } from '../dispatch/breaker.ts';
 import type { Store } from '../store/open-store.ts';
 import type { StoreHealth } from '../store/store-health.ts';
+import type { ReloadResult } from './reloader.ts';
 
 export interface Ficus {
   readonly proxyUrl: string;
@@ -20,6 +21,13 @@ export interface Ficus {
   /** The admin port's app (tests walk its registered routes against /api/openapi.json). */
   readonly adminApp: { readonly routes: readonly { readonly method: string; readonly path: string }[] };
   routes(): RoutesConfig;
+  /**
+   * The result of the next routes/ reload — call it before writing the files, then await it:
+   * `const reloaded = ficus.nextReload(); writeFileSync(...); expect(await reloaded).toMatchObject({ outcome: 'reloaded' })`.
+   */
+  nextReload(): Promise<ReloadResult>;
+  /** Told every routes/ reload's result, in order; returns the unsubscribe. */
+  onReload(listener: (result: ReloadResult) => void): () => void;
   /** Writes buffered statistics and differences now (tests, shutdown). */
   flush(): Promise<void>;
   /** Stop accepting, let in-flight requests finish (up to drainMs), then close everything. */

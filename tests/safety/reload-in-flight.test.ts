@@ -2,6 +2,8 @@
 // every answer until the test releases them, so the reload provably happens mid-exchange; before
 // the fix a changed upstream's agent was destroyed with its busy sockets (20 of 20 failed) and a TLS
 // upstream counted as changed on any edit (40 of 40 failed).
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import http, { type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -88,7 +90,11 @@ describe('a routes/ reload during in-flight requests', () => {
   }
 
   async function reload(upstreamsYaml: string, routesYaml: string): Promise<void> {
-    expect(await f!.writeRouteFiles({ 'upstreams.yaml': upstreamsYaml, 'routes.yaml': routesYaml })).toBe('reloaded');
+    // Subscribed before writing; both files are written in one tick, so one reload sees both.
+    const reloaded = f!.ficus.nextReload();
+    writeFileSync(join(f!.routesDir, 'upstreams.yaml'), upstreamsYaml);
+    writeFileSync(join(f!.routesDir, 'routes.yaml'), routesYaml);
+    expect(await reloaded).toMatchObject({ outcome: 'reloaded', routes: 1 });
   }
 
   it('finishes every in-flight request when the legacy URL changes (127.0.0.1 → localhost, same server)', async () => {
