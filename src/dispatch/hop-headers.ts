@@ -58,28 +58,41 @@ export interface RequestHeaderOptions {
   readonly drop?: ReadonlySet<string>;
 }
 
-/** Names listed in Connection are hop-by-hop too ("Connection: close, X-Internal"). */
-function connectionListed(raw: readonly string[]): Set<string> | undefined {
-  let listed: Set<string> | undefined;
-  for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i]!.length === 10 && raw[i]!.toLowerCase() === 'connection') {
-      for (const token of raw[i + 1]!.split(',')) {
-        const name = canonicalName(token.trim().toLowerCase());
-        if (name && !NOT_CONNECTION_OPTIONS.has(name)) (listed ??= new Set()).add(name);
-      }
-    }
+/**
+ * Adds the field names one Connection line lists ("Connection: close, X-Internal") to `listed`.
+ * Tokens that are hop-by-hop anyway (keep-alive, upgrade, te…) or not fields (close) are skipped, so
+ * the usual `Connection: keep-alive` allocates nothing.
+ */
+function addConnectionOptions(value: string, listed: Set<string> | undefined): Set<string> | undefined {
+  for (const token of value.split(',')) {
+    const name = canonicalName(token.trim().toLowerCase());
+    if (name && name !== 'close' && !HOP_BY_HOP.has(name) && !NOT_CONNECTION_OPTIONS.has(name)) (listed ??= new Set()).add(name);
   }
   return listed;
 }
 
-/** Request headers for the upstream: one entry per line, in the order and case the client sent them. */
+/** Names listed in the Connection lines of a raw header list. */
+function connectionListed(raw: readonly string[]): Set<string> | undefined {
+  let listed: Set<string> | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i]!.length === 10 && raw[i]!.toLowerCase() === 'connection') listed = addConnectionOptions(raw[i + 1]!, listed);
+  }
+  return listed;
+}
+
+/**
+ * Request headers for the upstream: one entry per line, in the order and case the client sent them.
+ * One pass over the raw list; a field named by a Connection line that comes after it is removed at
+ * the end (rare: only fields other than the hop-by-hop ones are ever listed).
+ */
 export function buildRequestHeaders(raw: readonly string[], options: RequestHeaderOptions): HeaderEntries {
-  const listed = connectionListed(raw);
   const out: HeaderEntries = [];
   const { forwarded } = options;
+  const upgrade = options.upgrade === true;
+  let listed: Set<string> | undefined;
   /** Client-identity fields the request carried (any spelling), and a trusted proxy's values. */
-  const carried = new Set<string>();
-  const identity = new Map<string, string>();
+  let carried: Set<string> | undefined;
+  let identity: Map<string, string> | undefined;
   let host: string | undefined;
   let chunked = false;
   let framingAt = -1;
@@ -91,17 +104,19 @@ export function buildRequestHeaders(raw: readonly string[], options: RequestHead
       chunked ||= /chunked/i.test(value);
       if (framingAt < 0) framingAt = out.length;
     }
+    if (lower === 'connection') listed = addConnectionOptions(value, listed);
     const canonical = canonicalName(lower);
-    const keptForUpgrade = options.upgrade === true && (lower === 'connection' || lower === 'upgrade');
+    // `Connection: Upgrade` lists Upgrade itself: a handshake keeps both.
+    const keptForUpgrade = upgrade && (lower === 'connection' || lower === 'upgrade');
     if (HOP_BY_HOP.has(canonical) && !keptForUpgrade) continue;
-    // `Connection: Upgrade` lists Upgrade itself: a handshake must keep it.
-    if (FICUS_ONLY.has(canonical) || (listed?.has(canonical) && !keptForUpgrade) || options.drop?.has(canonical)) continue;
+    if (FICUS_ONLY.has(canonical) || options.drop?.has(canonical)) continue;
     if (CLIENT_IDENTITY.has(canonical)) {
-      carried.add(canonical);
+      (carried ??= new Set()).add(canonical);
       // An underscore alias is never honoured, not even from a trusted proxy: the upstream could
       // not tell it from the real field.
       // Repeated lists are joined (RFC 9110 §5.3); of a single-valued field the first one counts.
       if (forwarded.trusted && canonical === lower) {
+        identity ??= new Map();
         const before = identity.get(lower);
         if (before === undefined) identity.set(lower, value);
         else if (lower === 'x-forwarded-for' || lower === 'forwarded') identity.set(lower, `${before}, ${value}`);
@@ -118,12 +133,24 @@ export function buildRequestHeaders(raw: readonly string[], options: RequestHead
     }
     out.push([name, value]);
   }
-  if (options.hostOverride !== undefined && host === undefined) out.push(['Host', options.hostOverride]);
+  const kept = listed === undefined ? out : withoutListed(out, listed, upgrade);
+  if (options.hostOverride !== undefined && host === undefined) kept.push(['Host', options.hostOverride]);
   // Node frames the body itself; a chunked request stays chunked (the upstream gets the same bytes),
   // announced where the client announced it.
-  if (chunked) out.splice(framingAt, 0, ['Transfer-Encoding', 'chunked']);
-  appendClientIdentity(out, { carried, trusted: identity }, forwarded.protocol, forwarded.remoteAddress, host);
-  return out;
+  if (chunked) kept.splice(listed === undefined ? framingAt : kept.length, 0, ['Transfer-Encoding', 'chunked']);
+  appendClientIdentity(kept, { carried: carried ?? NONE, trusted: identity ?? NO_VALUES }, forwarded.protocol, forwarded.remoteAddress, host);
+  return kept;
+}
+
+const NONE: ReadonlySet<string> = new Set();
+const NO_VALUES: ReadonlyMap<string, string> = new Map();
+
+/** The entries whose names no Connection line listed (Connection and Upgrade stay on a handshake). */
+function withoutListed(entries: HeaderEntries, listed: ReadonlySet<string>, upgrade: boolean): HeaderEntries {
+  return entries.filter(([name]) => {
+    const lower = name.toLowerCase();
+    return (upgrade && (lower === 'connection' || lower === 'upgrade')) || !listed.has(canonicalName(lower));
+  });
 }
 
 /**
