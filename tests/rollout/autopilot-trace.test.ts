@@ -1,7 +1,11 @@
 // Every audited autopilot decision is one trace event (a span of its own), with route-level facts only.
+// Ticks are counted, not timed: ficus_rollout_decisions_total counts every tick's decision (a hold
+// repeats each tick), so the test waits until more holds were decided than were traced.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestFicus, type TestFicus } from '../support/ficus/test-ficus.ts';
+import { metricValue } from '../support/metrics/metric-value.ts';
 import { startEchoUpstream, type TestUpstream } from '../support/upstreams/http-upstream.ts';
-import { type TestFicus, startTestFicus } from '../support/ficus/test-ficus.ts';
+import { waitFor, waitForAsync } from '../support/wait-for.ts';
 
 const ROUTES = `routes:
   - id: items
@@ -34,8 +38,10 @@ describe('autopilot decisions in traces', () => {
     });
     expect(started.status).toBe(200);
     const decisions = () => t.spans.getFinishedSpans().filter((s) => s.name === 'ficus.rollout.decision');
-    for (let i = 0; i < 100 && decisions().length < 2; i++) await new Promise((r) => setTimeout(r, 50));
-    await new Promise((r) => setTimeout(r, 500)); // more ticks: a repeated hold is not a new event
+    await waitFor(() => decisions().length >= 2, 10_000, 'the advance and the first hold traced');
+    // Ticks never overlap: a third hold decided means the second (a repeat) has finished, untraced.
+    const holds = () => metricValue(t.adminUrl, 'ficus_rollout_decisions_total', { route: 'items', action: 'hold' });
+    await waitForAsync(async () => (await holds()) >= 3, 10_000, 'two more ticks holding');
     const attrs = decisions().map((s) => s.attributes);
     expect(attrs).toHaveLength(2);
     expect(attrs[0]).toMatchObject({ 'ficus.route': 'items', 'ficus.rollout.action': 'advance', 'ficus.rollout.from': 'legacy', 'ficus.rollout.to': 'shadow' });

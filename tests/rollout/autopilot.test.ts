@@ -3,17 +3,7 @@
 // values; and the migration map shows the unmigrated traffic without the PHI in its paths.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestFicus, type TestFicus } from '../support/ficus/test-ficus.ts';
-
-/** Polls an async probe until it gives a value (the harness's waitFor takes synchronous probes). */
-async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { waitForAsync } from '../support/wait-for.ts';
 
 const ROUTES = `routes:
   - id: items
@@ -53,18 +43,18 @@ describe('autopilot in a running Ficus', () => {
   it('walks the plan on real evidence, waits for a person before 75%, and audits every decision with its numbers', async () => {
     expect((await admin('POST', '/api/rollouts/items/start', {})).status).toBe(400);
     expect((await admin('POST', '/api/rollouts/items/start', { reason: 'move items to the new service' })).status).toBe(200);
-    await eventually(async () => (await rollout())?.step === 'shadow' || undefined, 5_000, 'shadow step');
+    await waitForAsync(async () => (await rollout())?.step === 'shadow' || undefined, 5_000, 'shadow step');
     await traffic(20);
-    await eventually(async () => (await rollout())?.step === 'canary 10%' || undefined, 10_000, 'canary 10% step');
+    await waitForAsync(async () => (await rollout())?.step === 'canary 10%' || undefined, 10_000, 'canary 10% step');
     await traffic(60, 100);
-    const waiting = await eventually(async () => { const r = await rollout(); return r?.status === 'awaiting-approval' ? r : undefined; }, 10_000, 'approval wait');
+    const waiting = await waitForAsync(async () => { const r = await rollout(); return r?.status === 'awaiting-approval' ? r : undefined; }, 10_000, 'approval wait');
     expect(waiting.step).toBe('canary 10%');
     expect((await admin('POST', '/api/rollouts/items/approve', { reason: 'numbers reviewed' })).status).toBe(200);
-    await eventually(async () => (await rollout())?.step === 'canary 75%' || undefined, 5_000, 'canary 75% step');
-    await eventually(async () => { const r = (await admin('GET', '/api/routes/items')).body; return r['mode'] === 'canary' && r['percent'] === 75 || undefined; }, 5_000, 'flag at canary 75%');
+    await waitForAsync(async () => (await rollout())?.step === 'canary 75%' || undefined, 5_000, 'canary 75% step');
+    await waitForAsync(async () => { const r = (await admin('GET', '/api/routes/items')).body; return r['mode'] === 'canary' && r['percent'] === 75 || undefined; }, 5_000, 'flag at canary 75%');
 
     // Prometheus sees the rollout's step and state, and the decisions taken.
-    const metrics = await eventually(async () => {
+    const metrics = await waitForAsync(async () => {
       const text = await (await fetch(`${h.adminUrl}/metrics`)).text();
       return text.includes('ficus_rollout_step{route="items"} 2') ? text : undefined;
     }, 5_000, 'rollout metrics');

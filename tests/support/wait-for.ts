@@ -11,3 +11,14 @@ export async function waitFor<T>(probe: () => T | undefined | false, timeoutMs =
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+/** waitFor for an asynchronous probe (an admin API answer, a /metrics series); probes never overlap. */
+export async function waitForAsync<T>(probe: () => Promise<T | undefined | false>, timeoutMs = 5_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
