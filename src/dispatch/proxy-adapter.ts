@@ -2,11 +2,20 @@
 //
 // Library: http-proxy-3 2.0.1, the maintained same-API rewrite of http-proxy (used by Vite), chosen
 // by measurement over http-proxy 1.18.1 (no release since 2020; it calls util._extend, DEP0060, on
-// Node 24). Both pass the fidelity suite with the corrections below; on CPU per 1 KB request (wrk
-// -c32, /proc of the proxy process, interleaved rounds, median; this 2-core VM shared with other
-// work) they are within noise of each other — figures in the commit that made the switch and in
-// tests/core/proxy-adapter.test.ts's header. http-proxy-3 calls no deprecated Node API (proved by
-// tests/core/no-deprecated-api.test.ts).
+// Node 24 — tests/core/no-deprecated-api.test.ts crashes on it under --throw-deprecation). Both
+// pass the fidelity, route-confusion and smuggling suites with the corrections below (80/80). CPU
+// per 1 KB request (wrk -c32, user+sys of the proxy process from /proc, interleaved rounds, median;
+// this 2-core VM was shared with other work, load average 4-20, so differences under ~15% are noise):
+//                          run 1 (3 rounds)   run 2 (7 rounds)
+//   raw Node pipe               119 µs             154 µs
+//   plain http-proxy            121 µs             235 µs
+//   plain http-proxy-3          129 µs             163 µs
+//   Ficus on http-proxy         156 µs             382 µs
+//   Ficus on http-proxy-3       164 µs             362 µs
+// Neither is measurably cheaper; http-proxy-3 is kept because it is maintained and calls no
+// deprecated API. (The library now does little per call — see below — so its cost is mostly the
+// per-call option spreads and passes; a direct http.request would save that, a decision for the
+// design, not this adapter.)
 //
 // What the library still does for Ficus: open the upstream request on our agent, pipe the client's
 // body (or a replay buffer) into it, and route errors of both sides to one callback. The response is
@@ -19,6 +28,10 @@
 //     and upgrade gets), through a per-call view of the agent: ClientRequest hands itself to
 //     `agent.addRequest` synchronously in its constructor, before any byte can be written, so the
 //     rendering always wins — even for a request that waits in the agent's queue for a socket.
+//     Node has no public call that writes interleaved repeats (setHeader/appendHeader group by
+//     name), so the head is rendered with ClientRequest's own `_storeHeader(line, flatList)` — the
+//     renderer http.request({ headers: [...] }) uses. It is not public API: Node is pinned (24) and
+//     the tests below fail if it ever renders otherwise.
 //  2. `req.headers` is hidden from the library during the call: its setupOutgoing copies every field
 //     (work correction 1 discards) and its `deleteLength` pass *writes* into them (a DELETE without
 //     Content-Length gained `content-length: 0` and lost its Transfer-Encoding in the client's
