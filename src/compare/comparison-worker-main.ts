@@ -1,11 +1,14 @@
 // Entry point of a comparison worker thread (see createComparisonWorkerPool). Each request names
 // its route's raw `compare:` block (compiled rules hold functions and cannot cross a thread
 // boundary), compiled here once per distinct block and kept; a route reload brings a new key.
+// The worker also turns the differences into their PHI-safe records (keyed HMACs) and answers
+// with those alone: the proxy's loop gets a few hundred bytes back, never the bodies' values.
 import { parentPort } from 'node:worker_threads';
 import { compareResponses } from './compare-responses.ts';
 import type { CompareLimits } from './compare-limits.ts';
 import { compileCompareRules, type CompareRules } from './compile-compare-rules.ts';
-import type { CapturedResponse, Comparison } from './types.ts';
+import { recordComparison, type RecordedComparison, type RecordingContext } from './record-comparison.ts';
+import type { CapturedResponse } from './types.ts';
 
 /** A route's compare rules as data: `key` changes whenever `config` or `baseDir` does. */
 export interface RuleSource {
@@ -20,11 +23,12 @@ export interface WorkerRequest {
   readonly limits: CompareLimits;
   readonly control: CapturedResponse;
   readonly candidate: CapturedResponse;
+  readonly recording: RecordingContext;
 }
 
 export type WorkerReply =
   | { readonly type: 'ready' }
-  | { readonly type: 'result'; readonly id: number; readonly comparison: Comparison }
+  | { readonly type: 'result'; readonly id: number; readonly recorded: RecordedComparison }
   | { readonly type: 'failed'; readonly id: number; readonly code: string };
 
 /** Distinct rule blocks kept; past it the oldest is compiled again when next needed. */
@@ -47,9 +51,11 @@ if (port) {
   const handle = async (request: WorkerRequest): Promise<void> => {
     try {
       const rules = await rulesFor(request.rules);
-      // Structured clone turns Buffers into Uint8Arrays.
+      // Structured clone turns Buffers into Uint8Arrays (over the sender's memory when it is shared).
       const comparison = compareResponses(asBuffer(request.control), asBuffer(request.candidate), rules, request.limits);
-      port.postMessage({ type: 'result', id: request.id, comparison } satisfies WorkerReply);
+      const key = { id: request.recording.key.id, secret: bufferOf(request.recording.key.secret) };
+      const recorded = recordComparison(comparison, { ...request.recording, key });
+      port.postMessage({ type: 'result', id: request.id, recorded } satisfies WorkerReply);
     } catch (error) {
       port.postMessage({ type: 'failed', id: request.id, code: String((error as { code?: unknown }).code ?? 'UNKNOWN') } satisfies WorkerReply);
     }
@@ -64,6 +70,9 @@ if (port) {
 }
 
 function asBuffer(response: CapturedResponse): CapturedResponse {
-  const body = response.body as Uint8Array;
-  return { ...response, body: Buffer.from(body.buffer, body.byteOffset, body.byteLength) };
+  return { ...response, body: bufferOf(response.body) };
+}
+
+function bufferOf(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

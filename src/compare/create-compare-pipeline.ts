@@ -8,7 +8,8 @@
 // millisecond) are compared inline, between I/O turns. Everything else — large or compressed
 // bodies, whose decoded size nobody knows before decoding — goes to the worker pool, which bounds
 // each comparison's time from outside. A compressed body is never decoded on the event loop: 30 KB
-// of gzip can hold 31 MB of JSON.
+// of gzip can hold 31 MB of JSON. Either lane ends in a RecordedComparison: the worker builds the
+// PHI-safe records itself, so the loop only counts, observes and stores what comes back.
 import type { CompareJob } from './compare-job.ts';
 import type { CompareRules } from './compile-compare-rules.ts';
 import { resolveCompareLimits } from './compare-limits.ts';
@@ -20,8 +21,9 @@ import { signaturesOf } from './difference-signature.ts';
 import type { ExchangeObservation } from './evidence.ts';
 import type { StatusClass } from '../shared/words.ts';
 import { createVersionCap, serviceVersionOf } from './service-version.ts';
-import { toDifferenceRecords, type HmacKey } from './to-difference-records.ts';
-import type { CapturedResponse, Comparison, DifferenceRecord } from './types.ts';
+import { recordComparison, uncomparableRecord, type RecordedComparison, type RecordingContext } from './record-comparison.ts';
+import type { HmacKey } from './to-difference-records.ts';
+import type { CapturedResponse, DifferenceRecord } from './types.ts';
 
 export interface ComparePipelineDeps {
   rulesFor(routeId: string): CompareRules | undefined;
@@ -70,9 +72,10 @@ export function createComparePipeline(deps: ComparePipelineDeps): CompareQueue<C
   const bytesOf = (job: CompareJob): number => job.control.body.length + job.candidate.body.length;
 
   const capVersion = createVersionCap();
-  const onResult = (job: CompareJob, comparison: Comparison): void => {
+  const recordingOf = (job: CompareJob): RecordingContext => ({ route: job.route.id, source: job.source, key: deps.diffKey });
+  const onResult = (job: CompareJob, comparison: RecordedComparison): void => {
     pendingBytes -= bytesOf(job);
-    const records = comparison.differences.length ? toDifferenceRecords(job.route.id, job.source, comparison.differences, deps.diffKey, comparison.format) : [];
+    const { records } = comparison;
     if (job.source === 'shadow') {
       // The candidate of a shadow job is always the new service (reverse mirrors swap control and candidate).
       const reported = serviceVersionOf(job.candidate.headers, job.route.config.readiness.versionHeader);
@@ -82,27 +85,30 @@ export function createComparePipeline(deps: ComparePipelineDeps): CompareQueue<C
         ...(newVersion ? { newVersion } : {}), ...(records.length ? { signatures: signaturesOf(records) } : {}), ...(comparison.reason ? { reason: comparison.reason } : {}),
       });
     }
-    job.span?.end(job.candidate.status, { 'ficus.comparison.verdict': comparison.verdict, 'ficus.comparison.differences': comparison.differences.length, ...(comparison.reason ? { 'ficus.comparison.reason': comparison.reason } : {}) });
+    job.span?.end(job.candidate.status, { 'ficus.comparison.verdict': comparison.verdict, 'ficus.comparison.differences': comparison.differenceCount, ...(comparison.reason ? { 'ficus.comparison.reason': comparison.reason } : {}) });
     if (records.length) deps.recordDifferences(records, deps.now(), job.traceId);
   };
   // The caller (dispatch/mirror.ts enqueueComparison) counts a drop as one 'queue-full' skip.
   const onDrop = (): void => {};
 
-  const inline = createCompareQueue<CompareJob>({
+  const comparatorError = uncomparableRecord('comparator-error');
+  const inline = createCompareQueue<CompareJob, RecordedComparison>({
     capacity: deps.capacity ?? 1_000,
     sliceMs: deps.inlineSliceMs ?? 2,
-    compare: (job) => compareResponses(job.control, job.candidate, deps.rulesFor(job.route.id)!, limitsOf(job.route)),
+    compare: (job) => recordComparison(compareResponses(job.control, job.candidate, deps.rulesFor(job.route.id)!, limitsOf(job.route)), recordingOf(job)),
     onResult,
+    comparatorError,
     onDrop,
   });
   const pool = deps.pool;
-  const offloaded = pool && createCompareQueue<CompareJob>({
+  const offloaded = pool && createCompareQueue<CompareJob, RecordedComparison>({
     capacity: deps.offloadCapacity ?? 1_000,
     concurrency: pool.capacity,
     // Handing a pair to the pool is a postMessage: fill the workers in one turn, not one per turn.
     batchSize: pool.capacity,
-    compare: (job) => pool.compare({ rules: sourceOf(job.route), limits: limitsOf(job.route), control: job.control, candidate: job.candidate }),
+    compare: (job) => pool.compare({ rules: sourceOf(job.route), limits: limitsOf(job.route), control: job.control, candidate: job.candidate, recording: recordingOf(job) }),
     onResult,
+    comparatorError,
     onDrop,
   });
 

@@ -24,11 +24,13 @@ export interface CompareQueueStats {
   readonly callbackErrors: number;
 }
 
-export interface CompareQueueOptions<Job> {
+export interface CompareQueueOptions<Job, Result = Comparison> {
   /** Jobs waiting or in flight beyond which enqueue drops. */
   readonly capacity: number;
-  readonly compare: (job: Job) => Comparison | Promise<Comparison>;
-  readonly onResult: (job: Job, comparison: Comparison) => void;
+  readonly compare: (job: Job) => Result | Promise<Result>;
+  readonly onResult: (job: Job, result: Result) => void;
+  /** The result of a comparison that threw or rejected; default an uncomparable 'comparator-error' Comparison. */
+  readonly comparatorError?: Result;
   readonly onDrop: (job: Job) => void;
   /** How a batch is scheduled; default setImmediate (after pending I/O callbacks). */
   readonly schedule?: (run: () => void) => void;
@@ -52,7 +54,9 @@ export interface CompareQueue<Job> {
 
 const COMPARATOR_ERROR: Comparison = Object.freeze({ verdict: 'uncomparable', differences: Object.freeze([]), reason: 'comparator-error' });
 
-export function createCompareQueue<Job>(options: CompareQueueOptions<Job>): CompareQueue<Job> {
+export function createCompareQueue<Job, Result = Comparison>(options: CompareQueueOptions<Job, Result>): CompareQueue<Job> {
+  // Only a queue of Comparisons may leave comparatorError out (Result's default).
+  const comparatorError = options.comparatorError ?? (COMPARATOR_ERROR as Result);
   const schedule = options.schedule ?? ((run: () => void) => void setImmediate(run));
   const sliceMs = options.sliceMs;
   const batchSize = options.batchSize ?? (sliceMs === undefined ? 1 : Number.POSITIVE_INFINITY);
@@ -74,18 +78,18 @@ export function createCompareQueue<Job>(options: CompareQueueOptions<Job>): Comp
     }
   };
 
-  const finish = (job: Job, comparison: Comparison): void => {
+  const finish = (job: Job, result: Result): void => {
     counts.completed++;
-    guard(() => options.onResult(job, comparison));
+    guard(() => options.onResult(job, result));
   };
 
   const fail = (job: Job): void => {
     counts.comparatorErrors++;
-    finish(job, COMPARATOR_ERROR);
+    finish(job, comparatorError);
   };
 
   const start = (job: Job): void => {
-    let result: Comparison | Promise<Comparison>;
+    let result: Result | Promise<Result>;
     try {
       result = options.compare(job);
     } catch {
@@ -93,7 +97,7 @@ export function createCompareQueue<Job>(options: CompareQueueOptions<Job>): Comp
     }
     if (!(result instanceof Promise)) return finish(job, result);
     inFlight++;
-    result.then((comparison) => finish(job, comparison), () => fail(job)).finally(() => {
+    result.then((settled) => finish(job, settled), () => fail(job)).finally(() => {
       inFlight--;
       settle();
     });

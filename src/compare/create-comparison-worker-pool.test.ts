@@ -6,6 +6,7 @@ import { DEFAULT_COMPARE_LIMITS } from './compare-limits.ts';
 import { compareResponses } from './compare-responses.ts';
 import { compileCompareRules } from './compile-compare-rules.ts';
 import { createComparisonWorkerPool, type PoolEvent, type WorkerJob } from './create-comparison-worker-pool.ts';
+import { recordComparison } from './record-comparison.ts';
 import type { CapturedResponse } from './types.ts';
 
 const json = (body: unknown): CapturedResponse => ({ status: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(body)), truncated: false });
@@ -18,21 +19,40 @@ writeFileSync(join(dir, 'exit.mjs'), 'export default () => process.exit(3);\n');
 writeFileSync(join(dir, 'hog.mjs'), 'export default () => { const keep = []; for (;;) keep.push(new Array(1e5).fill(keep.length)); };\n');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+const recording = { route: 'patient-read', source: 'shadow', key: { id: 'k1', secret: Buffer.from('pool-test-secret') } } as const;
 const job = (rules: Partial<WorkerJob['rules']>, control: CapturedResponse, candidate: CapturedResponse, limits = DEFAULT_COMPARE_LIMITS): WorkerJob => ({
   rules: { key: JSON.stringify(rules.config ?? config), config, baseDir: dir, ...rules },
   limits,
   control,
   candidate,
+  recording,
 });
 
 describe('createComparisonWorkerPool', () => {
-  it('compares on a worker thread with the same result as in process', async () => {
+  it('compares and records on a worker thread with the same result as in process', async () => {
     const pool = createComparisonWorkerPool({ size: 1 });
     try {
       const control = json({ meta: { lastUpdated: 'a' }, tags: ['x', 'y'], name: 'A' });
       const candidate = json({ meta: { lastUpdated: 'b' }, tags: ['y', 'x'], name: 'B' });
-      const inProcess = compareResponses(control, candidate, await compileCompareRules(config, { baseDir: '.' }));
+      const inProcess = recordComparison(compareResponses(control, candidate, await compileCompareRules(config, { baseDir: '.' })), recording);
       expect(await pool.compare(job({}, control, candidate))).toEqual(inProcess);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('answers with PHI-safe records and a count, never the differing values (the HMACs are made on the worker)', async () => {
+    const pool = createComparisonWorkerPool({ size: 1 });
+    try {
+      const control = json({ id: 'MRN-99887766', name: [{ family: 'Quigglesworth' }], birthDate: '1931-02-28' });
+      const candidate = json({ id: 'MRN-99887767', name: [{ family: 'Quigglesworth-Smith' }], birthDate: '1931-02-29' });
+      const answer = await pool.compare(job({}, control, candidate));
+      expect(answer).toMatchObject({ verdict: 'mismatch', differenceCount: 3 });
+      expect(answer.records.map((r) => r.pointer).sort()).toEqual(['/birthDate', '/id', '/name/*/family']);
+      expect(answer.records.every((r) => r.keyId === 'k1' && /^[0-9a-f]{64}$/.test(r.controlHmac ?? ''))).toBe(true);
+      expect(answer).not.toHaveProperty('differences');
+      const text = JSON.stringify(answer);
+      for (const value of ['MRN-99887766', 'Quigglesworth', '1931-02-2']) expect(text).not.toContain(value);
     } finally {
       await pool.close();
     }

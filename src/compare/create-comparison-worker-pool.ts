@@ -2,21 +2,23 @@
 // enforced from outside: a comparison still running when its budget ends gets its worker
 // terminated (V8 stops even a tight loop) and replaced, and the pair becomes uncomparable
 // 'time-budget'. A worker that dies (out of its heap, a crash) is replaced the same way and its
-// pair is 'worker-crashed'. compare() never rejects: the proxy only ever sees a Comparison.
+// pair is 'worker-crashed'. compare() never rejects: the proxy only ever sees a RecordedComparison
+// (the worker builds the difference records; the values never come back).
 //
 // Why not piscina: its per-task timeout is an AbortSignal the task must honour, and a synchronous
 // diff never looks; terminate-and-replace is the one thing needed, and it is this file.
 import { Worker } from 'node:worker_threads';
 import type { CompareLimits } from './compare-limits.ts';
-import type { UncomparableReason } from './evidence.ts';
 import type { RuleSource, WorkerReply, WorkerRequest } from './comparison-worker-main.ts';
-import type { CapturedResponse, Comparison } from './types.ts';
+import { uncomparableRecord, type RecordedComparison, type RecordingContext } from './record-comparison.ts';
+import type { CapturedResponse } from './types.ts';
 
 export interface WorkerJob {
   readonly rules: RuleSource;
   readonly limits: CompareLimits;
   readonly control: CapturedResponse;
   readonly candidate: CapturedResponse;
+  readonly recording: RecordingContext;
 }
 
 export type PoolEvent = { readonly type: 'worker-replaced'; readonly reason: 'time-budget' | 'worker-crashed' } | { readonly type: 'pool-failed'; readonly code: string };
@@ -47,14 +49,14 @@ export interface ComparisonWorkerPool {
   readonly size: number;
   /** Pairs that can be on workers at once (size × depth): more wait in the pool. */
   readonly capacity: number;
-  compare(job: WorkerJob): Promise<Comparison>;
+  compare(job: WorkerJob): Promise<RecordedComparison>;
   stats(): ComparisonWorkerPoolStats;
   close(): Promise<void>;
 }
 
 interface Waiting {
   readonly job: WorkerJob;
-  readonly settle: (comparison: Comparison) => void;
+  readonly settle: (recorded: RecordedComparison) => void;
 }
 
 interface Running extends Waiting {
@@ -126,7 +128,7 @@ export function createComparisonWorkerPool(options: ComparisonWorkerPoolOptions)
     if (index === -1) return;
     const [running] = slot.outstanding.splice(index, 1);
     if (index === 0) timeHead(slot);
-    running!.settle(reply.type === 'result' ? reply.comparison : uncomparable('comparator-error'));
+    running!.settle(reply.type === 'result' ? reply.recorded : uncomparableRecord('comparator-error'));
     pump();
   };
 
@@ -145,7 +147,7 @@ export function createComparisonWorkerPool(options: ComparisonWorkerPoolOptions)
     const old = slot.worker;
     spawn(slot);
     void old.terminate();
-    head?.settle(uncomparable(reason));
+    head?.settle(uncomparableRecord(reason));
     report({ type: 'worker-replaced', reason });
   };
 
@@ -163,9 +165,9 @@ export function createComparisonWorkerPool(options: ComparisonWorkerPoolOptions)
   const settleAll = (): void => {
     for (const slot of slots) {
       clearTimeout(slot.timer);
-      for (const { settle } of slot.outstanding.splice(0)) settle(uncomparable('worker-crashed'));
+      for (const { settle } of slot.outstanding.splice(0)) settle(uncomparableRecord('worker-crashed'));
     }
-    for (const { settle } of waiting.splice(0)) settle(uncomparable('worker-crashed'));
+    for (const { settle } of waiting.splice(0)) settle(uncomparableRecord('worker-crashed'));
   };
 
   const fail = (code: string): void => {
@@ -184,7 +186,7 @@ export function createComparisonWorkerPool(options: ComparisonWorkerPoolOptions)
     size,
     capacity: size * depth,
     compare(job) {
-      if (closed || failed) return Promise.resolve(uncomparable('worker-crashed'));
+      if (closed || failed) return Promise.resolve(uncomparableRecord('worker-crashed'));
       start();
       return new Promise((settle) => {
         waiting.push({ job, settle });
@@ -198,8 +200,4 @@ export function createComparisonWorkerPool(options: ComparisonWorkerPoolOptions)
       await Promise.all(slots.map((s) => s.worker.terminate()));
     },
   };
-}
-
-function uncomparable(reason: UncomparableReason): Comparison {
-  return Object.freeze({ verdict: 'uncomparable', differences: Object.freeze([]), reason });
 }
