@@ -11,6 +11,12 @@ import { startFicus, describeError, type Ficus } from './ficus.ts';
 import { isoTimeCached } from './telemetry/log-time.ts';
 import type { DemoSession } from './demo/console/start-demo-session.ts';
 
+// http-proxy-3 reads FORCE_FETCH_PATH (its own test switch) from the environment on every call and
+// then bypasses the agent Ficus renders each request's head through: every request waited for a
+// socket that never came (503). Not an operator's setting; removed before any request (workers
+// inherit this environment). See src/dispatch/proxy-adapter.ts.
+delete process.env.FORCE_FETCH_PATH;
+
 const [command = 'help', ...rest] = process.argv.slice(2);
 
 if (command === 'start') {

@@ -41,6 +41,12 @@
 //     Expect, so the timers that guard the call would start late or never.
 //  4. Errors: the callback receives them; 'econnreset' (the client already gone) and 'error' get
 //     listeners, since an EventEmitter without an 'error' listener throws.
+//  5. The library switches every call to its fetch path when FORCE_FETCH_PATH=true is in the
+//     environment (read per call); that path skips the agent, so correction 1 never runs and the
+//     call waits for a socket until queueMs. main.ts deletes the variable at start
+//     (tests/core/library-env-switch.test.ts). Note also that the library logs each request's raw
+//     target through `debug` when DEBUG names http-proxy-3 (or `*`): never run Ficus so in
+//     production, the target may carry a patient id.
 // No state lives at module level: each call's corrections close over that call.
 import type { Agent, ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
