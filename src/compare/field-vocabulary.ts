@@ -1,17 +1,19 @@
 // What the documents of one route prove about their keys, so pointer templates keep field names and
-// lose values by structure, not by spelling alone (issue 9, Build 6):
-// - a key present in two or more elements of one array is a field (every problem has `icd10`);
+// lose values by structure, not by spelling (issue 9, Build 6; issue 10's PHI finding):
 // - a key the route's own rules name is a field;
+// - a key present in two or more elements of one array is a field (every problem has `icd10`);
+// - a word of the data standards (field-words.ts) is a field;
+// - a key seen in the documents of several distinct records (patients, orders: told apart by the
+//   values of their identity fields, `id`, `patientId`, `mrn`, `reference`…) is a field;
 // - a position where most documents bring keys never seen there before is a map keyed by data
-//   (a surname, an MRN per patient): its keys are data. A record's position stops showing new keys
-//   after its first documents (optional fields aside).
-// Otherwise a key is a field when spelled as no name is (camelCase, snake_case, a letter-digit mix),
-// when it is a word of the data standards (field-words.ts), or when a plain lowercase word recurs
-// across documents beside such a field. Recurrence alone is never enough: a patient read again and
-// again makes their surname recur. Raw keys stay in this process's memory, bounded; only templates
-// ever leave.
+//   (a surname, an MRN per patient): its keys are data.
+// Spelling proves nothing: `janeDoe`, `jane_doe`, `drSmith`, `mrn12` are camelCase, snake_case
+// and letter-digit words too, and the same patient read again and again makes their key "recur".
+// A key nothing has proven is templated as an unproven key (template-pointer.ts), which the record
+// writes as a keyed HMAC: grouped, never in clear. Raw keys stay in this process's memory,
+// bounded; only templates ever leave.
 import { FIELD_WORDS } from './field-words.ts';
-import { isFieldSpelling, isUnambiguousFieldName, positionOf, type FieldEvidence } from './template-pointer.ts';
+import { isFieldSpelling, positionOf, type FieldEvidence } from './template-pointer.ts';
 
 export interface FieldVocabulary extends FieldEvidence {
   /** Counts the keys of one exchange's documents (control and candidate together are one document). */
@@ -27,6 +29,8 @@ export interface FieldVocabularyOptions {
   readonly maxKeysPerPosition?: number;
   /** Keys visited per document at most (a 1M-key body teaches no more than its first keys). */
   readonly maxKeysPerDocument?: number;
+  /** Distinct records (by identity fields) a key must be seen in to be a field (default 3). */
+  readonly distinctRecords?: number;
 }
 
 interface Position {
@@ -34,6 +38,8 @@ interface Position {
   readonly documents: Map<string, number>;
   /** Keys proven within one document (present in two elements of an array). */
   readonly recurring: Set<string>;
+  /** key → identities of the records it was seen in, up to distinctRecords of them. */
+  readonly records: Map<string, Set<string>>;
   /** Documents that visited this position, and those after the first that brought a new key. */
   visits: number;
   novelVisits: number;
@@ -46,11 +52,12 @@ export function createFieldVocabulary(options: FieldVocabularyOptions = {}): Fie
   const maxPositions = options.maxPositions ?? 4_096;
   const maxKeys = options.maxKeysPerPosition ?? 256;
   const maxVisits = options.maxKeysPerDocument ?? 5_000;
+  const distinctRecords = options.distinctRecords ?? 3;
   const positions = new Map<string, Position>();
 
   const positionAt = (name: string): Position | undefined => {
     let position = positions.get(name);
-    if (!position && positions.size < maxPositions) positions.set(name, (position = { documents: new Map(), recurring: new Set(), visits: 0, novelVisits: 0, full: false }));
+    if (!position && positions.size < maxPositions) positions.set(name, (position = { documents: new Map(), recurring: new Set(), records: new Map(), visits: 0, novelVisits: 0, full: false }));
     return position;
   };
 
@@ -82,12 +89,20 @@ export function createFieldVocabulary(options: FieldVocabularyOptions = {}): Fie
       }
     };
     for (const document of documents) visit(document, [], false);
-    for (const [name, keys] of seen) record(name, keys);
+    const identity = recordIdentity(documents);
+    for (const [name, keys] of seen) record(name, keys, identity);
   };
 
-  const record = (name: string, keys: ReadonlyMap<string, number>): void => {
+  const record = (name: string, keys: ReadonlyMap<string, number>, identity: string | null): void => {
     const position = positionAt(name);
     if (!position) return;
+    if (identity !== null) {
+      for (const key of keys.keys()) {
+        let identities = position.records.get(key);
+        if (!identities && position.records.size < maxKeys) position.records.set(key, (identities = new Set()));
+        if (identities && identities.size < distinctRecords) identities.add(identity);
+      }
+    }
     let novel = false;
     for (const [key, elements] of keys) {
       if (elements >= 2) position.recurring.add(key);
@@ -106,8 +121,6 @@ export function createFieldVocabulary(options: FieldVocabularyOptions = {}): Fie
   const isMap = (position: Position): boolean =>
     position.full || (position.visits - 1 >= mapAfter && position.novelVisits * 2 >= position.visits - 1);
 
-  const isKnownField = (key: string): boolean => routeWords.has(key) || FIELD_WORDS.has(key) || isUnambiguousFieldName(key);
-
   return {
     learn,
     judge(position, key) {
@@ -115,15 +128,63 @@ export function createFieldVocabulary(options: FieldVocabularyOptions = {}): Fie
       const known = positions.get(position);
       if (known?.recurring.has(key)) return 'field';
       if (known && isMap(known)) return 'data';
-      // Recurrence across documents proves nothing on its own: the same patient read again and
-      // again makes their surname "recur". Only spellings a name never has, and the words of the
-      // data standards, are fields without the route's own proof.
-      if (isKnownField(key)) return 'field';
-      // A plain lowercase word that recurs beside a proven field is a field of that record (`beds`
-      // beside `ward`); a word alone at its position — a map of one patient's surname — never is.
-      if (!known || /^[A-Z]/.test(key) || (known.documents.get(key) ?? 0) < 2) return 'unknown';
-      for (const sibling of known.documents.keys()) if (sibling !== key && isKnownField(sibling)) return 'field';
+      if (FIELD_WORDS.has(key)) return 'field';
+      // Seen in the documents of several records: a field of that kind of record. One patient read
+      // again and again is one record, however often.
+      // A capitalised key is a name's spelling: distinct records do not prove it (an upstream that
+      // answers every id with the same patient would), only the rules, the standards or an array.
+      if (!/^[A-Z]/.test(key) && (known?.records.get(key)?.size ?? 0) >= distinctRecords) return 'field';
       return 'unknown';
     },
   };
+}
+
+/** Keys whose values tell one record from another (a patient, an order, a resource). */
+const IDENTITY_KEY = /^(?:id|mrn|reference|patient|subject|patientRef|[A-Za-z]+(?:Id|_id|ID))$/;
+const MAX_IDENTITY_VALUES = 32;
+
+/**
+ * The identity of the record a response describes: the values of its identity fields that both
+ * documents of the exchange carry (legacy's and the new service's answer to one request agree on
+ * the patient's id; a per-call requestId or traceId differs between them and drops out), sorted,
+ * bounded. Null when there is none: such documents prove nothing across records.
+ */
+function recordIdentity(documents: readonly unknown[]): string | null {
+  const sides = documents.map(identityValues);
+  const shared = (pick: (values: IdentityValues) => Set<string>): string[] => {
+    const [first, ...others] = sides.map(pick);
+    return first ? [...first].filter((value) => others.every((other) => other.has(value))).sort() : [];
+  };
+  // The patient, when the documents name one: a record id that changes while the patient's MRN
+  // stays (an upstream answering every id with the same chart) is still one patient.
+  const patient = shared((v) => v.patient);
+  const any = patient.length > 0 ? patient : shared((v) => v.all);
+  return any.length > 0 ? any.join('\u0000') : null;
+}
+
+interface IdentityValues {
+  readonly patient: Set<string>;
+  readonly all: Set<string>;
+}
+
+const PATIENT_KEY = /^(?:mrn|patientId|patient_id|patientRef)$/i;
+
+function identityValues(document: unknown): IdentityValues {
+  const found: IdentityValues = { patient: new Set(), all: new Set() };
+  const visit = (value: unknown, depth: number): void => {
+    if (found.all.size >= MAX_IDENTITY_VALUES || depth > 6 || value === null || typeof value !== 'object') return;
+    if (Array.isArray(value)) {
+      for (const item of value) visit(item, depth + 1);
+      return;
+    }
+    for (const [key, child] of Object.entries(value)) {
+      if (IDENTITY_KEY.test(key) && (typeof child === 'string' || typeof child === 'number')) {
+        const entry = `${key}=${child}`;
+        found.all.add(entry);
+        if (PATIENT_KEY.test(key) || (key === 'reference' && String(child).startsWith('Patient/'))) found.patient.add(entry);
+      } else visit(child, depth + 1);
+    }
+  };
+  visit(document, 0);
+  return found;
 }

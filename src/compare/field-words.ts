@@ -1,8 +1,8 @@
-// Field names that are plain lowercase words, known from the data standards Ficus compares (FHIR R4
-// element names, HL7/CDA and common JSON API vocabulary). A plain lowercase word is otherwise
-// ambiguous: `status` is a field, `zebulonia` is a patient's surname used as a map key. Without a
-// route's proof (its rules name it, or it recurs within one array) only these words, and spellings
-// a surname never has (camelCase, snake_case, a letter-digit mix), are shown in a stored pointer.
+// Field names known from the data standards Ficus compares (FHIR R4 element names, HL7/CDA and
+// common JSON API vocabulary). Any other key is ambiguous, whatever its spelling: `status` is a
+// field, `zebulonia`, `janeDoe` or `jane_doe` is a patient's name used as a key. Without a route's
+// proof (its rules name it, it recurs within one array, or distinct records carry it) only these
+// words are shown in a stored pointer (field-vocabulary.ts).
 export const FIELD_WORDS: ReadonlySet<string> = new Set([
   // FHIR R4 element names that are single words
   'abatement', 'access', 'accession', 'action', 'active', 'activity', 'actor', 'address', 'administration', 'age', 'alias',
@@ -37,4 +37,19 @@ export const FIELD_WORDS: ReadonlySet<string> = new Set([
   'claim', 'payer', 'plan', 'member', 'balance', 'price', 'cost', 'paid', 'due', 'copay', 'coverage', 'sections',
   'section', 'document', 'documents', 'file', 'files', 'attachments', 'version', 'revision', 'flags', 'flag', 'mode',
   'kind', 'format', 'encoding', 'charset', 'locale', 'timezone', 'zone', 'region', 'site', 'sites', 'by', 'at', 'on',
+  // FHIR R4 element names in camelCase (spelling alone proves nothing: `janeDoe` is camelCase too)
+  'resourceType', 'birthDate', 'deceasedBoolean', 'deceasedDateTime', 'multipleBirthBoolean', 'multipleBirthInteger',
+  'generalPractitioner', 'managingOrganization', 'clinicalStatus', 'verificationStatus', 'recordedDate', 'onsetDateTime',
+  'onsetPeriod', 'abatementDateTime', 'effectiveDateTime', 'effectivePeriod', 'effectiveInstant', 'valueQuantity',
+  'valueString', 'valueBoolean', 'valueInteger', 'valueDecimal', 'valueDateTime', 'valueCodeableConcept', 'valueCoding',
+  'valuePeriod', 'valueRange', 'valueReference', 'valueSampledData', 'valueBase64Binary', 'referenceRange', 'bodySite',
+  'basedOn', 'hasMember', 'derivedFrom', 'dataAbsentReason', 'medicationCodeableConcept', 'medicationReference',
+  'dosageInstruction', 'doseAndRate', 'doseQuantity', 'doseRange', 'rateQuantity', 'maxDosePerPeriod', 'authoredOn',
+  'statusReason', 'reasonCode', 'reasonReference', 'occurrenceDateTime', 'occurrencePeriod', 'vaccineCode', 'lotNumber',
+  'expirationDate', 'serviceProvider', 'episodeOfCare', 'lengthOfStay', 'contentType', 'presentedForm', 'conclusionCode',
+  'performedDateTime', 'performedPeriod', 'collectedDateTime', 'receivedTime', 'enteredDate', 'lastOccurrence',
+  'telecomSystem', 'assignedAuthor', 'assignedPerson', 'recordTarget', 'patientRole', 'structuredBody',
+  // common JSON API vocabulary in camelCase
+  'createdAt', 'updatedAt', 'deletedAt', 'generatedAt', 'requestId', 'traceId', 'correlationId', 'patientId',
+  'pageSize', 'totalCount', 'nextPage', 'nextCursor', 'firstName', 'lastName', 'dateOfBirth', 'phoneNumber',
 ]);

@@ -8,7 +8,11 @@
 // - A field gets an ignore restricted to the kinds seen, so a noisy timestamp that later turns
 //   null (kind 'type') is still reported. Added and removed count as one kind: the two legacy
 //   answers are interchangeable, so a field seen appearing is a field that disappears too.
+// - A pointer through an unproven key (`~k:…`, template-pointer.ts) is no suggestion: the key is
+//   hidden, so no rule could name it; once the route's documents prove the key, the noise is
+//   recorded at its name and suggested then.
 import type { BodyDifferenceKind } from './compare-config-schema.ts';
+import { UNPROVEN_KEY } from './template-pointer.ts';
 import type { DifferenceKind } from './types.ts';
 
 export interface NoiseObservation {
@@ -64,7 +68,8 @@ export function suggestNoiseRules(observations: readonly NoiseObservation[], opt
   const fields = new Map<string, { kinds: Set<BodyDifferenceKind>; count: number }>();
   const orders = new Map<string, number>();
   for (const { pointer, kind, count } of observations) {
-    if (count <= 0) continue;
+    // A key no document had proven a field yet (`~k:<hmac8>`) names no rule anyone could write.
+    if (count <= 0 || pointer.includes(`/${UNPROVEN_KEY}:`)) continue;
     if (kind === 'order') orders.set(pointer, (orders.get(pointer) ?? 0) + count);
     if (!BODY_KINDS.has(kind)) continue;
     const entry = fields.get(pointer) ?? { kinds: new Set(), count: 0 };

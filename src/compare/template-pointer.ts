@@ -52,23 +52,35 @@ export function positionOf(parentSegments: readonly string[]): string {
 }
 
 /**
+ * A template segment standing for a key nothing has proven a field (nor data): the record writes
+ * it as `~k:<hmac8>` (toDifferenceRecords), so differences under one such key still group together
+ * while the key itself — maybe `janeDoe`, maybe a field the route has not shown often enough yet —
+ * never leaves in clear, and no ignore rule can be written against it by accident.
+ */
+export const UNPROVEN_KEY = '~k';
+
+/**
  * Replaces indices and data keys with '*': /problems/3/icd10 → /problems/*\/icd10,
- * /byName/Quigglesworth/phone → /byName/*\/phone.
+ * /byName/Quigglesworth/phone → /byName/*\/phone; with a route's evidence, a key spelled as a
+ * field that nothing has proven becomes UNPROVEN_KEY.
  */
 export function templatePointer(pointer: string, evidence?: FieldEvidence): string {
   const parsed = parsePointer(pointer);
   // A malformed pointer cannot be templated safely segment by segment: keep nothing of it.
   if (!parsed.ok) return `/${WILDCARD}`;
   const segments = parsed.segments;
-  return formatPointer(segments.map((segment, k) => (isKeptSegment(segment, segments.slice(0, k), evidence) ? segment : WILDCARD)));
+  return formatPointer(segments.map((segment, k) => templateSegment(segment, segments.slice(0, k), evidence)));
 }
 
-function isKeptSegment(segment: string, parent: readonly string[], evidence: FieldEvidence | undefined): boolean {
-  if (!isFieldSpelling(segment)) return false;
-  const verdict = evidence?.judge(positionOf(parent), segment) ?? 'unknown';
-  if (verdict !== 'unknown') return verdict === 'field';
-  // With a route's evidence at hand, a key nothing has proven is data: a lowercase surname used as a
-  // map key must never reach the store, even on the route's first documents. Without evidence
-  // (status and header pointers, rule text) spelling decides.
-  return evidence === undefined && isConventionalFieldName(segment);
+function templateSegment(segment: string, parent: readonly string[], evidence: FieldEvidence | undefined): string {
+  if (!isFieldSpelling(segment)) return WILDCARD;
+  if (evidence === undefined) {
+    // Without evidence (status and header pointers, a route comparator's output) spelling decides.
+    return isConventionalFieldName(segment) ? segment : WILDCARD;
+  }
+  const verdict = evidence.judge(positionOf(parent), segment);
+  // A data position's keys are '*'; a key nothing has proven is neither kept nor merged with every
+  // other key: a lowercase surname used as a key must never reach the store, even on the route's
+  // first documents.
+  return verdict === 'field' ? segment : verdict === 'data' ? WILDCARD : UNPROVEN_KEY;
 }

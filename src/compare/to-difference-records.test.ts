@@ -30,7 +30,7 @@ describe('toDifferenceRecords', () => {
     const records = toDifferenceRecords('patient-read', 'shadow', comparison.differences, key);
     const stored = JSON.stringify(records);
     for (const canary of CANARIES) expect(stored).not.toContain(canary);
-    expect(records.map((r) => r.pointer)).toContain('/byMrn/*');
+    expect(records.map((r) => r.pointer.replace(/~k:[0-9a-f]{8}/g, '~k'))).toContain('/~k/*');
   });
 
   it('gives the same HMAC for the same value and key, whatever the key order, and another under another key', () => {

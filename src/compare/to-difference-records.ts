@@ -5,8 +5,8 @@ import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import { canonicalJson } from './canonical-json.ts';
 import { templateHl7Pointer } from './formats/hl7v2-tree.ts';
 import { templateXmlPointer } from './formats/template-xml-pointer.ts';
-import { parsePointer, WILDCARD } from './pointer.ts';
-import { isFieldSpelling, templatePointer } from './template-pointer.ts';
+import { escapeSegment, parsePointer, WILDCARD } from './pointer.ts';
+import { isFieldSpelling, templatePointer, UNPROVEN_KEY } from './template-pointer.ts';
 import type { ComparisonFormat, Difference, DifferenceRecord, DifferenceSource } from './types.ts';
 
 export interface HmacKey {
@@ -32,7 +32,7 @@ function hmacWith(value: unknown, secret: KeyObject): string | null {
  * kept ones spelled as field names: a route comparator's Difference is not trusted to be safe);
  * otherwise the pointer templated by spelling.
  */
-function templateOf(difference: Difference, format: ComparisonFormat | undefined): string {
+function templateOf(difference: Difference, format: ComparisonFormat | undefined, key: HmacKey): string {
   const { template, pointer } = difference;
   // A v2 or XML body pointer has its own scheme: PID-5.1 is /PID/*/5/*/1, not /*/*/*/*/*.
   // Status and header differences sit outside the body and keep the JSON scheme.
@@ -44,8 +44,15 @@ function templateOf(difference: Difference, format: ComparisonFormat | undefined
   const concrete = parsePointer(pointer);
   const templated = parsePointer(template);
   const fits = concrete.ok && templated.ok && concrete.segments.length === templated.segments.length
-    && templated.segments.every((segment, k) => segment === WILDCARD || (segment === concrete.segments[k] && isFieldSpelling(segment)));
-  return fits ? template : templatePointer(pointer);
+    && templated.segments.every((segment, k) => segment === WILDCARD || segment === UNPROVEN_KEY || (segment === concrete.segments[k] && isFieldSpelling(segment)));
+  if (!fits) return templatePointer(pointer);
+  // An unproven key is written as a keyed HMAC of the key: the same key groups, nobody reads it.
+  return templated.segments.map((segment, k) => `/${segment === UNPROVEN_KEY ? unprovenKey(concrete.segments[k]!, key) : escapeSegment(segment)}`).join('');
+}
+
+/** `~k:` and 8 hex digits of the key's HMAC (a label apart from values': the same text as a value hashes otherwise). */
+export function unprovenKey(segment: string, key: HmacKey): string {
+  return `${UNPROVEN_KEY}:${createHmac('sha256', key.secret).update(`key\u0000${segment}`).digest('hex').slice(0, 8)}`;
 }
 
 /**
@@ -59,7 +66,7 @@ export function toDifferenceRecords(route: string, source: DifferenceSource, dif
     const record: DifferenceRecord = {
       route,
       source,
-      pointer: templateOf(difference, format),
+      pointer: templateOf(difference, format, key),
       kind: difference.kind,
       controlType: difference.controlType,
       candidateType: difference.candidateType,

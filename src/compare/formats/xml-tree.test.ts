@@ -103,5 +103,9 @@ describe('templateXmlPointer', () => {
     const { templateXmlPointer } = await import('./template-xml-pointer.ts');
     expect(templateXmlPointer('/ClinicalDocument/recordTarget/patientRole/id/@extension')).toBe('/ClinicalDocument/recordTarget/patientRole/id/@extension');
     expect(templateXmlPointer('/Patients/MRN004417/name/0/#text')).toBe('/Patients/*/name/*/#text');
+    // A capitalised surname as an element name is data (issue 10 PHI finding); SOAP's and FHIR's capitalised names are not.
+    expect(templateXmlPointer('/Patients/Quigglesworth/phone')).toBe('/Patients/*/phone');
+    expect(templateXmlPointer('/Envelope/Body/GetPatientResponse/Quigglesworth')).toBe('/Envelope/Body/*/*');
+    expect(templateXmlPointer('/Bundle/entry/0/resource/Patient/birthDate/@value')).toBe('/Bundle/entry/*/resource/Patient/birthDate/@value');
   });
 });
