@@ -33,6 +33,14 @@ describe('decideRollout', () => {
     expect(tick(approved).action).toMatchObject({ action: 'advance', to: 3 });
   });
 
+  it('never rolls back on the p99 of a handful of requests: the latency gate waits for the step\'s volume', () => {
+    const s = { ...start, step: 1 };
+    const few = tick(s, { ...healthy, requests: 4, newP99Ms: 512, legacyP99Ms: 299 });
+    expect(few.action.action).toBe('hold');
+    expect(few.action.reason).toContain('latency-p99 new 512.0 ms over 4 requests on new: too few for a p99');
+    expect(tick(s, { ...healthy, requests: 80, newP99Ms: 512, legacyP99Ms: 299 }).action).toMatchObject({ action: 'rollback', to: 0 });
+  });
+
   it('holds on inconclusive evidence at night: too few requests is never a pass', () => {
     const s = { ...start, step: 1 };
     const { action } = tick(s, { ...healthy, requests: 3, newErrorRate: 0, newP99Ms: 12 });
