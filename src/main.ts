@@ -45,7 +45,7 @@ async function start(argv: string[]): Promise<void> {
   process.once('exit', () => (demo ? demo.stop() : destination?.flushSync()));
   const demoStops: (() => Promise<void>)[] = [];
   if (settings.demo) settings = await startDemoUpstreams(settings, demoStops);
-  let ficus: Pick<Ficus, 'proxyUrl' | 'adminUrl' | 'drain'>;
+  let ficus: Pick<Ficus, 'proxyUrl' | 'adminUrl' | 'drain'> & { workersLost?: Promise<void> };
   try {
     ficus = (settings.workers ?? 1) > 1
       ? await (await import('./cluster/start-cluster.ts')).startFicusCluster(settings, { log, workerLogFile: demo ? join(settings.dataDir, 'ficus.log') : undefined })
@@ -57,14 +57,17 @@ async function start(argv: string[]): Promise<void> {
   }
   demo?.started(ficus, settings);
   let stopping = false;
-  const stop = async (signal: string) => {
+  const stop = async (signal: string, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
     log.info({ event: 'signal', signal }, 'stopping');
     await ficus.drain();
     await Promise.all(demoStops.map((s) => s()));
-    process.exit(0);
+    process.exit(exitCode);
   };
+  // Every proxy worker slot given up: this instance can never serve again. Exit non-zero so the
+  // supervisor (systemd, Kubernetes) restarts it instead of keeping a live process on a dead port.
+  void ficus.workersLost?.then(() => stop('workers-lost', 1));
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
   // A closed terminal (or `script`/`timeout` ending the session) drains like any stop.

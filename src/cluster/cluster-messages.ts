@@ -40,8 +40,11 @@ export type WorkerMessage =
   /** Migration-map rows (method, PHI-safe template, counts, histogram) counted since the last batch. */
   | { readonly type: 'ficus:map-traffic'; readonly rows: readonly MapTrafficRow[] }
   | { readonly type: 'ficus:differences'; readonly records: readonly DifferenceRecord[]; readonly seenAtMs: number; readonly traceId?: string }
-  /** Cumulative since the worker started (the primary keeps the last one of a worker that died). */
-  | { readonly type: 'ficus:metrics'; readonly snapshot: readonly MetricSnapshot[] }
+  /**
+   * Cumulative since the worker started (the primary keeps the last one of a worker that died), and
+   * the client requests in flight now (counted as lost if the worker dies before its next report).
+   */
+  | { readonly type: 'ficus:metrics'; readonly snapshot: readonly MetricSnapshot[]; readonly inFlight: number }
   /** A proxy-side event the primary writes to the one audit chain (e.g. write mirroring stopped). */
   | { readonly type: 'ficus:audit'; readonly entry: Omit<AuditInput, 'at'> }
   /** Everything buffered has been sent; the worker exits next. */

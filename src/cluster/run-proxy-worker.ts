@@ -125,7 +125,7 @@ export async function runProxyWorker(options: ProxyWorkerOptions): Promise<void>
   mailbox.deliver = handle;
   channel.onLost(() => drainRequested?.());
 
-  const sendMetrics = () => channel.send({ type: 'ficus:metrics', snapshot: telemetry.metrics.snapshot() });
+  const sendMetrics = () => channel.send({ type: 'ficus:metrics', snapshot: telemetry.metrics.snapshot(), inFlight: proxy.edge.inFlight() });
   const metricsTimer = setInterval(sendMetrics, options.metricsIntervalMs ?? 1_000);
   metricsTimer.unref();
 

@@ -28,6 +28,7 @@ import type { Store } from '../store/open-store.ts';
 import { createOtlpMetricsPusher } from '../telemetry/otlp-metrics.ts';
 import { renderMetricSnapshots } from '../telemetry/render-metric-snapshots.ts';
 import { createClusterBreaker, type ClusterBreaker } from './cluster-breaker.ts';
+import { createInFlightLedger } from './in-flight-ledger.ts';
 import type { PrimaryMessage, WorkerMessage } from './cluster-messages.ts';
 import { createMetricsMerger } from './merge-metric-snapshots.ts';
 import { superviseWorkers, type SupervisorEvent, type WorkerInfo } from './supervise-workers.ts';
@@ -47,6 +48,11 @@ export interface FicusCluster {
   flush(): Promise<void>;
   /** Every worker drains (in parallel, up to drainMs), then the primary closes. */
   drain(): Promise<void>;
+  /**
+   * Resolves when every slot has been given up (its worker kept dying): nothing will serve the proxy
+   * port again. The caller should drain and exit non-zero, so a supervisor restarts the instance.
+   */
+  readonly workersLost: Promise<void>;
 }
 
 export interface ClusterOptions {
@@ -73,6 +79,10 @@ export async function startFicusCluster(settings: Settings, options: ClusterOpti
   const flags = await openFlagPlane({ settings, emit, now, unleashRefreshIntervalMs: options.unleashRefreshIntervalMs });
   const breaker = createClusterBreaker({ routes: () => live.routes.routes });
   const merger = createMetricsMerger();
+  const inFlight = createInFlightLedger();
+  const abandoned = new Set<number>();
+  let workersLost!: () => void;
+  const lost = new Promise<void>((resolve) => (workersLost = resolve));
   /** Routes whose write mirroring a worker stopped (the dry-run contract was not acknowledged). */
   const mirroringStopped = new Set<string>();
   const onMessage = (message: WorkerMessage, worker: WorkerInfo) => {
@@ -92,6 +102,7 @@ export async function startFicusCluster(settings: Settings, options: ClusterOpti
       case 'ficus:differences':
         return store.differences.add(message.records, new Date(message.seenAtMs), message.traceId);
       case 'ficus:metrics':
+        inFlight.report(worker.id, message.inFlight);
         return merger.update(worker.id, message.snapshot);
       case 'ficus:audit':
         if (message.entry.action === 'write-mirroring-stopped' && message.entry.route) mirroringStopped.add(message.entry.route);
@@ -105,8 +116,16 @@ export async function startFicusCluster(settings: Settings, options: ClusterOpti
     if (event.type === 'worker-ready') log.info({ event: 'worker-ready', slot: event.worker.slot, pid: event.worker.pid }, 'proxy worker ready');
     else if (event.type === 'worker-exited') {
       merger.retire(event.worker.id);
-      log.error({ event: 'worker-exited', slot: event.worker.slot, pid: event.worker.pid, code: event.code, signal: event.signal, restarting: event.restarting }, 'proxy worker exited unexpectedly');
-    } else log.error({ event: 'worker-slot-abandoned', slot: event.slot, restarts: event.restartsInWindow }, 'proxy worker keeps dying: not forked again; the others keep serving');
+      const inFlightAtLastReport = inFlight.lost(event.worker.id);
+      log.error({ event: 'worker-exited', slot: event.worker.slot, pid: event.worker.pid, code: event.code, signal: event.signal, restarting: event.restarting, inFlightAtLastReport }, 'proxy worker exited unexpectedly; requests it was serving are cut');
+    } else {
+      log.error({ event: 'worker-slot-abandoned', slot: event.slot, restarts: event.restartsInWindow }, 'proxy worker keeps dying: not forked again; the others keep serving');
+      abandoned.add(event.slot);
+      if (abandoned.size === count) {
+        log.fatal({ event: 'workers-lost', workers: count }, 'every proxy worker slot was given up: nothing serves the proxy port; stopping');
+        workersLost();
+      }
+    }
   };
   const welcome = (slot: number): PrimaryMessage[] => [
     { type: 'ficus:init', slot, settings, diffKey: store.diffKey, ...(options.workerLogFile ? { logFile: options.workerLogFile } : {}) },
@@ -128,7 +147,7 @@ export async function startFicusCluster(settings: Settings, options: ClusterOpti
   const telemetry = startTelemetryPlane({
     settings: { telemetry: undefined }, emit,
     breakerStates: () => Object.entries(breaker.states()), flagsAgeSeconds: flags.ageSeconds, killSwitchOn: flags.killSwitch,
-    extraMetrics: () => [...control.metrics(), ...workerMetrics({ live: supervisor.workers().length, configured: count, restarts: supervisor.restarts() })],
+    extraMetrics: () => [...control.metrics(), ...workerMetrics({ live: supervisor.workers().length, configured: count, restarts: supervisor.restarts(), inFlight: inFlight.inFlight(), lostRequests: inFlight.lostTotal() })],
   });
   const otlp = settings.telemetry?.metricsExporter === 'otlp' ? settings.telemetry : undefined;
   const pusher = otlp && createOtlpMetricsPusher({
@@ -156,6 +175,8 @@ export async function startFicusCluster(settings: Settings, options: ClusterOpti
     routes: () => live.routes.routes, writeMirroringStopped: (route) => mirroringStopped.has(route),
     renderMetrics: () => renderMetricSnapshots(merger.merged(telemetry.metrics.snapshot())),
     draining: () => draining, configError: reloader.configError,
+    // With no worker listening the proxy port refuses connections: not ready, whatever else holds.
+    workers: () => ({ serving: supervisor.serving(), configured: count }),
   });
 
   const stopPrimary = async () => {
@@ -185,6 +206,7 @@ export async function startFicusCluster(settings: Settings, options: ClusterOpti
   let stopped: Promise<void> | undefined;
   return {
     proxyUrl, adminUrl, flags: flags.flags, store: store.store, auditor: store.auditor, breaker,
+    workersLost: lost,
     workers: () => supervisor.workers(),
     restarts: () => supervisor.restarts(),
     flush: async () => {

@@ -45,6 +45,8 @@ export interface WorkerSupervisor {
   /** Sends to every live worker (but `except`, by cluster id: the one a transition came from). */
   broadcast(message: PrimaryMessage, except?: number): void;
   workers(): readonly WorkerInfo[];
+  /** Workers listening now (forked and ready): with none, nothing accepts on the proxy port. */
+  serving(): number;
   /** Workers forked again after an unexpected exit, since start. */
   restarts(): number;
   /** Asks every worker to drain and waits for all to exit; kills those still alive at the deadline. */
@@ -113,6 +115,7 @@ export function superviseWorkers(deps: WorkerSupervisorDeps): WorkerSupervisor {
       for (const { worker } of live.values()) if (worker.id !== except) send(worker, message);
     },
     workers: () => [...live.values()].map((e) => e.info),
+    serving: () => [...live.values()].filter((e) => e.ready).length,
     restarts: () => restarts,
     async drain(deadlineMs) {
       stopping = true;

@@ -1,10 +1,21 @@
-// The primary's own series about its workers: how many serve, and how many times one was re-forked
-// (a rising count is a worker crashing; alert on it rather than discover it in the logs).
+// The primary's own series about its workers: how many serve, how many times one was re-forked
+// (a rising count is a worker crashing; alert on it rather than discover it in the logs), and the
+// requests in flight on them and lost with those that died (in-flight-ledger.ts).
 import type { MetricSnapshot } from '../telemetry/proxy-metrics.ts';
 
-export function workerMetrics(counts: { live: number; configured: number; restarts: number }): MetricSnapshot[] {
+export interface WorkerCounts {
+  readonly live: number;
+  readonly configured: number;
+  readonly restarts: number;
+  readonly inFlight: number;
+  readonly lostRequests: number;
+}
+
+export function workerMetrics(counts: WorkerCounts): MetricSnapshot[] {
   return [
     { kind: 'gauge', name: 'ficus_workers', help: 'Proxy worker processes serving now (--workers), and how many were asked for.', series: [{ attributes: { state: 'live' }, value: counts.live }, { attributes: { state: 'configured' }, value: counts.configured }] },
     { kind: 'counter', name: 'ficus_worker_restarts_total', help: 'Proxy workers forked again after an unexpected exit.', series: [{ attributes: {}, value: counts.restarts }] },
+    { kind: 'gauge', name: 'ficus_worker_requests_in_flight', help: 'Client requests in flight on the proxy workers, as each last reported (each second).', series: [{ attributes: {}, value: counts.inFlight }] },
+    { kind: 'counter', name: 'ficus_worker_lost_requests_total', help: 'Client requests in flight on a proxy worker when it died (its last report, up to a second old): their connections were cut.', series: [{ attributes: {}, value: counts.lostRequests }] },
   ];
 }

@@ -39,6 +39,8 @@ export interface ControlPlaneDeps {
   renderMetrics(): string;
   draining(): boolean;
   configError(): string | undefined;
+  /** Under `--workers`: proxy workers listening now and asked for (none listening: not ready). */
+  workers?(): { serving: number; configured: number };
 }
 
 export interface ControlPlane {
@@ -74,6 +76,7 @@ export function startControlPlane(deps: ControlPlaneDeps): ControlPlane {
       flagsAgeSeconds: flags.ageSeconds,
       store: () => store.health.snapshot(),
       configError: deps.configError,
+      ...(deps.workers ? { workers: deps.workers } : {}),
     },
     errors: { reportStoreFailure: (error) => store.health.report(error), limiter: store.logLimiter, log: (entry, message) => log.error(entry, message) },
     db: store.store.db, flags: flags.flags, killSwitch: flags.killSwitch, now, writer: flags.writer, auditor: store.auditor,

@@ -53,6 +53,6 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   rolloutCommand('abort', 'Abort a rollout and return the route to legacy (audited)'),
   { method: 'get', path: '/api/map', summary: 'The migration map: traffic by mode and the busiest endpoints still on legacy', access: 'viewer', query: MapQuery, returns: '{ window, since, total, byServedAs, unmigrated: [endpoint with a suggested route], templates, other } over the window (default 24h), every replica\'s traffic' },
   { method: 'get', path: '/healthz', summary: 'Liveness', access: 'open', returns: '{ status: "ok" }' },
-  { method: 'get', path: '/readyz', summary: 'Readiness (503 when not ready or draining)', access: 'open', query: ReadyzQuery, returns: '{ status, draining, flags, store, storeStatus, configError, flagsAgeSeconds }', alsoAnswers: { 503: 'not ready: draining or flags not loaded (same body)' } },
+  { method: 'get', path: '/readyz', summary: 'Readiness (503 when not ready or draining)', access: 'open', query: ReadyzQuery, returns: '{ status, draining, flags, store, storeStatus, configError, flagsAgeSeconds, workers? }', alsoAnswers: { 503: 'not ready: draining, flags not loaded, or (--workers) no proxy worker listening (same body)' } },
   { method: 'get', path: '/metrics', summary: 'Prometheus metrics', access: 'open', returns: 'Prometheus text exposition', contentType: 'text/plain; version=0.0.4' },
 ];
