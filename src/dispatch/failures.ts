@@ -49,7 +49,7 @@ export class UpstreamFailure extends Error {
   }
 }
 
-/** Maps a Node/http-proxy error to a failure code. */
+/** Maps a Node (or forwarding library) error to a failure code. */
 export function classifyUpstreamError(error: unknown): UpstreamFailure {
   if (error instanceof UpstreamFailure) return error;
   const code = (error as NodeJS.ErrnoException | undefined)?.code ?? '';

@@ -1,5 +1,6 @@
-// One keep-alive agent per upstream. http-proxy defaults to `agent: false` (Connection: close to
-// the upstream: a third of the throughput and a TIME_WAIT storm), so every call names its agent.
+// Keep-alive agents per upstream. The forwarding library (http-proxy-3, like http-proxy) defaults to
+// `agent: false` (Connection: close to the upstream: a third of the throughput and a TIME_WAIT
+// storm), so every call names one of these: the primary, its replay, copies and upgrades alike.
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { createHash } from 'node:crypto';
@@ -23,7 +24,7 @@ export const DEFAULT_MAX_COPY_SOCKETS = 256;
 export interface Upstream {
   readonly name: string;
   readonly url: URL;
-  /** The target object http-proxy and http.request take. */
+  /** The target object the forwarding library and http.request take. */
   readonly target: { readonly protocol: string; readonly hostname: string; readonly host: string; readonly port: number; readonly path: string };
   readonly agent: HttpAgent;
   /**
