@@ -3,9 +3,10 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ROUTES, flagsFileText } from '../support/ficus/config-files.ts';
-import { startTestFicus, type TestFicus } from '../support/ficus/test-ficus.ts';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { startTestFicus, type TestFicus } from '../support/ficus/test-ficus.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 let h: TestFicus;
 beforeAll(async () => {
@@ -13,7 +14,9 @@ beforeAll(async () => {
 });
 afterAll(() => h?.close());
 
-const ALT_ROUTES = DEFAULT_ROUTES.replace('path: /open/*', 'path: /open/*\n    description: reloaded');
+// A real change to the table (regression: this edit used to break the YAML flow map, so every
+// "reload" under load was refused and the old table simply stayed; the outcome is now asserted).
+const ALT_ROUTES = DEFAULT_ROUTES.replace('    flag: ficus.open\n', '    flag: ficus.open\n    description: reloaded\n');
 
 describe('hot reload under load', () => {
   it('serves every request while routes and flags are rewritten repeatedly', async () => {
@@ -43,19 +46,25 @@ describe('hot reload under load', () => {
     };
     const clients = Array.from({ length: 20 }, (_, n) => client(n));
     const modes = ['shadow', 'canary', 'new', 'legacy'] as const;
-    for (let round = 0; round < 8; round++) {
-      await h.writeRoutes(round % 2 ? DEFAULT_ROUTES : ALT_ROUTES);
-      writeFileSync(join(h.flagsDir, 'features.json'), flagsFileText({ 'ficus.items': { mode: modes[round % 4]!, percent: 30 }, 'ficus.search': { mode: 'canary', percent: round * 10 }, 'ficus.open': { mode: 'legacy' } }));
-      const res = await fetch(`${h.adminUrl}/api/routes/open/mode`, {
-        method: 'PUT', headers: { authorization: 'Bearer test-token', 'content-type': 'application/json' },
-        body: JSON.stringify(round % 2 ? { mode: 'legacy', reason: `round ${round}` } : { mode: 'canary', percent: 20, reason: `round ${round}` }),
-      });
-      expect(res.status).toBe(200);
-      await new Promise((r) => setTimeout(r, 60));
+    try {
+      for (let round = 0; round < 8; round++) {
+        expect(await h.writeRoutes(round % 2 ? DEFAULT_ROUTES : ALT_ROUTES)).toBe('reloaded');
+        writeFileSync(join(h.flagsDir, 'features.json'), flagsFileText({ 'ficus.items': { mode: modes[round % 4]!, percent: 30 }, 'ficus.search': { mode: 'canary', percent: round * 10 }, 'ficus.open': { mode: 'legacy' } }));
+        const res = await fetch(`${h.adminUrl}/api/routes/open/mode`, {
+          method: 'PUT', headers: { authorization: 'Bearer test-token', 'content-type': 'application/json' },
+          body: JSON.stringify(round % 2 ? { mode: 'legacy', reason: `round ${round}` } : { mode: 'canary', percent: 20, reason: `round ${round}` }),
+        });
+        expect(res.status).toBe(200);
+        // A round lasts as long as 20 more answers take (counted, not timed), so every reload meets traffic.
+        const answered = ok + failures.length;
+        await waitFor(() => ok + failures.length >= answered + 20, 10_000, 'a round of traffic');
+      }
+    } finally {
+      // Clients stop even when a round fails, so none outlives this Ficus.
+      stop = true;
+      await Promise.all(clients);
+      agent.destroy();
     }
-    stop = true;
-    await Promise.all(clients);
-    agent.destroy();
     expect(failures).toEqual([]);
     expect(ok).toBeGreaterThan(100);
   });

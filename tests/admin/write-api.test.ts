@@ -8,7 +8,6 @@ import { describeFlag } from '../../src/decision/flag-shape.ts';
 import { listAudit } from '../../src/store/audit-log.ts';
 import { listDifferences, recordDifferences } from '../../src/store/differences.ts';
 import { startTestFicus, type TestFicus } from '../support/ficus/test-ficus.ts';
-import { waitFor } from '../support/wait-for.ts';
 
 const OPERATOR = 'test-token';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies asserted field by field
@@ -125,7 +124,7 @@ describe('PUT /api/routes/:id/mode', () => {
     const file = JSON.parse(readFileSync(flagsFile(), 'utf8'));
     file.features[2].description = 'edited by hand';
     writeFileSync(flagsFile(), JSON.stringify(file, null, 2));
-    await waitFor(() => h.logs.some((l) => l.event === 'flags-changed' && (l.flags as string[]).includes('ficus.open')), 5_000, 'reload');
+    await h.waitForLog((l) => l.event === 'flags-changed' && (l.flags as string[]).includes('ficus.open'));
     expect((await auditEntries()).find((e) => e.action === 'flag-change-observed')?.details).toMatchObject({ flags: ['ficus.open'] });
   });
 });

@@ -22,3 +22,12 @@ export async function waitForAsync<T>(probe: () => Promise<T | undefined | false
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** Rejects when `promise` has not settled within timeoutMs: a bound on a hung wait, not a speed check. */
+export function within<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

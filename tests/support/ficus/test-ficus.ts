@@ -18,8 +18,8 @@ import { REPO_ROOT } from '../repo-root.ts';
 import { startEchoUpstream, type TestUpstream } from '../upstreams/http-upstream.ts';
 import { waitFor } from '../wait-for.ts';
 import { DEFAULT_ROUTES, flagsFileText, makeConfigDirs, testSettings, upstreamsYaml, type FlagSpec, type UpstreamSpecForTest } from './config-files.ts';
-import { createLogSink, type LogEntry } from './log-sink.ts';
-import { waitForFlagsReload, waitForRoutesReload } from './wait-for-reload.ts';
+import { createLogSink, nextLogEntry, type LogEntry, type LogSink } from './log-sink.ts';
+import { writeFlagsAndWait, writeRoutesAndWait, type RoutesReloadOutcome } from './wait-for-reload.ts';
 
 export interface TestFicusOptions {
   /**
@@ -68,10 +68,10 @@ export interface TestFicus {
   setFlags(flags: Readonly<Record<string, FlagSpec>>): Promise<void>;
   /** Writes raw text as flags/features.json (e.g. broken JSON); waits for the reload or its failure log. */
   writeFlagsFile(text: string): Promise<void>;
-  /** Writes routes/routes.yaml; resolves once Ficus serves the new table or logged that it refused it. */
-  writeRoutes(yaml: string): Promise<'reloaded' | 'refused'>;
-  /** Writes files into routes/ (e.g. upstreams.yaml and routes.yaml together) and waits as writeRoutes does. */
-  writeRouteFiles(files: Readonly<Record<string, string>>): Promise<'reloaded' | 'refused'>;
+  /** Writes routes/routes.yaml; resolves with the reload Ficus announces (reloaded, refused, or unchanged). */
+  writeRoutes(yaml: string): Promise<RoutesReloadOutcome>;
+  /** Writes files into routes/ in one go (e.g. upstreams.yaml and routes.yaml) and waits as writeRoutes does. */
+  writeRouteFiles(files: Readonly<Record<string, string>>): Promise<RoutesReloadOutcome>;
   waitForLog(predicate: (entry: LogEntry) => boolean, timeoutMs?: number): Promise<LogEntry>;
   /** GET /api/routes after flushing statistics: the route's summary as an operator sees it. */
   routeSummary(id: string): Promise<RouteSummary>;
@@ -114,40 +114,37 @@ export async function createTestFicus(options: TestFicusOptions = {}): Promise<T
   }
 
   const spans = new InMemorySpanExporter();
-  let running: { ficus: Ficus; logs: LogEntry[] } | undefined;
+  let running: { ficus: Ficus; sink: LogSink } | undefined;
   const current = () => {
     if (!running) throw new Error('Ficus is not running (start() or restart() it first)');
     return running;
   };
   const start = async () => {
     if (running) return;
-    const { logs, log } = createLogSink();
+    const sink = createLogSink();
     const ficus = await startFicus(testSettings(dirs, options.settings), {
-      log,
+      log: sink.log,
       now: options.now,
       random: options.random,
       unleashRefreshIntervalMs: options.unleashRefreshIntervalMs,
       storeCheckIntervalMs: options.storeCheckIntervalMs,
       spanProcessors: options.traces === 'in-memory' ? [new SimpleSpanProcessor({ exporter: spans })] : undefined,
     });
-    running = { ficus, logs };
+    running = { ficus, sink };
   };
   const stop = async () => {
     const was = running;
     running = undefined;
     await was?.ficus.close();
   };
-  const writeFlagsText = (text: string) => waitForFlagsReload(current().ficus, current().logs, dirs.flagsDir, () => writeFileSync(join(dirs.flagsDir, 'features.json'), text));
-  const writeRouteFiles = (files: Readonly<Record<string, string>>) =>
-    waitForRoutesReload(current().ficus, current().logs, dirs.routesDir, () => {
-      for (const [name, text] of Object.entries(files)) writeFileSync(join(dirs.routesDir, name), text);
-    });
+  const writeFlagsText = (text: string) => writeFlagsAndWait(current().ficus, current().sink, dirs.flagsDir, text);
+  const writeRouteFiles = (files: Readonly<Record<string, string>>) => writeRoutesAndWait(current().ficus, dirs.routesDir, files);
 
   return {
     get ficus() { return current().ficus; },
     get proxyUrl() { return current().ficus.proxyUrl; },
     get adminUrl() { return current().ficus.adminUrl; },
-    get logs() { return current().logs; },
+    get logs() { return current().sink.logs; },
     get spans() {
       if (options.traces !== 'in-memory') throw new Error("spans are recorded only with traces: 'in-memory'");
       return spans;
@@ -169,7 +166,7 @@ export async function createTestFicus(options: TestFicusOptions = {}): Promise<T
     writeFlagsFile: writeFlagsText,
     writeRoutes: (yaml) => writeRouteFiles({ 'routes.yaml': yaml }),
     writeRouteFiles,
-    waitForLog: (predicate, timeoutMs = 5_000) => waitFor(() => current().logs.find(predicate), timeoutMs, 'log line'),
+    waitForLog: (predicate, timeoutMs = 5_000) => nextLogEntry(current().sink, predicate, timeoutMs),
     async routeSummary(id) {
       await current().ficus.flush();
       const res = await fetch(`${current().ficus.adminUrl}/api/routes`, { headers: { authorization: 'Bearer test-token' } });
@@ -178,7 +175,7 @@ export async function createTestFicus(options: TestFicusOptions = {}): Promise<T
       if (!summary) throw new Error(`no route ${id} in /api/routes`);
       return summary;
     },
-    requests: () => current().logs.filter((l) => l.event === 'request'),
+    requests: () => current().sink.logs.filter((l) => l.event === 'request'),
     start,
     stop,
     async restart() {

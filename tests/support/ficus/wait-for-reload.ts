@@ -1,41 +1,43 @@
-// Waits for Ficus to take in a change to its folders: the new revision in force, or the failure
-// logged. Ficus does not announce reloads yet, so this recomputes the folder's revision with the
-// recipe Ficus uses (readFlagFiles, loadRoutes) and polls for it.
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+// Writes into Ficus's folders and waits on what Ficus announces: routes/ reloads through
+// ficus.nextReload() (reloaded, refused or unchanged), flags/ through the flag source's change
+// event or the 'flags-reload-failed' log line. Nothing re-hashes a folder or polls.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Ficus } from '../../../src/ficus.ts';
-import { waitFor } from '../wait-for.ts';
-import type { LogEntry } from './log-sink.ts';
+import { within } from '../wait-for.ts';
+import type { LogSink } from './log-sink.ts';
 
-/** Runs `write`, then resolves once Ficus evaluates the folder's new flag revision or logged that it refused it. */
-export async function waitForFlagsReload(ficus: Ficus, logs: readonly LogEntry[], flagsDir: string, write: () => void): Promise<void> {
-  const failuresBefore = countEvents(logs, 'flags-reload-failed');
-  write();
-  const expected = folderHash(flagsDir, /\.json$/, 12);
-  await waitFor(() => ficus.flags.revision() === expected || countEvents(logs, 'flags-reload-failed') > failuresBefore, 5_000, 'flags reload');
+export type RoutesReloadOutcome = 'reloaded' | 'refused' | 'unchanged';
+
+/** Writes the files in one tick (one debounced reload sees them all) and resolves with the reload's outcome. */
+export async function writeRoutesAndWait(ficus: Ficus, routesDir: string, files: Readonly<Record<string, string>>): Promise<RoutesReloadOutcome> {
+  const reloaded = ficus.nextReload();
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(routesDir, name), text);
+  return (await within(reloaded, 5_000, 'routes reload')).outcome;
 }
 
-/** Runs `write`, then resolves once Ficus serves the folder's new route table or logged that it refused it. */
-export async function waitForRoutesReload(ficus: Ficus, logs: readonly LogEntry[], routesDir: string, write: () => void): Promise<'reloaded' | 'refused'> {
-  const failuresBefore = countEvents(logs, 'routes-reload-failed');
-  write();
-  const expected = folderHash(routesDir, /\.ya?ml$/);
-  return waitFor(() => {
-    if (ficus.routes().hash === expected) return 'reloaded' as const;
-    if (countEvents(logs, 'routes-reload-failed') > failuresBefore) return 'refused' as const;
-    return undefined;
-  }, 5_000, 'routes reload');
-}
-
-const countEvents = (logs: readonly LogEntry[], event: string) => logs.filter((l) => l.event === event).length;
-
-/** The revision Ficus computes for a folder (same recipe as readFlagFiles and loadRoutes). */
-function folderHash(dir: string, pattern: RegExp, length?: number): string {
-  const hash = createHash('sha256');
-  for (const name of readdirSync(dir).filter((n) => pattern.test(n) && !n.startsWith('.')).sort()) {
-    hash.update(name).update('\0').update(readFileSync(join(dir, name), 'utf8')).update('\0');
-  }
-  const hex = hash.digest('hex');
-  return length ? hex.slice(0, length) : hex;
+/**
+ * Writes flags/features.json and resolves once Ficus evaluates a new revision or logged that it
+ * refused the file. The same bytes as the file on disk make no new revision: nothing to wait for.
+ * (Ficus announces no 'unchanged' for flags/: writing back the content in force after a refused
+ * file would wait until the timeout.)
+ */
+export async function writeFlagsAndWait(ficus: Ficus, sink: LogSink, flagsDir: string, text: string): Promise<void> {
+  const file = join(flagsDir, 'features.json');
+  if (existsSync(file) && readFileSync(file, 'utf8') === text) return;
+  const before = ficus.flags.revision();
+  let done = false;
+  const taken = new Promise<void>((resolve) => {
+    const finish = () => {
+      if (done) return;
+      done = true;
+      offLog();
+      resolve();
+    };
+    const offLog = sink.onEntry((entry) => { if (entry.event === 'flags-reload-failed') finish(); });
+    // FlagSource has no unsubscribe: the listener stays, inert once `done`.
+    ficus.flags.onChange((change) => { if (change.revision !== before) finish(); });
+  });
+  writeFileSync(file, text);
+  await within(taken, 5_000, 'flags reload');
 }
