@@ -1,9 +1,10 @@
 // ficus check: validates routes/ and flags/ offline, exactly as a start or hot reload would
-// (loadRoutes + readFlagFiles + buildEdgeState), printing every problem as file:line: key: message.
-import { loadRoutes } from '../config/load-routes.ts';
+// (compileConfig, the compare rules, readFlagFiles), printing every problem as file:line: key:
+// message. It reads files and opens nothing else: no upstream agent, no socket.
+import { compileConfig } from '../config/compile-config.ts';
+import { readRouteFiles } from '../config/load-routes.ts';
 import { ConfigError, formatProblem, type ConfigProblem } from '../config/config-error.ts';
-import { buildEdgeState } from '../dispatch/edge-state.ts';
-import { closeUpstreamPool } from '../dispatch/upstream-pool.ts';
+import { compileRules } from '../dispatch/edge-state.ts';
 import { readFlagFiles } from '../decision/flag-files.ts';
 
 export async function checkCommand(dirs: { routesDir: string; flagsDir: string }, out: (text: string) => void, err: (text: string) => void): Promise<number> {
@@ -14,10 +15,10 @@ export async function checkCommand(dirs: { routesDir: string; flagsDir: string }
   };
   let routeCount = 0;
   try {
-    const routes = await loadRoutes(dirs.routesDir);
-    routeCount = routes.routes.length;
-    const state = await buildEdgeState(routes, dirs.routesDir);
-    closeUpstreamPool(state.upstreams);
+    const compiled = compileConfig(await readRouteFiles(dirs.routesDir));
+    if (!compiled.ok) throw new ConfigError(compiled.problems);
+    routeCount = compiled.config.routes.routes.length;
+    await compileRules(compiled.config.routes, dirs.routesDir);
   } catch (error) {
     collect(error, dirs.routesDir);
   }

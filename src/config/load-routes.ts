@@ -42,17 +42,33 @@ interface ParsedFile {
   readonly lines: LineCounter;
 }
 
+/** The YAML files of a routes folder as read from disk, in name order (the only I/O of loading). */
+export interface RouteFiles {
+  readonly dir: string;
+  readonly files: readonly { readonly name: string; readonly text: string }[];
+}
+
 export async function loadRoutes(dir: string, options: LoadRoutesOptions = {}): Promise<RoutesConfig> {
+  return parseRoutes(await readRouteFiles(dir), options);
+}
+
+export async function readRouteFiles(dir: string): Promise<RouteFiles> {
   const names = await listYamlFiles(dir);
+  return { dir, files: await Promise.all(names.map(async (name) => ({ name, text: await readFile(join(dir, name), 'utf8') }))) };
+}
+
+/** Validates route files' text into one RoutesConfig or throws one ConfigError listing every problem; no I/O. */
+export function parseRoutes(input: RouteFiles, options: LoadRoutesOptions = {}): RoutesConfig {
+  const { dir } = input;
+  const names = input.files.map((f) => f.name);
   const problems: ConfigProblem[] = [];
   const upstreams = new Map<string, UpstreamConfig>();
   const routes: RouteConfig[] = [];
   const hash = createHash('sha256');
   const display = (f: string) => relative(options.displayBase ?? process.cwd(), f) || f;
 
-  for (const name of names) {
+  for (const { name, text } of input.files) {
     const path = join(dir, name);
-    const text = await readFile(path, 'utf8');
     hash.update(name).update('\0').update(text).update('\0');
     const parsed = parseYaml(display(path), text, problems);
     if (!parsed) continue;

@@ -13,6 +13,15 @@ export interface FullEdgeState extends EdgeState {
 }
 
 export async function buildEdgeState(config: RoutesConfig, routesDir: string, previous?: UpstreamPool): Promise<FullEdgeState> {
+  const rules = await compileRules(config, routesDir);
+  return { table: compileRouteTable(config.routes), upstreams: createUpstreamPool(config.upstreams, previous), rules };
+}
+
+/**
+ * Every route's compare rules, or one ConfigError naming each bad `compare:` block. Reads the
+ * formulary files and imports the comparator modules the routes name; opens no socket or agent.
+ */
+export async function compileRules(config: RoutesConfig, routesDir: string): Promise<ReadonlyMap<string, CompareRules>> {
   const rules = new Map<string, CompareRules>();
   const problems: ConfigProblem[] = [];
   for (const route of config.routes) {
@@ -24,5 +33,5 @@ export async function buildEdgeState(config: RoutesConfig, routesDir: string, pr
     }
   }
   if (problems.length) throw new ConfigError(problems);
-  return { table: compileRouteTable(config.routes), upstreams: createUpstreamPool(config.upstreams, previous), rules };
+  return rules;
 }
