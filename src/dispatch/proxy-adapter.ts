@@ -44,14 +44,25 @@
 //  5. The library switches every call to its fetch path when FORCE_FETCH_PATH=true is in the
 //     environment (read per call); that path skips the agent, so correction 1 never runs and the
 //     call waits for a socket until queueMs. main.ts deletes the variable at start
-//     (tests/core/library-env-switch.test.ts). Note also that the library logs each request's raw
-//     target through `debug` when DEBUG names http-proxy-3 (or `*`): never run Ficus so in
-//     production, the target may carry a patient id.
+//     (tests/core/library-env-switch.test.ts).
+//  6. The library logs each request's raw target through `debug` when DEBUG names http-proxy-3 (or
+//     `*`, which an operator sets to debug something else): the target may carry a patient id. Its
+//     namespace is switched off when this module loads, whatever DEBUG says, keeping every other
+//     namespace the operator enabled (tests/core/library-env-switch.test.ts).
 // No state lives at module level: each call's corrections close over that call.
 import type { Agent, ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
+import createDebug from 'debug';
 import { createProxyServer, type ServerOptions } from 'http-proxy-3';
 import { headerLinesFor, requestLineFor, type UpstreamRequestSpec } from './upstream-request.ts';
+
+silenceLibraryDebug();
+
+/** Correction 6: `debug` keeps one list of enabled namespaces per process; drop the library's from it. */
+function silenceLibraryDebug(): void {
+  const enabled = createDebug.disable();
+  createDebug.enable(enabled ? `${enabled},-http-proxy-3*` : '');
+}
 
 export interface ProxyCall extends UpstreamRequestSpec {
   readonly req: IncomingMessage;

@@ -36,3 +36,33 @@ describe('forwarding library switches in the environment', () => {
     expect(withoutHeaders(seen!.headerLines, ['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'connection', 'traceparent'])).toEqual(withoutHeaders(headers, []));
   });
 });
+
+// DEBUG=* is what an operator sets to debug something else; http-proxy-3 then wrote every request's
+// raw target (here a patient's MRN) to stderr through its `debug` namespace.
+describe('forwarding library debug output', () => {
+  let upstream: RecordingUpstream;
+  let ficus: FicusProcess;
+  let remove: (() => void) | undefined;
+  beforeAll(async () => {
+    upstream = await startRecordingUpstream();
+    const dirs = writeConfigDirs('routes: []\n', { legacy: { url: upstream.url } }, {});
+    remove = dirs.remove;
+    ficus = await startFicusProcess(['--routes', dirs.routesDir, '--flags', dirs.flagsDir, '--data-dir', dirs.dataDir], {
+      DEBUG: '*',
+      DEBUG_COLORS: 'no',
+      FICUS_DIFF_KEY: 'test-diff-key-0123456789abcdef-0123456789',
+    });
+  });
+  afterAll(async () => {
+    await stopFicusProcess(ficus);
+    await upstream?.close();
+    remove?.();
+  });
+
+  it('never writes a request target to stderr, even with DEBUG=*', async () => {
+    expect((await send(ficus.proxyUrl, { path: '/chart/MRN-CANARY-48213?name=Quigglesworth', headers: ['Host', 'ehr.example'] })).status).toBe(200);
+    await upstream.requestCount(1);
+    await stopFicusProcess(ficus);
+    expect(ficus.stderr() + JSON.stringify(ficus.lines)).not.toMatch(/MRN-CANARY-48213|Quigglesworth/);
+  });
+});
