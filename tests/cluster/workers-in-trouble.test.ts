@@ -14,7 +14,7 @@ import { upstreamsYaml, writeConfigDirs } from '../support/ficus/config-files.ts
 import { startFicusProcess, stopFicusProcess, type FicusProcess } from '../support/ficus/ficus-process.ts';
 import { pidOwningLocalPort } from '../support/process/socket-owner.ts';
 import { startEchoUpstream, startUpstream, type TestUpstream } from '../support/upstreams/http-upstream.ts';
-import { waitFor } from '../support/wait-for.ts';
+import { waitFor, waitForAsync } from '../support/wait-for.ts';
 
 const ROUTES = `routes:
   - id: items
@@ -154,7 +154,7 @@ describe('ficus start --workers 2, in trouble', () => {
     expect(new Set(still.map((r) => r.worker))).toEqual(new Set([0, 1]));
     expect(ficus.lines.filter((l) => l.event === 'routes-apply-failed')).toEqual([]);
     writeFileSync(join(dirs.routesDir, 'routes.yaml'), ROUTES_WITH_EXTRA);
-    await until(async () => ((await (await fetch(`${ficus.adminUrl}/readyz`)).json()) as { configError: string | null }).configError === null, 10_000, 'the error cleared');
+    await waitForAsync(async () => ((await (await fetch(`${ficus.adminUrl}/readyz`)).json()) as { configError: string | null }).configError === null, 10_000, 'the error cleared');
   }, 60_000);
 
   it('counts in /metrics the requests lost with a worker killed mid-request; the other worker\'s finish', async () => {
@@ -167,7 +167,7 @@ describe('ficus start --workers 2, in trouble', () => {
     const victim = owners[0]!;
     const onVictim = owners.filter((pid) => pid === victim).length;
     // The workers' last reports must include these requests before the kill (reported each second).
-    await until(async () => metricValue(await metrics(), 'ficus_worker_requests_in_flight') === 4, 10_000, 'in-flight reported');
+    await waitForAsync(async () => metricValue(await metrics(), 'ficus_worker_requests_in_flight') === 4, 10_000, 'in-flight reported');
     process.kill(victim, 'SIGKILL');
     await waitFor(() => ficus.lines.find((l) => l.event === 'worker-exited' && l.pid === victim), 10_000, 'worker-exited');
     for (const r of requests) r.held.release();
@@ -237,15 +237,6 @@ function isAlive(pid: number): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-/** Polls an async probe (what crosses processes is reported each second); the deadline only bounds a failure. */
-async function until(probe: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
