@@ -1,4 +1,4 @@
-// The edge: Hono on @hono/node-server, with the proxy handler taking the raw Node request and
+// The edge: Hono on @hono/node-server (its request listener on our own server), with the proxy handler taking the raw Node request and
 // response from the node-server bindings. Nothing touches the response after the handler (a
 // middleware that does makes node-server send an empty 200: see PITFALLS), and the marker is
 // imported at module load. Malformed requests never reach the handler: Node's strict parser
@@ -7,7 +7,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { createServer as createHttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { createAdaptorServer, type HttpBindings } from '@hono/node-server';
+import { getRequestListener, type HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { Hono } from 'hono';
 
@@ -48,14 +48,24 @@ export function createEdgeServer(options: EdgeServerOptions): EdgeServer {
     server.closeIdleConnections();
     if (inFlight === 0) draining.idle();
   };
-  const app = new Hono<{ Bindings: HttpBindings }>();
-  app.all('*', (c) => {
-    const { incoming, outgoing } = c.env;
+  const serveExchange = (incoming: IncomingMessage, outgoing: ServerResponse): void => {
     inFlight++;
     outgoing.once('close', exchangeEnded);
     options.handleRequest(incoming, outgoing);
+  };
+  const app = new Hono<{ Bindings: HttpBindings }>();
+  app.all('*', (c) => {
+    serveExchange(c.env.incoming, c.env.outgoing);
     return RESPONSE_ALREADY_SENT;
   });
+  const honoListener = getRequestListener(app.fetch, { overrideGlobalObjects: false, autoCleanupIncoming: false });
+  // `OPTIONS *` (asterisk-form, RFC 9112 §3.2.4) is a request to the server as a whole: node-server
+  // cannot build a URL from `*` and answered an empty 400 before Ficus saw it. It goes to the handler
+  // directly, which passes it to legacy like any unmatched request.
+  const listener = (incoming: IncomingMessage, outgoing: ServerResponse): void => {
+    if (incoming.url === '*') serveExchange(incoming, outgoing);
+    else void honoListener(incoming, outgoing);
+  };
 
   const serverOptions = {
     maxHeaderSize: options.maxHeaderSize ?? 16 * 1024,
@@ -66,13 +76,7 @@ export function createEdgeServer(options: EdgeServerOptions): EdgeServer {
     insecureHTTPParser: false,
     ...(options.tls ? { key: options.tls.key, cert: options.tls.cert } : {}),
   };
-  const server = createAdaptorServer({
-    fetch: app.fetch,
-    overrideGlobalObjects: false,
-    autoCleanupIncoming: false,
-    serverOptions,
-    createServer: (options.tls ? createHttpsServer : createHttpServer) as typeof createHttpServer,
-  }) as Server;
+  const server: Server = options.tls ? createHttpsServer(serverOptions, listener) : createHttpServer(serverOptions, listener);
 
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(error, socket, options.onClientError));
   const upgraded = new Set<Duplex>();
