@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createUpstreamPool } from '../../src/dispatch/upstream-pool.ts';
 import { sendShadowCopy } from '../../src/dispatch/shadow-call.ts';
 import { closeServer } from '../support/upstreams/loopback.ts';
-import { waitFor } from '../support/wait-for.ts';
+import { waitFor, waitForAsync } from '../support/wait-for.ts';
 import { type TestFicus, startTestFicus } from '../support/ficus/test-ficus.ts';
 import { createTestPki, type TestPki } from '../support/certs/test-pki.ts';
 
@@ -80,7 +80,7 @@ describe('shadow copies across a routes/ reload', () => {
     for (let i = 2; i <= 4; i++) expect((await fetch(`${f.proxyUrl}/obs/${i}`)).status).toBe(200);
     await waitFor(() => nextHttps.copies() === 3, 5_000, 'copies at the https new service');
     // Every pair compared, the one before the reload and the three after it: none lost.
-    for (let i = 0; i < 50 && (await compared()) < 4; i++) await new Promise((r) => setTimeout(r, 50));
+    await waitForAsync(async () => (await compared()) >= 4, 5_000, 'four pairs compared');
     const summary = await f.routeSummary('obs');
     expect(summary.stats.statusMatrix['2xx']).toEqual({ '2xx': 4 });
     expect(summary.stats.matched).toBe(4);
