@@ -3,9 +3,10 @@
 // boundary), compiled here once per distinct block and kept; a route reload brings a new key.
 // The worker also turns the differences into their PHI-safe records (keyed HMACs) and answers
 // with those alone: the proxy's loop gets a few hundred bytes back, never the bodies' values.
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { compareResponses } from './compare-responses.ts';
 import type { CompareLimits } from './compare-limits.ts';
+import { lowerThreadPriority } from './lower-thread-priority.ts';
 import { compileCompareRules, type CompareRules } from './compile-compare-rules.ts';
 import { recordComparison, type RecordedComparison, type RecordingContext } from './record-comparison.ts';
 import type { CapturedResponse } from './types.ts';
@@ -26,6 +27,12 @@ export interface WorkerRequest {
   readonly recording: RecordingContext;
 }
 
+/** Given at spawn (workerData). */
+export interface WorkerOptions {
+  /** Niceness of this thread (0 keeps the proxy's priority). */
+  readonly niceness: number;
+}
+
 export type WorkerReply =
   | { readonly type: 'ready' }
   | { readonly type: 'result'; readonly id: number; readonly recorded: RecordedComparison }
@@ -36,6 +43,8 @@ const MAX_COMPILED = 256;
 
 const port = parentPort;
 if (port) {
+  const { niceness } = workerData as WorkerOptions;
+  if (niceness > 0) lowerThreadPriority(niceness);
   const compiled = new Map<string, Promise<CompareRules>>();
   const rulesFor = (source: RuleSource): Promise<CompareRules> => {
     let rules = compiled.get(source.key);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { compileCompareRules } from './compile-compare-rules.ts';
 import { createComparisonWorkerPool, type PoolEvent, type WorkerJob } from './create-comparison-worker-pool.ts';
 import { recordComparison } from './record-comparison.ts';
 import type { CapturedResponse } from './types.ts';
+import { waitFor } from '../../tests/support/wait-for.ts';
 
 const json = (body: unknown): CapturedResponse => ({ status: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(body)), truncated: false });
 const config = { ignore: ['/meta/lastUpdated'], arrays: { '/tags': 'unordered' } };
@@ -28,7 +29,26 @@ const job = (rules: Partial<WorkerJob['rules']>, control: CapturedResponse, cand
   recording,
 });
 
+/** Niceness of each thread of this process (field 19 of /proc/self/task/<tid>/stat). */
+const threadNiceness = (): number[] =>
+  readdirSync('/proc/self/task').map((tid) => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[16]));
+
 describe('createComparisonWorkerPool', () => {
+  it.runIf(existsSync('/proc/thread-self'))('runs its workers niced below the proxy, whose own thread keeps its priority', async () => {
+    const niced = () => threadNiceness().filter((n) => n === 7).length;
+    const before = niced();
+    const pool = createComparisonWorkerPool({ size: 2, niceness: 7 });
+    try {
+      await pool.compare(job({}, json(1), json(2)));
+      // Both workers start with the first pair; each renices itself as it starts.
+      await waitFor(() => niced() - before === 2, 30_000, 'two niced worker threads');
+      expect(niced() - before).toBe(2);
+      expect(Number(readFileSync('/proc/thread-self/stat', 'utf8').replace(/^.*\) /s, '').split(' ')[16])).toBe(0);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('compares and records on a worker thread with the same result as in process', async () => {
     const pool = createComparisonWorkerPool({ size: 1 });
     try {

@@ -9,7 +9,7 @@
 // diff never looks; terminate-and-replace is the one thing needed, and it is this file.
 import { Worker } from 'node:worker_threads';
 import type { CompareLimits } from './compare-limits.ts';
-import type { RuleSource, WorkerReply, WorkerRequest } from './comparison-worker-main.ts';
+import type { RuleSource, WorkerOptions, WorkerReply, WorkerRequest } from './comparison-worker-main.ts';
 import { uncomparableRecord, type RecordedComparison, type RecordingContext } from './record-comparison.ts';
 import type { CapturedResponse } from './types.ts';
 
@@ -31,6 +31,11 @@ export interface ComparisonWorkerPoolOptions {
    * in flight): one pair per worker then meant ~100 comparisons a second. Default 16.
    */
   readonly depth?: number;
+  /**
+   * Scheduling niceness of the worker threads (default 10; 0 = the proxy's own priority): under CPU
+   * contention the proxy's loop runs first and comparisons wait (lower-thread-priority.ts).
+   */
+  readonly niceness?: number;
   /** V8 old-generation heap of one worker; a body that needs more crashes only that worker. */
   readonly maxHeapMb?: number;
   /** Told when a worker is replaced or the pool gives up (workers die before they are ready). */
@@ -74,6 +79,7 @@ interface Slot {
 
 /** Workers that die before saying ready this many times in a row mean they cannot start at all. */
 const MAX_FAILED_STARTS = 3;
+const DEFAULT_NICENESS = 10;
 const WORKER_URL = new URL('./comparison-worker-main.ts', import.meta.url);
 
 export function createComparisonWorkerPool(options: ComparisonWorkerPoolOptions): ComparisonWorkerPool {
@@ -96,7 +102,8 @@ export function createComparisonWorkerPool(options: ComparisonWorkerPoolOptions)
   };
 
   const spawn = (slot?: Slot): Slot => {
-    const worker = new Worker(WORKER_URL, { resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb ?? 512 } });
+    const workerData: WorkerOptions = { niceness: options.niceness ?? DEFAULT_NICENESS };
+    const worker = new Worker(WORKER_URL, { workerData, resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb ?? 512 } });
     // A worker never keeps a draining process alive; close() terminates them.
     worker.unref();
     const target: Slot = slot ?? { worker, ready: false, outstanding: [], timer: undefined };

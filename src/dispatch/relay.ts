@@ -7,6 +7,7 @@
 // that creates was 5% of the proxy's CPU per request in a profile.)
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CapturedResponse } from '../compare/types.ts';
+import { createBodyCollector } from './body-collector.ts';
 import { buildResponseHeaders } from './hop-headers.ts';
 
 export interface RelayCapture {
@@ -54,20 +55,12 @@ export function relayResponse(res: ServerResponse, proxyRes: IncomingMessage, op
 function ignore(): void {}
 
 function teeBody(proxyRes: IncomingMessage, capture: RelayCapture): void {
-  const chunks: Buffer[] = [];
-  let size = 0;
+  const body = createBodyCollector(capture.capBytes, proxyRes.headers['content-length']);
   let truncated = false;
   proxyRes.on('data', (chunk: Buffer) => {
-    if (truncated) return;
-    if (size + chunk.length > capture.capBytes) {
-      truncated = true;
-      chunks.length = 0;
-      return;
-    }
-    chunks.push(chunk);
-    size += chunk.length;
+    if (!truncated) truncated = !body.add(chunk);
   });
-  proxyRes.once('end', () => capture.onCaptured(captureOf(proxyRes, truncated ? Buffer.alloc(0) : Buffer.concat(chunks, size), truncated)));
+  proxyRes.once('end', () => capture.onCaptured(captureOf(proxyRes, truncated ? Buffer.alloc(0) : body.bytes(), truncated)));
 }
 
 /** The comparable view of an upstream response: lowercased headers, body bytes as received. */

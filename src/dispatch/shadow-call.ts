@@ -7,6 +7,7 @@ import type { Agent, ClientRequest } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { CapturedResponse } from '../compare/types.ts';
 import type { HeaderEntries } from './hop-headers.ts';
+import { createBodyCollector } from './body-collector.ts';
 import { captureOf } from './relay.ts';
 import type { Upstream } from './upstream-pool.ts';
 import { openUpstreamRequest } from './upstream-request.ts';
@@ -54,19 +55,16 @@ export function sendShadowCopy(call: ShadowCall): Promise<ShadowOutcome> {
     req.on('error', () => fail('error'));
     req.on('response', (res) => {
       const latencyMs = performance.now() - started;
-      const chunks: Buffer[] = [];
-      let size = 0;
+      const body = createBodyCollector(call.capBytes, res.headers['content-length']);
       res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > call.capBytes) {
+        if (!body.add(chunk)) {
           // Enough to know it cannot be compared: stop reading a 10 MB answer we would discard.
           settle({ ok: true, captured: captureOf(res, Buffer.alloc(0), true), latencyMs });
           res.destroy();
           return;
         }
-        chunks.push(chunk);
       });
-      res.on('end', () => settle({ ok: true, captured: captureOf(res, Buffer.concat(chunks), false), latencyMs }));
+      res.on('end', () => settle({ ok: true, captured: captureOf(res, body.bytes(), false), latencyMs }));
       res.on('error', () => fail('error'));
       res.on('aborted', () => fail('error'));
     });
