@@ -131,13 +131,18 @@ export async function purgeDifferences(db: Kysely<StoreSchema>, options: { reado
   return Number(result.numDeletedRows);
 }
 
+/** The row a record adds to: one per route, source, pointer template, kind and JSON types. */
+export function aggregateKeyOf(r: DifferenceRecord): string {
+  return JSON.stringify([r.route, r.source, r.pointer, r.kind, r.controlType, r.candidateType]);
+}
+
 function aggregate(rows: readonly DifferenceObservation[]): Aggregate[] {
   const byKey = new Map<string, Aggregate>();
   const sorted = [...rows].sort((a, b) => a.seenAt.getTime() - b.seenAt.getTime());
   for (const row of sorted) {
     if (row.count <= 0) continue;
     const r = row.record;
-    const key = JSON.stringify([r.route, r.source, r.pointer, r.kind, r.controlType, r.candidateType]);
+    const key = aggregateKeyOf(r);
     const ms = row.seenAt.getTime();
     const a = byKey.get(key) ?? { record: r, count: 0, firstMs: ms, lastMs: ms, traceIds: [] };
     a.record = r; // rows are sorted oldest first, so the last one carries the newest HMACs

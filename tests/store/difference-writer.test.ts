@@ -48,4 +48,31 @@ describe.each(testEngines())('difference writer on $name', (engine) => {
     expect((await readRouteEvidence(store.db, 'a', { since: new Date('2026-05-01T00:00:00Z') })).dropped).toEqual({ 'difference-rows': 5 });
     await Promise.all([writer.close(), stats.close()]);
   });
+
+  it('writes a flush of many distinct differences in small transactions, letting the event loop run between them', async () => {
+    const store = await engine.freshStore();
+    const writer = createDifferenceWriter({ db: store.db, onError: (e) => { throw e; }, maxPerTransaction: 3, flushIntervalMs: 3_600_000 });
+    const seenAt = new Date('2026-05-01T10:00:00Z');
+    // Ten distinct rows, /field0 seen three times: four transactions of at most three rows.
+    writer.add(Array.from({ length: 10 }, (_, i) => record('a', i)), seenAt);
+    writer.add([record('a', 0), record('a', 0)], seenAt);
+    let turns = 0;
+    const tick = (): void => {
+      turns++;
+      ticker = setImmediate(tick);
+    };
+    let ticker = setImmediate(tick);
+    try {
+      await writer.flush();
+    } finally {
+      clearImmediate(ticker);
+    }
+
+    // node:sqlite answers synchronously: without the split, the whole flush ran in one turn.
+    expect(turns).toBeGreaterThanOrEqual(3);
+    const rows = await listDifferences(store.db, { route: 'a' });
+    expect(rows).toHaveLength(10);
+    expect(rows.find((r) => r.pointer === '/field0')?.count).toBe(3);
+    await writer.close();
+  });
 });
