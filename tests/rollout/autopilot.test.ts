@@ -58,7 +58,8 @@ describe('autopilot in a running Ficus', () => {
       const text = await (await fetch(`${h.adminUrl}/metrics`)).text();
       return text.includes('ficus_rollout_step{route="items"} 2') ? text : undefined;
     }, 5_000, 'rollout metrics');
-    expect(metrics).toContain('ficus_rollout_status{route="items",status="running"} 1');
+    // canary 75% is the plan's last step: a later tick may already have completed the rollout.
+    expect(metrics).toMatch(/ficus_rollout_status\{route="items",status="(running|completed)"\} 1/);
     expect(metrics).toMatch(/ficus_rollout_decisions_total\{route="items",action="advance"\} [1-9]/);
     await h.ficus.auditor.settled();
     const audit = (await admin('GET', '/api/audit?route=items&limit=100')).body['entries'] as { action: string; actor: string; details: Json }[];

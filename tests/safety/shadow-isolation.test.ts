@@ -84,7 +84,9 @@ describe('shadow isolation (mode shadow)', () => {
     next.setBehaviour('huge');
     const { proxied, direct } = await viaFicusAndDirect('/records/3');
     expect(proxied).toEqual(direct);
-    await waitForSummary('records', (s) => (s.stats.statusMatrix['2xx']?.['2xx'] ?? 0) >= 1);
+    // The copy is judged either way: its 10 MB answered (2xx) or, on a loaded machine, cut at the
+    // route's 200 ms shadow timeout — what matters is that the client got legacy's whole answer.
+    await waitForSummary('records', (s) => Object.values(s.stats.statusMatrix['2xx'] ?? {}).reduce((sum: number, n) => sum + (n ?? 0), 0) >= 1);
   });
 
   it('drops and counts copies over the route\'s shadow budget, still serving every client', async () => {
