@@ -5,7 +5,7 @@
 // change without an audit entry.
 import type { Context, Hono } from 'hono';
 import type { RouteConfig } from '../config/load-routes.ts';
-import type { FlagWriter } from '../decision/flag-writer.ts';
+import type { FlagWriter, WorkersInForce } from '../decision/flag-writer.ts';
 import { acceptDifference, revokeAcceptance } from '../store/accepted-differences.ts';
 import { listDifferences } from '../store/differences.ts';
 import type { Auditor } from './auditor.ts';
@@ -53,7 +53,7 @@ export function mountWriteApi(app: Hono<{ Variables: SessionVariables }>, deps: 
     const details = { flag: route.flag, target: result.target, before: result.before, after: result.after, forced: gated && !summary.readiness.ready, readiness: summary.readiness.outcome, readinessReasons: gated ? summary.readiness.reasons : [] };
     const entry = await auditOrRollBack(c, deps, { action, route: route.id, details, reason }, () => deps.writer.setMode(route.flag, result.before.mode, result.before.percent));
     if (entry instanceof Response) return entry;
-    return c.json({ route: route.id, flag: route.flag, changed: true, before: result.before, after: result.after, target: result.target, flagsRevision: deps.flags.revision(), audit: entry });
+    return c.json({ route: route.id, flag: route.flag, changed: true, before: result.before, after: result.after, target: result.target, flagsRevision: deps.flags.revision(), ...workersOf(result), audit: entry });
   });
 
   app.post('/api/differences/accept', operator, validBody(AcceptBody), async (c) => {
@@ -89,8 +89,13 @@ export function mountWriteApi(app: Hono<{ Variables: SessionVariables }>, deps: 
     const result = await deps.writer.setKillSwitch(on);
     const entry = await auditOrRollBack(c, deps, { action: 'kill-switch', details: { before: { on: result.before }, after: { on: result.after } }, reason }, () => deps.writer.setKillSwitch(result.before));
     if (entry instanceof Response) return entry;
-    return c.json({ killSwitch: { before: result.before, after: result.after }, effective: deps.killSwitch(), flagsRevision: deps.flags.revision(), audit: entry });
+    return c.json({ killSwitch: { before: result.before, after: result.after }, effective: deps.killSwitch(), flagsRevision: deps.flags.revision(), ...workersOf(result), audit: entry });
   });
+}
+
+/** Under `--workers`, whether every proxy worker had the change in force when this answer left. */
+function workersOf(result: { workers?: WorkersInForce }) {
+  return result.workers ? { workers: result.workers } : {};
 }
 
 function noRoute(route: string): Refusal {

@@ -26,7 +26,8 @@ export type PrimaryMessage =
   /** First message to a new worker: what it is started with (read once, by the primary). */
   | { readonly type: 'ficus:init'; readonly slot: number; readonly settings: Settings; readonly diffKey: DiffKey; readonly logFile?: string }
   | { readonly type: 'ficus:routes'; readonly routes: RoutesConfig }
-  | { readonly type: 'ficus:flags'; readonly flags: FlagsSnapshot }
+  /** `seq` numbers the snapshot; the worker answers `ficus:flags-applied` with it (flag-acks.ts). */
+  | { readonly type: 'ficus:flags'; readonly flags: FlagsSnapshot; readonly seq: number }
   | { readonly type: 'ficus:breaker'; readonly command: BreakerCommand }
   /** Stop accepting, finish in-flight requests (up to drainMs), send what is buffered, exit. */
   | { readonly type: 'ficus:drain' };
@@ -35,6 +36,8 @@ export type WorkerMessage =
   /** Listening: the worker now takes connections (on the port every worker shares). */
   | { readonly type: 'ficus:ready'; readonly proxyUrl: string }
   | { readonly type: 'ficus:breaker-transition'; readonly transition: BreakerTransition }
+  /** The flag snapshot `seq` is in force here: every request read from now on is decided on it. */
+  | { readonly type: 'ficus:flags-applied'; readonly seq: number }
   /** Minute rollups aggregated since the last batch; merged (added) by the primary's recorder. */
   | { readonly type: 'ficus:rollups'; readonly rollups: readonly MinuteRollup[] }
   /** Migration-map rows (method, PHI-safe template, counts, histogram) counted since the last batch. */
@@ -50,7 +53,7 @@ export type WorkerMessage =
   /** Everything buffered has been sent; the worker exits next. */
   | { readonly type: 'ficus:drained' };
 
-const WORKER_TYPES: ReadonlySet<string> = new Set(['ficus:ready', 'ficus:breaker-transition', 'ficus:rollups', 'ficus:map-traffic', 'ficus:differences', 'ficus:metrics', 'ficus:audit', 'ficus:drained']);
+const WORKER_TYPES: ReadonlySet<string> = new Set(['ficus:ready', 'ficus:breaker-transition', 'ficus:flags-applied', 'ficus:rollups', 'ficus:map-traffic', 'ficus:differences', 'ficus:metrics', 'ficus:audit', 'ficus:drained']);
 const PRIMARY_TYPES: ReadonlySet<string> = new Set(['ficus:init', 'ficus:routes', 'ficus:flags', 'ficus:breaker', 'ficus:drain']);
 
 /** Cluster's own internal messages share the channel; only ours are dispatched. */

@@ -64,7 +64,9 @@ export async function runProxyWorker(options: ProxyWorkerOptions): Promise<void>
   const diffKey: DiffKey = { ...init.diffKey, secret: Buffer.from(init.diffKey.secret) };
 
   const flags = createSnapshotFlagSource();
-  flags.apply((await next('ficus:flags')).flags);
+  const firstFlags = await next('ficus:flags');
+  flags.apply(firstFlags.flags);
+  channel.send({ type: 'ficus:flags-applied', seq: firstFlags.seq });
   const routes: RoutesConfig = (await next('ficus:routes')).routes;
 
   const stats = createStatsRecorder({
@@ -107,7 +109,12 @@ export async function runProxyWorker(options: ProxyWorkerOptions): Promise<void>
   let drainRequested: (() => void) | undefined;
   const drainAsked = new Promise<void>((resolve) => (drainRequested = resolve));
   const handle = (m: PrimaryMessage) => {
-    if (m.type === 'ficus:flags') flags.apply(m.flags);
+    if (m.type === 'ficus:flags') {
+      // Applied synchronously on receipt, so the acknowledgement is true when it leaves: the
+      // primary's flag write answers only once every serving worker has sent it (flag-acks.ts).
+      flags.apply(m.flags);
+      channel.send({ type: 'ficus:flags-applied', seq: m.seq });
+    }
     else if (m.type === 'ficus:breaker') breaker.adopt(m.command.route, m.command.state);
     else if (m.type === 'ficus:drain') drainRequested?.();
     else if (m.type === 'ficus:routes') {

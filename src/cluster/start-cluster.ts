@@ -28,6 +28,8 @@ import type { Store } from '../store/open-store.ts';
 import { createOtlpMetricsPusher } from '../telemetry/otlp-metrics.ts';
 import { renderMetricSnapshots } from '../telemetry/render-metric-snapshots.ts';
 import { createClusterBreaker, type ClusterBreaker } from './cluster-breaker.ts';
+import { confirmFlagWrites } from './confirm-flag-writes.ts';
+import { createFlagAcks } from './flag-acks.ts';
 import { createInFlightLedger } from './in-flight-ledger.ts';
 import type { PrimaryMessage, WorkerMessage } from './cluster-messages.ts';
 import { createMetricsMerger } from './merge-metric-snapshots.ts';
@@ -63,6 +65,8 @@ export interface ClusterOptions {
   readonly workerLogFile?: string;
   readonly storeCheckIntervalMs?: number;
   readonly unleashRefreshIntervalMs?: number;
+  /** How long a flag write waits for every serving worker to acknowledge it (default 2 s). */
+  readonly flagAckTimeoutMs?: number;
 }
 
 /** The worker entry beside this module, in the same flavour (.ts from source, .js when built). */
@@ -75,11 +79,21 @@ export async function startFicusCluster(settings: Settings, options: ClusterOpti
   const fileTokens = settings.adminTokensFile ? await loadTokensFile(settings.adminTokensFile) : [];
   const emit = createEventSink({ log, audit: (record) => store.auditor.record(record) });
   let live: LiveConfig = await loadInitialConfig(settings, emit);
-  const store = await openStorePlane({ settings, log, emit, now, checkIntervalMs: options.storeCheckIntervalMs, observe: (o) => store.stats.observe(o) });
+  // The difference writer's drops go to the store's rollups and to ficus_evidence_dropped_total{route},
+  // as in one process (ficus.ts); workers count their own observations, the primary only these.
+  const store = await openStorePlane({
+    settings, log, emit, now, checkIntervalMs: options.storeCheckIntervalMs,
+    observe: (o) => {
+      store.stats.observe(o);
+      telemetry.metrics.observe(o);
+    },
+  });
   const flags = await openFlagPlane({ settings, emit, now, unleashRefreshIntervalMs: options.unleashRefreshIntervalMs });
   const breaker = createClusterBreaker({ routes: () => live.routes.routes });
   const merger = createMetricsMerger();
   const inFlight = createInFlightLedger();
+  const flagAcks = createFlagAcks();
+  let flagAckTimeouts = 0;
   const abandoned = new Set<number>();
   let workersLost!: () => void;
   const lost = new Promise<void>((resolve) => (workersLost = resolve));
@@ -95,6 +109,8 @@ export async function startFicusCluster(settings: Settings, options: ClusterOpti
         supervisor.broadcast({ type: 'ficus:breaker', command }, worker.id);
         return;
       }
+      case 'ficus:flags-applied':
+        return flagAcks.acknowledged(worker.id, message.seq);
       case 'ficus:rollups':
         return store.stats.absorb(message.rollups);
       case 'ficus:map-traffic':
@@ -116,6 +132,7 @@ export async function startFicusCluster(settings: Settings, options: ClusterOpti
     if (event.type === 'worker-ready') log.info({ event: 'worker-ready', slot: event.worker.slot, pid: event.worker.pid }, 'proxy worker ready');
     else if (event.type === 'worker-exited') {
       merger.retire(event.worker.id);
+      flagAcks.forget(event.worker.id);
       const inFlightAtLastReport = inFlight.lost(event.worker.id);
       log.error({ event: 'worker-exited', slot: event.worker.slot, pid: event.worker.pid, code: event.code, signal: event.signal, restarting: event.restarting, inFlightAtLastReport }, 'proxy worker exited unexpectedly; requests it was serving are cut');
     } else {
@@ -129,7 +146,7 @@ export async function startFicusCluster(settings: Settings, options: ClusterOpti
   };
   const welcome = (slot: number): PrimaryMessage[] => [
     { type: 'ficus:init', slot, settings, diffKey: store.diffKey, ...(options.workerLogFile ? { logFile: options.workerLogFile } : {}) },
-    { type: 'ficus:flags', flags: snapshotOf(flags.flags) },
+    { type: 'ficus:flags', flags: snapshotOf(flags.flags), seq: flagAcks.current() },
     { type: 'ficus:routes', routes: live.routes },
     ...breaker.commands().map((command) => ({ type: 'ficus:breaker' as const, command })),
   ];
@@ -147,7 +164,7 @@ export async function startFicusCluster(settings: Settings, options: ClusterOpti
   const telemetry = startTelemetryPlane({
     settings: { telemetry: undefined }, emit,
     breakerStates: () => Object.entries(breaker.states()), flagsAgeSeconds: flags.ageSeconds, killSwitchOn: flags.killSwitch,
-    extraMetrics: () => [...control.metrics(), ...workerMetrics({ live: supervisor.workers().length, configured: count, restarts: supervisor.restarts(), inFlight: inFlight.inFlight(), lostRequests: inFlight.lostTotal() })],
+    extraMetrics: () => [...control.metrics(), ...workerMetrics({ live: supervisor.workers().length, configured: count, restarts: supervisor.restarts(), inFlight: inFlight.inFlight(), lostRequests: inFlight.lostTotal(), flagAckTimeouts })],
   });
   const otlp = settings.telemetry?.metricsExporter === 'otlp' ? settings.telemetry : undefined;
   const pusher = otlp && createOtlpMetricsPusher({
@@ -167,11 +184,21 @@ export async function startFicusCluster(settings: Settings, options: ClusterOpti
       supervisor.broadcast({ type: 'ficus:routes', routes: next.routes });
     },
   });
-  flags.flags.onChange(() => supervisor.broadcast({ type: 'ficus:flags', flags: snapshotOf(flags.flags) }));
+  flags.flags.onChange(() => supervisor.broadcast({ type: 'ficus:flags', flags: snapshotOf(flags.flags), seq: flagAcks.next() }));
+  // A write answers once every serving worker has the change in force (or says which had not).
+  const confirmInWorkers = async () => {
+    const report = await flagAcks.waitFor(flagAcks.current(), supervisor.servingWorkers(), options.flagAckTimeoutMs ?? 2_000);
+    if (!report.inForce) {
+      flagAckTimeouts++;
+      log.warn({ event: 'flags-not-acknowledged', flagsRevision: flags.flags.revision(), notAcknowledged: report.notAcknowledged, workers: report.workers }, 'a flag write answered before every proxy worker acknowledged it: those workers may decide on the old flags for a moment');
+    }
+    return report;
+  };
+  const flagsForControl = { ...flags, writer: confirmFlagWrites(flags.writer, confirmInWorkers) };
 
   let draining = false;
   const control = startControlPlane({
-    settings, log, emit, now, tokens: [...(options.tokens ?? []), ...fileTokens], store, flags, map, breaker,
+    settings, log, emit, now, tokens: [...(options.tokens ?? []), ...fileTokens], store, flags: flagsForControl, map, breaker,
     routes: () => live.routes.routes, writeMirroringStopped: (route) => mirroringStopped.has(route),
     renderMetrics: () => renderMetricSnapshots(merger.merged(telemetry.metrics.snapshot())),
     draining: () => draining, configError: reloader.configError,

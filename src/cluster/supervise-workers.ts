@@ -47,6 +47,8 @@ export interface WorkerSupervisor {
   workers(): readonly WorkerInfo[];
   /** Workers listening now (forked and ready): with none, nothing accepts on the proxy port. */
   serving(): number;
+  /** The workers counted by serving(). */
+  servingWorkers(): readonly WorkerInfo[];
   /** Workers forked again after an unexpected exit, since start. */
   restarts(): number;
   /** Asks every worker to drain and waits for all to exit; kills those still alive at the deadline. */
@@ -116,6 +118,7 @@ export function superviseWorkers(deps: WorkerSupervisorDeps): WorkerSupervisor {
     },
     workers: () => [...live.values()].map((e) => e.info),
     serving: () => [...live.values()].filter((e) => e.ready).length,
+    servingWorkers: () => [...live.values()].filter((e) => e.ready).map((e) => e.info),
     restarts: () => restarts,
     async drain(deadlineMs) {
       stopping = true;
