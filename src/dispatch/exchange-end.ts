@@ -44,3 +44,18 @@ export function endExchange(exchange: RequestExchange, deps: HandlerDeps, side: 
     upstreamMs, totalMs: performance.now() - exchange.startedAt, fallback, complete,
   }, exchange.target);
 }
+
+/**
+ * The client's response is gone before an answer (it left, or the failure found it destroyed):
+ * nothing is sent, but the exchange is counted and logged with the failure's code and status
+ * (CLIENT_GONE → 499, as nginx logs it), so a client that gives up is seen, not lost.
+ */
+export function abandonExchange(exchange: RequestExchange, deps: HandlerDeps, code: FailureCode, upstreamMs: number, side: Side, fallback: FallbackReason | undefined): void {
+  const status = FAILURES[code].status;
+  observeServed(exchange, deps, side, FAILURES[code].clientFault ? '4xx' : FAILURES[code].timeout ? 'timeout' : 'error', upstreamMs, fallback);
+  exchange.trace?.end(status, side, false, code);
+  deps.onExchangeEnd?.({
+    requestId: undefined, method: exchange.method, route: exchange.route, decision: exchange.decision, servedBy: side, status,
+    upstreamMs, totalMs: performance.now() - exchange.startedAt, fallback, failure: code, complete: false,
+  }, exchange.target);
+}

@@ -13,10 +13,13 @@ export type FailureCode =
   | 'UPSTREAM_TLS'
   | 'UPSTREAM_PROTOCOL'
   | 'UPSTREAM_ERROR'
-  | 'REQUEST_BODY_TIMEOUT';
+  | 'REQUEST_BODY_TIMEOUT'
+  /** The client closed its connection before the upstream answered: Ficus cut the upstream call. */
+  | 'CLIENT_GONE';
 
 interface FailureRow {
-  readonly status: 408 | 502 | 503 | 504;
+  /** 499 (nginx's "client closed request") is never sent, only logged: there is no one to send it to. */
+  readonly status: 408 | 499 | 502 | 503 | 504;
   readonly message: string;
   /** True when the upstream provably never received the request (safe to replay even a write). */
   readonly neverReached: boolean;
@@ -38,6 +41,7 @@ export const FAILURES: Readonly<Record<FailureCode, FailureRow>> = {
   UPSTREAM_PROTOCOL: { status: 502, message: 'The upstream service sent an invalid response.', neverReached: false, timeout: false },
   UPSTREAM_ERROR: { status: 502, message: 'The upstream service failed.', neverReached: false, timeout: false },
   REQUEST_BODY_TIMEOUT: { status: 408, message: 'The request body stopped arriving.', neverReached: false, timeout: true, clientFault: true },
+  CLIENT_GONE: { status: 499, message: 'The client closed the connection before the answer.', neverReached: false, timeout: false, clientFault: true },
 };
 
 export class UpstreamFailure extends Error {

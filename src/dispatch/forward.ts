@@ -125,8 +125,12 @@ function abortWhenClientLeaves(state: CallState): void {
     clearTimeout(state.timer);
     if (state.call.res.writableFinished) return;
     state.stopBodyWatch?.();
-    if (!state.responded) state.settled = true;
     state.proxyReq?.destroy();
+    // Before any answer: the exchange ends here, and says why (it was never recorded at all).
+    if (!state.responded && !state.settled) {
+      state.settled = true;
+      state.call.onFailure(new UpstreamFailure('CLIENT_GONE'), 'before-response');
+    }
   });
 }
 

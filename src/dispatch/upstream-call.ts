@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { statusClassOf, type FallbackReason, type Side } from '../shared/words.ts';
 import type { TeedBody } from './body-tee.ts';
 import type { RequestExchange } from './exchange.ts';
-import { answerFailure, endExchange, observeServed } from './exchange-end.ts';
+import { abandonExchange, answerFailure, endExchange, observeServed } from './exchange-end.ts';
 import type { UpstreamSpan } from './exchange-trace.ts';
 import { FAILURES, type UpstreamFailure } from './failures.ts';
 import type { FailurePhase } from './forward.ts';
@@ -68,7 +68,12 @@ function onFailure(call: Call, deps: HandlerDeps, failure: UpstreamFailure, phas
   if (side === 'new' && route && phase === 'before-response' && !res.destroyed && !FAILURES[failure.code].clientFault) deps.breaker?.record(route, false);
   const committed = res.headersSent || res.destroyed;
   const next = nextStep({ kind: 'failure', code: failure.code, phase }, outcomeContextOf(exchange.method, route, exchange.side, fallback !== undefined, committed));
-  if (next.step === 'destroy') return void res.destroy();
+  if (next.step === 'destroy') {
+    res.destroy();
+    // Nothing was relayed, so no relay will end this exchange: end it here (the client left first).
+    if (phase === 'before-response') abandonExchange(exchange, deps, failure.code, upstreamMs, side, fallback);
+    return;
+  }
   if (next.step === 'replay-on-legacy') return replayOnLegacy(exchange, deps, next.reason, upstreamMs, undefined);
   observeServed(exchange, deps, side, next.served, upstreamMs, fallback);
   answerFailure(exchange, deps, failure.code, upstreamMs, side, fallback);
