@@ -20,6 +20,7 @@ import { startProxyPlane } from '../planes/proxy-plane.ts';
 import { startTelemetryPlane } from '../planes/telemetry-plane.ts';
 import type { DiffKey } from '../store/diff-key.ts';
 import { createStatsRecorder } from '../store/stats-recorder.ts';
+import type { MetricSnapshot } from '../telemetry/proxy-metrics.ts';
 import type { PrimaryMessage } from './cluster-messages.ts';
 import type { PrimaryChannel } from './primary-channel.ts';
 
@@ -132,7 +133,12 @@ export async function runProxyWorker(options: ProxyWorkerOptions): Promise<void>
   mailbox.deliver = handle;
   channel.onLost(() => drainRequested?.());
 
-  const sendMetrics = () => channel.send({ type: 'ficus:metrics', snapshot: telemetry.metrics.snapshot(), inFlight: proxy.edge.inFlight() });
+  const ipcDropped = (): MetricSnapshot => ({
+    kind: 'counter', name: 'ficus_worker_ipc_dropped_total',
+    help: 'Messages a proxy worker dropped because too many waited for a slow primary (evidence and metric snapshots, never control messages), by message type.',
+    series: Object.entries(channel.dropped()).map(([type, value]) => ({ attributes: { type }, value })),
+  });
+  const sendMetrics = () => channel.send({ type: 'ficus:metrics', snapshot: [...telemetry.metrics.snapshot(), ipcDropped()], inFlight: proxy.edge.inFlight() });
   const metricsTimer = setInterval(sendMetrics, options.metricsIntervalMs ?? 1_000);
   metricsTimer.unref();
 
