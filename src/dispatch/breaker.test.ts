@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { routeSchema, type BreakerSpec } from '../config/route-schema.ts';
 import { createBreaker, type BreakerTransition } from './breaker.ts';
 import { compileRouteTable, type CompiledRoute } from '../routing/route-table.ts';
+import { mulberry32 } from '../shared/mulberry32.ts';
 
 function routeWith(breaker: Partial<BreakerSpec>, id = 'patients'): CompiledRoute {
   const spec = routeSchema.parse({ id, match: { path: '/fhir/Patient/:id' }, new: 'next', flag: `ficus.${id}`, breaker });
@@ -74,7 +75,7 @@ describe('circuit breaker', () => {
     const transitions: BreakerTransition[] = [];
     let clock = 1_000_000;
     const b = createBreaker({ routes: () => [route.config], now: () => clock, random: () => 0, onTransition: (t) => transitions.push(t) });
-    const random = seeded(42);
+    const random = mulberry32(42); // the same sequence every run
     let longestRun = 0;
     let run = 0;
     for (let i = 0; i < 60_000; i++) {
@@ -219,14 +220,3 @@ describe('circuit breaker', () => {
   });
 });
 
-/** mulberry32: a small deterministic PRNG, so the chance-run test sees the same sequence every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -9,7 +9,8 @@ import { startFicusProcess, stopFicusProcess, type FicusProcess } from '../suppo
 import { send, withoutHeaders } from '../support/http/raw-http.ts';
 import { startRecordingUpstream, type RecordingUpstream } from '../support/upstreams/recording-upstream.ts';
 
-describe('forwarding library switches in the environment', () => {
+/** Ficus as a process with zero routes in front of a recording upstream, with `env` added. */
+function ficusWithEnvironment(env: NodeJS.ProcessEnv): { upstream(): RecordingUpstream; ficus(): FicusProcess } {
   let upstream: RecordingUpstream;
   let ficus: FicusProcess;
   let remove: (() => void) | undefined;
@@ -18,7 +19,7 @@ describe('forwarding library switches in the environment', () => {
     const dirs = writeConfigDirs('routes: []\n', { legacy: { url: upstream.url } }, {});
     remove = dirs.remove;
     ficus = await startFicusProcess(['--routes', dirs.routesDir, '--flags', dirs.flagsDir, '--data-dir', dirs.dataDir], {
-      FORCE_FETCH_PATH: 'true',
+      ...env,
       FICUS_DIFF_KEY: 'test-diff-key-0123456789abcdef-0123456789',
     });
   });
@@ -27,11 +28,16 @@ describe('forwarding library switches in the environment', () => {
     await upstream?.close();
     remove?.();
   });
+  return { upstream: () => upstream, ficus: () => ficus };
+}
+
+describe('forwarding library switches in the environment', () => {
+  const running = ficusWithEnvironment({ FORCE_FETCH_PATH: 'true' });
 
   it('renders the client\'s header lines and target even when FORCE_FETCH_PATH=true is set', async () => {
     const headers = ['Host', 'ehr.example', 'X-A', '1', 'X-B', '2', 'x-a', '3', 'Cookie', 'a=1', 'Cookie', 'b=2'];
-    expect((await send(ficus.proxyUrl, { path: '//chart//7?q=%2F', headers })).status).toBe(200);
-    const [seen] = await upstream.requestCount(1);
+    expect((await send(running.ficus().proxyUrl, { path: '//chart//7?q=%2F', headers })).status).toBe(200);
+    const [seen] = await running.upstream().requestCount(1);
     expect(seen!.requestLine).toBe('GET //chart//7?q=%2F HTTP/1.1');
     expect(withoutHeaders(seen!.headerLines, ['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'connection', 'traceparent'])).toEqual(withoutHeaders(headers, []));
   });
@@ -40,29 +46,12 @@ describe('forwarding library switches in the environment', () => {
 // DEBUG=* is what an operator sets to debug something else; http-proxy-3 then wrote every request's
 // raw target (here a patient's MRN) to stderr through its `debug` namespace.
 describe('forwarding library debug output', () => {
-  let upstream: RecordingUpstream;
-  let ficus: FicusProcess;
-  let remove: (() => void) | undefined;
-  beforeAll(async () => {
-    upstream = await startRecordingUpstream();
-    const dirs = writeConfigDirs('routes: []\n', { legacy: { url: upstream.url } }, {});
-    remove = dirs.remove;
-    ficus = await startFicusProcess(['--routes', dirs.routesDir, '--flags', dirs.flagsDir, '--data-dir', dirs.dataDir], {
-      DEBUG: '*',
-      DEBUG_COLORS: 'no',
-      FICUS_DIFF_KEY: 'test-diff-key-0123456789abcdef-0123456789',
-    });
-  });
-  afterAll(async () => {
-    await stopFicusProcess(ficus);
-    await upstream?.close();
-    remove?.();
-  });
+  const running = ficusWithEnvironment({ DEBUG: '*', DEBUG_COLORS: 'no' });
 
   it('never writes a request target to stderr, even with DEBUG=*', async () => {
-    expect((await send(ficus.proxyUrl, { path: '/chart/MRN-CANARY-48213?name=Quigglesworth', headers: ['Host', 'ehr.example'] })).status).toBe(200);
-    await upstream.requestCount(1);
-    await stopFicusProcess(ficus);
-    expect(ficus.stderr() + JSON.stringify(ficus.lines)).not.toMatch(/MRN-CANARY-48213|Quigglesworth/);
+    expect((await send(running.ficus().proxyUrl, { path: '/chart/MRN-CANARY-48213?name=Quigglesworth', headers: ['Host', 'ehr.example'] })).status).toBe(200);
+    await running.upstream().requestCount(1);
+    await stopFicusProcess(running.ficus());
+    expect(running.ficus().stderr() + JSON.stringify(running.ficus().lines)).not.toMatch(/MRN-CANARY-48213|Quigglesworth/);
   });
 });

@@ -1,5 +1,6 @@
 // Deterministic pseudo-randomness for the synthetic dataset: the same seed and key always give the
 // same patient, so demo runs, screenshots and tests agree byte for byte across machines.
+import { mulberry32 } from '../../shared/mulberry32.ts';
 
 /** FNV-1a, 32 bit: a stable, dependency-free string hash (not for security). */
 export function hashString(text: string): number {
@@ -11,16 +12,9 @@ export function hashString(text: string): number {
   return hash >>> 0;
 }
 
-/** mulberry32: tiny, fast, good enough to invent vital signs; returns floats in [0, 1). */
+/** mulberry32 seeded by the string's hash: good enough to invent vital signs; floats in [0, 1). */
 export function seededRandom(seed: string): () => number {
-  let state = hashString(seed);
-  return function nextRandom(): number {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(hashString(seed));
 }
 
 export function pick<T>(random: () => number, items: readonly T[]): T {

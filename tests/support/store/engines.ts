@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll } from 'vitest';
 import { openStore, type Store } from '../../../src/store/index.ts';
+import { mulberry32 } from '../../../src/shared/mulberry32.ts';
 
 export type EngineName = 'sqlite' | 'postgres';
 
@@ -73,13 +74,4 @@ async function withAdmin<T>(url: string, work: (client: pg.Client) => Promise<T>
 }
 
 /** Deterministic pseudo-random numbers (mulberry32) so failures reproduce. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seededRandom = mulberry32;
