@@ -23,7 +23,7 @@ import { runOpenLoop } from './open-loop.ts';
 import { startOtlpSink } from './otlp-sink.ts';
 import { stopProcess } from './processes.ts';
 import { renderMarkdown } from './report.ts';
-import type { AddedLatencyRun, BenchRun, ConfigurationResult } from './report.ts';
+import type { AddedLatencyRun, BenchRun, ConfigurationResult } from './bench-run.ts';
 import { runShadowLatency } from './shadow-latency.ts';
 import { runWorkers } from './workers.ts';
 

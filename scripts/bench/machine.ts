@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { Machine } from './report.ts';
+import type { Machine } from './bench-run.ts';
 
 const run = promisify(execFile);
 

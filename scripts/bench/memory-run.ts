@@ -9,7 +9,7 @@ import { startFicus } from './ficus.ts';
 import type { FicusMode } from './ficus.ts';
 import { checkTransfer } from './memory.ts';
 import { stopProcess } from './processes.ts';
-import type { MemoryCheckRow } from './report.ts';
+import type { MemoryCheckRow } from './bench-run.ts';
 
 export async function runMemoryCheck(projectRoot: string, dir: string, megabytes: number, log: (line: string) => void): Promise<MemoryCheckRow[]> {
   mkdirSync(dir, { recursive: true });

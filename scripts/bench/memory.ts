@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { rssMb } from './proc.ts';
 import { MEMORY_TARGET_MB } from './report.ts';
-import type { MemoryCheckRow } from './report.ts';
+import type { MemoryCheckRow } from './bench-run.ts';
 
 const CHUNK = Buffer.alloc(64 * 1024, 0x62);
 /** How often RSS is sampled while bytes flow: often enough to catch a transient buffer. */

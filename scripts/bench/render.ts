@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { renderMarkdown } from './report.ts';
-import type { BenchRun } from './report.ts';
+import type { BenchRun } from './bench-run.ts';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 const run = JSON.parse(readFileSync(`${projectRoot}/load/results/bench.json`, 'utf8')) as BenchRun;

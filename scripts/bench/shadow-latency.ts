@@ -8,7 +8,7 @@ import { startFicus } from './ficus.ts';
 import type { FicusMode } from './ficus.ts';
 import { runOpenLoop } from './open-loop.ts';
 import { stopProcess } from './processes.ts';
-import type { ShadowLatencyRun, ShadowLatencySide } from './report.ts';
+import type { ShadowLatencyRun, ShadowLatencySide } from './bench-run.ts';
 import { eventLoopDelayOf, scrapeMetrics, sumOf } from './scrape.ts';
 import { runWrk } from './wrk.ts';
 

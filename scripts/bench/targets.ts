@@ -1,6 +1,6 @@
 // Issue #12's targets, each as a ratio (or a latency) computed from one bench run, with a verdict
 // and the reason behind the figure. Pure: report.ts renders it, tests/bench checks it.
-import type { BenchRun } from './report.ts';
+import type { BenchRun } from './bench-run.ts';
 
 export type Verdict = 'met' | 'stretch met' | 'not met' | 'not measured' | 'not available in this build';
 

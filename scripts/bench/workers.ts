@@ -9,7 +9,7 @@ import { measureInterleaved } from './measure.ts';
 import type { MeasureSettings } from './measure.ts';
 import { processTree } from './proc.ts';
 import { stopProcess } from './processes.ts';
-import type { WorkersResult } from './report.ts';
+import type { WorkersResult } from './bench-run.ts';
 
 export interface WorkersPlan {
   readonly projectRoot: string;

@@ -6,7 +6,7 @@ import { summariseProfile } from '../../scripts/bench/cpu-profile.ts';
 import type { RoundResult, SizeResult } from '../../scripts/bench/measure.ts';
 import { bundlePayload } from '../../scripts/bench/nginx.ts';
 import { renderMarkdown } from '../../scripts/bench/report.ts';
-import type { BenchRun, ConfigurationResult } from '../../scripts/bench/report.ts';
+import type { BenchRun, ConfigurationResult } from '../../scripts/bench/bench-run.ts';
 import { evaluateTargets } from '../../scripts/bench/targets.ts';
 
 const round = (cpuUsPerRequest: number, rps = 1000): RoundResult => ({ rps, p50Ms: 1, p99Ms: 2, cpuUsPerRequest, requests: 1000, errors: 0, non2xx: 0, loadAverage: 1, machineBusyCpus: 1.2 });
