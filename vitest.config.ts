@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { LongPolesFirst } from './tests/setup/long-poles-first.ts';
 
 export default defineConfig({
   test: {
@@ -7,5 +8,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     globalSetup: ['tests/setup/global.ts'],
+    sequence: { sequencer: LongPolesFirst },
   },
 });
