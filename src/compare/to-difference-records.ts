@@ -32,7 +32,7 @@ function hmacWith(value: unknown, secret: KeyObject): string | null {
  * kept ones spelled as field names: a route comparator's Difference is not trusted to be safe);
  * otherwise the pointer templated by spelling.
  */
-function templateOf(difference: Difference, format: ComparisonFormat | undefined, key: HmacKey): string {
+function templateOf(difference: Difference, format: ComparisonFormat | undefined, secret: KeyObject): string {
   const { template, pointer } = difference;
   // A v2 or XML body pointer has its own scheme: PID-5.1 is /PID/*/5/*/1, not /*/*/*/*/*.
   // Status and header differences sit outside the body and keep the JSON scheme.
@@ -47,12 +47,17 @@ function templateOf(difference: Difference, format: ComparisonFormat | undefined
     && templated.segments.every((segment, k) => segment === WILDCARD || segment === UNPROVEN_KEY || (segment === concrete.segments[k] && isFieldSpelling(segment)));
   if (!fits) return templatePointer(pointer);
   // An unproven key is written as a keyed HMAC of the key: the same key groups, nobody reads it.
-  return templated.segments.map((segment, k) => `/${segment === UNPROVEN_KEY ? unprovenKey(concrete.segments[k]!, key) : escapeSegment(segment)}`).join('');
+  return templated.segments.map((segment, k) => `/${segment === UNPROVEN_KEY ? unprovenKeyWith(concrete.segments[k]!, secret) : escapeSegment(segment)}`).join('');
 }
 
 /** `~k:` and 8 hex digits of the key's HMAC (a label apart from values': the same text as a value hashes otherwise). */
 export function unprovenKey(segment: string, key: HmacKey): string {
-  return `${UNPROVEN_KEY}:${createHmac('sha256', key.secret).update(`key\u0000${segment}`).digest('hex').slice(0, 8)}`;
+  return unprovenKeyWith(segment, createSecretKey(key.secret));
+}
+
+/** The same, on the comparison's shared KeyObject (see hmacWith). */
+function unprovenKeyWith(segment: string, secret: KeyObject): string {
+  return `${UNPROVEN_KEY}:${createHmac('sha256', secret).update(`key\u0000${segment}`).digest('hex').slice(0, 8)}`;
 }
 
 /**
@@ -66,7 +71,7 @@ export function toDifferenceRecords(route: string, source: DifferenceSource, dif
     const record: DifferenceRecord = {
       route,
       source,
-      pointer: templateOf(difference, format, key),
+      pointer: templateOf(difference, format, secret!),
       kind: difference.kind,
       controlType: difference.controlType,
       candidateType: difference.candidateType,
