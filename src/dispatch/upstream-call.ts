@@ -91,7 +91,8 @@ function replayOnLegacy(exchange: RequestExchange, deps: HandlerDeps, reason: Fa
   const body = exchange.body?.taken() ?? NO_BODY;
   if (!req.complete) req.resume();
   void body.then((teed) => {
-    if (res.destroyed) return;
+    // The client left while its body was still being kept for the replay: end the exchange as gone.
+    if (res.destroyed) return abandonExchange(exchange, deps, 'CLIENT_GONE', newMs, 'new', reason);
     if (teed.bytes === undefined) {
       // Over the cap or cut short: there is nothing whole to replay.
       observeServed(exchange, deps, 'new', 'error', newMs, undefined);
