@@ -69,7 +69,7 @@ describe('ficus start --workers 2: a flag write answers once every worker has it
     return { status: res.status, body: (await res.json()) as { killSwitch: { after: boolean }; workers?: { inForce: boolean; workers: number; acknowledged: number } } };
   };
 
-  it('decides the next request on an already-open keep-alive connection on the kill switch the admin API just set', async () => {
+  it('answers a kill-switch write only once both workers acknowledged it, and the next request on an open keep-alive connection follows it', async () => {
     expect(await onTheConnection('/items/1')).toEqual({ side: 'new', reused: false });
     for (let round = 0; round < 4; round++) {
       const on = await setKillSwitch(true);
